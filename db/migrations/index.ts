@@ -1,0 +1,29 @@
+// Migrations are TypeScript modules listed here in order, so the same list runs from src (tests) and
+// from dist (production) on SQLite and PostgreSQL alike. Add a new file and append it; never edit one
+// that has shipped.
+import type { Knex } from 'knex';
+import * as m001 from './001-users-and-sessions';
+import * as m002 from './002-editions';
+import * as m003 from './003-nominations';
+import * as m004 from './004-votes';
+import * as m005 from './005-jury';
+import * as m006 from './006-results-and-live-vote';
+import * as m007 from './007-audit-and-notifications';
+
+type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
+
+const migrations: Array<[string, Migration]> = [
+  ['001-users-and-sessions', m001],
+  ['002-editions', m002],
+  ['003-nominations', m003],
+  ['004-votes', m004],
+  ['005-jury', m005],
+  ['006-results-and-live-vote', m006],
+  ['007-audit-and-notifications', m007],
+];
+
+export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
+  getMigrations: async () => migrations,
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, migration]) => migration,
+};

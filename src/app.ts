@@ -1,0 +1,174 @@
+// createApp(deps) builds the Express app from its dependencies; nothing here does I/O at import time,
+// so tests build as many apps as they like on their own databases.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import express, { type Request } from 'express';
+import ejs from 'ejs';
+import helmet from 'helmet';
+import session from 'express-session';
+import cookieParser from 'cookie-parser';
+import pinoHttp from 'pino-http';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { Db } from './db';
+import { publicDir, viewsDir } from './paths';
+import { KnexSessionStore } from './auth/session-store';
+import { csrfProtection } from './auth/csrf';
+import { loadViewer, requireSignIn } from './auth/guards';
+import { authRoutes } from './auth/routes';
+import { applyUserLocale, localeMiddleware } from './http/locale';
+import { parseMultipart } from './http/multipart';
+import { errorHandler, notFoundHandler } from './http/errors';
+import { AppError } from './errors';
+import { publicRoutes } from './http/public-routes';
+import { homeRoutes } from './home/routes';
+
+export type AppDeps = {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  /** The clock. Every rule that depends on the phase reads it, so tests can stand in any phase. */
+  now: () => Date;
+  sessionCookieName: string;
+  /** Where "sign out of Microsoft too" leads; set by the Entra ID sign-in. */
+  microsoftLogoutUrl?: string;
+};
+
+export type AppHandle = { app: express.Express; sessionStore: KnexSessionStore };
+
+export function createApp(deps: AppDeps): AppHandle {
+  const { config, db, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('views', viewsDir());
+  app.set('view engine', 'ejs');
+  registerViewEngine(app, config.isProduction);
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // No personal data in the logs: method, path without query, status and timing only.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/static/') || req.url === '/healthz' },
+    }),
+  );
+
+  // Defaults every view can rely on, even when an error stops the request early.
+  const defaultLocale = localeMiddleware(config);
+  app.use((req, res, next) => {
+    res.locals.viewer = null;
+    res.locals.flash = [];
+    res.locals.csrfToken = '';
+    res.locals.currentPath = req.path;
+    res.locals.config = { orgName: config.orgName, orgLogoUrl: config.orgLogoUrl, authMode: config.authMode };
+    res.locals.title = '';
+    defaultLocale(req, res, next);
+  });
+
+  const frameAncestors = ["'self'", ...(config.intranetOrigin ? [config.intranetOrigin] : [])];
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors,
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          upgradeInsecureRequests: config.isProduction ? [] : null,
+        },
+      },
+      // X-Frame-Options cannot name another origin; frame-ancestors above does the job.
+      frameguard: config.intranetOrigin ? false : { action: 'sameorigin' },
+      strictTransportSecurity: config.isProduction,
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+
+  app.use('/static', express.static(publicDir(), { maxAge: config.isProduction ? '7d' : 0, index: false }));
+
+  app.use(express.urlencoded({ extended: false, limit: '300kb', parameterLimit: 500 }));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(cookieParser());
+
+  const sessionStore = new KnexSessionStore(db, { pruneIntervalMs: 15 * 60 * 1000 });
+  app.use(
+    session({
+      name: deps.sessionCookieName,
+      secret: config.sessionSecret,
+      store: sessionStore,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      proxy: config.trustProxy !== false,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.isProduction,
+        maxAge: 8 * 60 * 60 * 1000,
+      },
+    }),
+  );
+
+  app.use(localeMiddleware(config));
+  app.use(loadViewer(db));
+  app.use(applyUserLocale);
+  app.use((req, _res, next) => {
+    // Nobody signed out gets to upload anything.
+    const multipartBody = (req.get('content-type') ?? '').startsWith('multipart/');
+    next(multipartBody && !req.viewer ? new AppError(401, 'errors.unauthorized.text') : undefined);
+  });
+  app.use(parseMultipart);
+  app.use(csrfProtection);
+  app.use((req, res, next) => {
+    res.locals.flash = req.session?.flash ?? [];
+    if (req.session?.flash) delete req.session.flash;
+    next();
+  });
+
+  // Open to everyone: sign-in, health, language choice, accessibility statement.
+  app.use(publicRoutes(deps));
+  app.use(authRoutes(deps));
+
+  // Everything below needs a signed-in user (SPEC §5).
+  app.use(requireSignIn);
+  app.use(homeRoutes(deps));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps));
+
+  return { app, sessionStore };
+}
+
+function registerViewEngine(app: express.Express, cache: boolean): void {
+  // ejs 7 ignores options passed with the data, so the engine is registered with explicit options,
+  // and every view is wrapped in views/layout.ejs unless it sets `layout: false`.
+  const options: ejs.Options = { cache, root: viewsDir(), views: [viewsDir()], async: false };
+  const layoutPath = path.join(viewsDir(), 'layout.ejs');
+  app.engine('ejs', (file: string, data: object, cb: (err: unknown, html?: string) => void) => {
+    const locals = data as Record<string, unknown>;
+    ejs.renderFile(file, locals, { ...options, filename: file }, (err, body) => {
+      if (err) return cb(err);
+      if (locals.layout === false) return cb(null, body);
+      ejs.renderFile(layoutPath, { ...locals, body }, { ...options, filename: layoutPath }, cb);
+    });
+  });
+}
+
+export type { Request };

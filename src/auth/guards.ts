@@ -1,0 +1,53 @@
+// Who may see what. `loadViewer` resolves the signed-in user and their roles once per request;
+// `requireSignIn` sends signed-out visitors to sign-in (pages) or answers 401 (JSON/XHR);
+// `requireRole` guards a router by role.
+import type { NextFunction, Request, Response } from 'express';
+import type { Db } from '../db';
+import * as users from '../users/service';
+import * as editions from '../editions/service';
+import * as jury from '../jury/service';
+import { AppError, forbidden } from '../errors';
+
+export function loadViewer(db: Db) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const userId = req.session?.userId;
+    if (userId) {
+      const user = await users.findById(db, userId);
+      if (!user) {
+        delete req.session.userId;
+      } else {
+        const current = await editions.current(db, new Date());
+        const role = current ? await jury.juryRole(db, current.edition.id, user.id) : { member: false, chair: false };
+        req.viewer = { user, roles: { admin: user.isAdmin, jury: role.member, chair: role.chair } };
+      }
+    }
+    res.locals.viewer = req.viewer ?? null;
+    next();
+  };
+}
+
+export function wantsJson(req: Request): boolean {
+  if (req.xhr) return true;
+  const accept = req.get('accept') ?? '';
+  return accept.includes('application/json') && !accept.includes('text/html');
+}
+
+export function requireSignIn(req: Request, res: Response, next: NextFunction): void {
+  if (req.viewer) return next();
+  if (wantsJson(req) || req.method !== 'GET') {
+    return next(new AppError(401, 'errors.unauthorized.text', undefined, 'auth.signInTitle'));
+  }
+  req.session.returnTo = req.originalUrl;
+  res.redirect(303, '/auth/login');
+}
+
+export type Role = 'admin' | 'jury' | 'chair';
+
+export function requireRole(...roles: Role[]) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const v = req.viewer;
+    if (!v) return next(new AppError(401, 'errors.unauthorized.text'));
+    if (roles.some((r) => v.roles[r])) return next();
+    next(forbidden());
+  };
+}

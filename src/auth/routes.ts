@@ -1,0 +1,47 @@
+// /auth/*: sign-in page, demo sign-in (AUTH_MODE=dev only), sign-out.
+import { Router } from 'express';
+import type { AppDeps } from '../app';
+import * as users from '../users/service';
+import { establishSession, endSession, safeReturnTo } from './session';
+import { AppError } from '../errors';
+import { signInLimiter } from '../http/rate-limit';
+
+export function authRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const { config, db } = deps;
+
+  router.get('/auth/login', (req, res) => {
+    if (typeof req.query.returnTo === 'string') req.session.returnTo = safeReturnTo(req.query.returnTo);
+    if (config.authMode === 'dev') return res.redirect(303, '/auth/dev');
+    res.render('auth/login', { title: req.t('auth.signInTitle') });
+  });
+
+  if (config.authMode === 'dev') {
+    router.get('/auth/dev', async (req, res) => {
+      const demoUsers = await users.listDemoUsers(db);
+      res.render('auth/dev', { title: req.t('auth.devTitle'), demoUsers });
+    });
+
+    router.post('/auth/dev', signInLimiter(), async (req, res) => {
+      const email = typeof req.body?.email === 'string' ? req.body.email : '';
+      const user = email ? await users.findByEmail(db, email) : null;
+      if (!user || user.tenantId !== 'demo') {
+        throw new AppError(400, 'auth.devUnknownUser', undefined, 'auth.devTitle');
+      }
+      const returnTo = await establishSession(req, user.id);
+      res.redirect(303, returnTo);
+    });
+  }
+
+  const signOut = async (req: import('express').Request, res: import('express').Response) => {
+    await endSession(req);
+    res.clearCookie(deps.sessionCookieName);
+    res.redirect(303, '/auth/signed-out');
+  };
+  router.post('/auth/logout', signOut);
+  router.get('/auth/signed-out', (req, res) => {
+    res.render('auth/signed-out', { title: req.t('auth.signedOut'), microsoftLogoutUrl: deps.microsoftLogoutUrl });
+  });
+
+  return router;
+}

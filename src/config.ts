@@ -1,0 +1,174 @@
+// One schema for every environment variable of SPEC §5: typed, validated, with a default where a safe
+// one exists. loadConfig() throws ConfigError naming each bad variable; server.ts prints it and exits.
+import path from 'node:path';
+import { z } from 'zod';
+
+export const DEV_SESSION_SECRET = 'dev-only-secret-change-me';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const csv = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  SESSION_SECRET: optionalString,
+  AUTH_MODE: z.enum(['azure', 'dev']).optional(),
+  AZURE_AD_TENANT_ID: optionalString,
+  AZURE_AD_CLIENT_ID: optionalString,
+  AZURE_AD_CLIENT_SECRET: optionalString,
+  AZURE_AD_REDIRECT_URL: url(['http:', 'https:']).optional(),
+  AZURE_AD_METADATA_URL: url(['https:']).optional(),
+  ADMIN_EMAILS: csv,
+  ADMIN_GROUP_IDS: csv,
+  ADMIN_ROLE: optionalString,
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().trim().default('Årets misstag <noreply@example.org>'),
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('false')
+    .transform((v, ctx) => {
+      if (v === 'true') return true as const;
+      if (v === 'false' || v === '') return false as const;
+      if (/^\d+$/.test(v)) return Number(v);
+      if (/^[\w.:/,\s-]+$/.test(v)) return v; // e.g. "loopback" or a list of subnets
+      ctx.addIssue({ code: 'custom', message: 'must be true, false, a hop count or a subnet list' });
+      return z.NEVER;
+    }),
+  DEFAULT_LOCALE: z.enum(['sv', 'en']).default('sv'),
+  INTRANET_ORIGIN: url(['http:', 'https:']).optional(),
+  ORG_NAME: z.string().trim().min(1).default('Helsingborgs stad'),
+  ORG_LOGO_URL: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DRAFT_MAX_AGE_DAYS: z.coerce.number().int().min(1).default(180),
+  SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
+});
+
+export type Config = {
+  nodeEnv: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  port: number;
+  databaseUrl?: string;
+  dataDir: string;
+  sessionSecret: string;
+  authMode: 'azure' | 'dev';
+  azure: {
+    tenantId?: string;
+    clientId?: string;
+    clientSecret?: string;
+    redirectUrl?: string;
+    metadataUrl?: string;
+  };
+  adminEmails: string[];
+  adminGroupIds: string[];
+  adminRole?: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  publicUrl: string;
+  trustProxy: boolean | number | string;
+  defaultLocale: 'sv' | 'en';
+  intranetOrigin?: string;
+  orgName: string;
+  orgLogoUrl?: string;
+  logLevel: string;
+  draftMaxAgeDays: number;
+  seedDemo: 'auto' | 'true' | 'false';
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`),
+    );
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  const authMode = e.AUTH_MODE ?? (isProduction ? 'azure' : 'dev');
+  const problems: string[] = [];
+
+  if (isProduction && authMode === 'dev') {
+    problems.push('AUTH_MODE: demo sign-in (dev) is not allowed when NODE_ENV=production');
+  }
+  if (isProduction && (!e.SESSION_SECRET || e.SESSION_SECRET === DEV_SESSION_SECRET || e.SESSION_SECRET.length < 32)) {
+    problems.push('SESSION_SECRET: required in production, at least 32 characters and not the development default');
+  }
+  if (authMode === 'azure') {
+    const required = ['AZURE_AD_TENANT_ID', 'AZURE_AD_CLIENT_ID', 'AZURE_AD_CLIENT_SECRET', 'AZURE_AD_REDIRECT_URL'] as const;
+    for (const key of required) {
+      if (!e[key]) problems.push(`${key}: required when AUTH_MODE=azure`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    nodeEnv: e.NODE_ENV,
+    isProduction,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    authMode,
+    azure: {
+      tenantId: e.AZURE_AD_TENANT_ID,
+      clientId: e.AZURE_AD_CLIENT_ID,
+      clientSecret: e.AZURE_AD_CLIENT_SECRET,
+      redirectUrl: e.AZURE_AD_REDIRECT_URL,
+      metadataUrl:
+        e.AZURE_AD_METADATA_URL ??
+        (e.AZURE_AD_TENANT_ID
+          ? `https://login.microsoftonline.com/${e.AZURE_AD_TENANT_ID}/v2.0/.well-known/openid-configuration`
+          : undefined),
+    },
+    adminEmails: e.ADMIN_EMAILS.map((m) => m.toLowerCase()),
+    adminGroupIds: e.ADMIN_GROUP_IDS,
+    adminRole: e.ADMIN_ROLE,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    publicUrl,
+    trustProxy: e.TRUST_PROXY,
+    defaultLocale: e.DEFAULT_LOCALE,
+    intranetOrigin: e.INTRANET_ORIGIN,
+    orgName: e.ORG_NAME,
+    orgLogoUrl: e.ORG_LOGO_URL,
+    logLevel: e.LOG_LEVEL,
+    draftMaxAgeDays: e.DRAFT_MAX_AGE_DAYS,
+    seedDemo: e.SEED_DEMO,
+  };
+}

@@ -1,0 +1,84 @@
+// The knex instance and the dialect facts computed once (STYLE: no scattered client checks).
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import { migrationSource } from '../db/migrations';
+
+export type Db = Knex & { dialect: Dialect };
+export type Dialect = { isPostgres: boolean; isSqlite: boolean };
+/** A knex instance or a transaction: what queries.ts functions take. */
+export type Queryable = Knex | Knex.Transaction;
+
+export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolMax?: number }): Db {
+  let knex: Knex;
+  let dialect: Dialect;
+  if (options.databaseUrl) {
+    knex = knexFactory({
+      client: 'pg',
+      connection: options.databaseUrl,
+      pool: { min: 0, max: options.poolMax ?? 10 },
+    });
+    dialect = { isPostgres: true, isSqlite: false };
+  } else {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(options.dataDir, 'arets-misstag.sqlite') },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('foreign_keys = ON');
+          conn.pragma('busy_timeout = 5000');
+          conn.pragma('synchronous = NORMAL');
+          done(null, conn);
+        },
+      },
+    });
+    dialect = { isPostgres: false, isSqlite: true };
+  }
+  return Object.assign(knex, { dialect });
+}
+
+export async function migrate(db: Knex): Promise<void> {
+  await db.migrate.latest({ migrationSource });
+}
+
+export async function isReachable(db: Knex): Promise<boolean> {
+  try {
+    await db.raw('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SQLite gives 0/1 and numbers for what PostgreSQL gives as booleans and Dates; normalise here. */
+export function toBool(v: unknown): boolean {
+  return v === true || v === 1 || v === '1' || v === 't' || v === 'true';
+}
+
+export function toDate(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v;
+  if (typeof v === 'number') return new Date(v);
+  if (typeof v === 'string') {
+    if (/^\d+$/.test(v)) return new Date(Number(v));
+    // SQLite CURRENT_TIMESTAMP is UTC without a zone marker
+    const d = new Date(/\d{2}:\d{2}:\d{2}$/.test(v) && !v.includes('T') ? v.replace(' ', 'T') + 'Z' : v);
+    return Number.isNaN(d.getTime()) ? null : d;
+  }
+  return null;
+}
+
+export function toNumber(v: unknown): number {
+  return typeof v === 'number' ? v : Number(v ?? 0);
+}
+
+/** Whether an error is a unique-constraint violation, on either database. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

@@ -1,0 +1,39 @@
+// Editions as the rest of the app sees them: the current one and its phase at a given instant.
+import type { Queryable } from '../db';
+import * as queries from './queries';
+import { phaseAt, type PhaseState } from './phases';
+import { DEFAULT_CRITERIA, DEFAULT_DEPARTMENTS } from './defaults';
+
+export type { Edition, Department, Criterion } from './queries';
+export type { PhaseState, Stage } from './phases';
+export { phaseAt } from './phases';
+
+export type EditionWithPhase = { edition: queries.Edition; phase: PhaseState };
+
+export async function current(db: Queryable, now: Date): Promise<EditionWithPhase | null> {
+  const edition = await queries.findCurrent(db);
+  return edition ? { edition, phase: phaseAt(edition, now) } : null;
+}
+
+export async function byYear(db: Queryable, year: number, now: Date): Promise<EditionWithPhase | null> {
+  const edition = await queries.findByYear(db, year);
+  return edition ? { edition, phase: phaseAt(edition, now) } : null;
+}
+
+export const departments = queries.listDepartments;
+export const criteria = queries.listCriteria;
+export const all = queries.listAll;
+export const findById = queries.findById;
+
+/** A new edition with the default criteria and departments (or the ones given). */
+export async function create(
+  db: Queryable,
+  fields: queries.NewEdition,
+  now: Date,
+  options: { departments?: string[] } = {},
+): Promise<number> {
+  const id = await queries.insertEdition(db, fields, now);
+  await queries.insertDepartments(db, id, options.departments ?? DEFAULT_DEPARTMENTS);
+  await queries.insertCriteria(db, id, DEFAULT_CRITERIA);
+  return id;
+}

@@ -1,0 +1,24 @@
+// Rate limits (SPEC §6) on sign-in, votes and uploads. The answer is the localised error page.
+import { rateLimit, type Options } from 'express-rate-limit';
+import type { Request } from 'express';
+import { AppError } from '../errors';
+
+function limiter(options: Partial<Options>) {
+  return rateLimit({
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new AppError(429, 'errors.rateLimited.text', undefined, 'errors.rateLimited.title')),
+    ...options,
+  });
+}
+
+/** Per client address: sign-in attempts. Generous: a whole office or a ceremony hall can share one address. */
+export const signInLimiter = () => limiter({ windowMs: 5 * 60 * 1000, limit: 1000 });
+
+/** Per signed-in user: votes and other frequent writes. */
+export const perUserLimiter = (limit: number, windowMs = 60 * 1000) =>
+  limiter({
+    windowMs,
+    limit,
+    keyGenerator: (req: Request) => `user:${req.viewer?.user.id ?? req.ip}`,
+  });

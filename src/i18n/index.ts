@@ -1,0 +1,87 @@
+// t(), locale negotiation and Intl formatters. Dictionaries: core (sv.ts/en.ts) plus each feature's
+// messages.ts, merged here; the type checker makes every English table cover its Swedish keys.
+import { sv as coreSv } from './sv';
+import { en as coreEn } from './en';
+import { TIME_ZONE } from '../time';
+
+export type Locale = 'sv' | 'en';
+export const LOCALES: readonly Locale[] = ['sv', 'en'];
+
+/** A feature's message table: Swedish first, English with exactly the same keys. */
+export type MessageTable<S extends Record<string, string>> = { sv: S; en: { [K in keyof S]: string } };
+
+export function defineMessages<S extends Record<string, string>>(table: MessageTable<S>): MessageTable<S> {
+  return table;
+}
+
+const featureTables: Array<MessageTable<Record<string, string>>> = [];
+
+const dictionaries: Record<Locale, Record<string, string>> = { sv: { ...coreSv }, en: { ...coreEn } };
+
+/** Called by each feature module at import (pure data, no I/O). */
+export function registerMessages(table: MessageTable<Record<string, string>>): void {
+  featureTables.push(table);
+  Object.assign(dictionaries.sv, table.sv);
+  Object.assign(dictionaries.en, table.en);
+}
+
+export type Params = Record<string, string | number>;
+
+export function translate(locale: Locale, key: string, params?: Params): string {
+  const template = dictionaries[locale][key] ?? dictionaries.sv[key] ?? key;
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    params[name] === undefined ? whole : String(params[name]),
+  );
+}
+
+export function hasKey(key: string): boolean {
+  return key in dictionaries.sv;
+}
+
+export function isLocale(v: unknown): v is Locale {
+  return v === 'sv' || v === 'en';
+}
+
+const intlTag: Record<Locale, string> = { sv: 'sv-SE', en: 'en-GB' };
+
+export type Formatters = {
+  locale: Locale;
+  date(d: Date | null | undefined): string;
+  dateTime(d: Date | null | undefined): string;
+  number(n: number, digits?: number): string;
+  collator: Intl.Collator;
+};
+
+const cache = new Map<Locale, Formatters>();
+
+export function formatters(locale: Locale): Formatters {
+  const hit = cache.get(locale);
+  if (hit) return hit;
+  const tag = intlTag[locale];
+  const dateF = new Intl.DateTimeFormat(tag, { timeZone: TIME_ZONE, dateStyle: 'long' });
+  const dateTimeF = new Intl.DateTimeFormat(tag, { timeZone: TIME_ZONE, dateStyle: 'long', timeStyle: 'short' });
+  const numberFs = new Map<number, Intl.NumberFormat>();
+  const f: Formatters = {
+    locale,
+    date: (d) => (d ? dateF.format(d) : translate(locale, 'date.notSet')),
+    dateTime: (d) => (d ? dateTimeF.format(d) : translate(locale, 'date.notSet')),
+    number: (n, digits = 0) => {
+      let nf = numberFs.get(digits);
+      if (!nf) {
+        nf = new Intl.NumberFormat(tag, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+        numberFs.set(digits, nf);
+      }
+      return nf.format(n);
+    },
+    // Sorting is always Swedish (å, ä, ö after z), whatever the reader's language (SPEC §6).
+    collator: new Intl.Collator('sv', { sensitivity: 'base' }),
+  };
+  cache.set(locale, f);
+  return f;
+}
+
+/** Case folding for search: lower case in Swedish, so Å/Ä/Ö match å/ä/ö on both databases. */
+export function foldForSearch(text: string): string {
+  return text.toLocaleLowerCase('sv-SE').normalize('NFC');
+}

@@ -1,0 +1,87 @@
+// Reads the configuration, opens and migrates the database, seeds the demo (dev mode), listens, and
+// shuts down gracefully on SIGTERM/SIGINT: stop accepting, finish requests, close streams and the db.
+import http from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+import { migrate, openDatabase, type Db } from './db';
+import { createApp } from './app';
+import { isSeeded, seedDemo } from '../db/seeds/demo';
+import type { Logger } from 'pino';
+
+export type RunningServer = { server: http.Server; db: Db; config: Config; close(): Promise<void> };
+
+export async function start(env: Record<string, string | undefined> = process.env): Promise<RunningServer> {
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel);
+  const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(db);
+  if (shouldSeed(config) && !(await isSeeded(db))) {
+    await seedDemo(db);
+    logger.info('demo data seeded');
+  }
+  const { app, sessionStore } = createApp({
+    config,
+    db,
+    logger,
+    now: () => new Date(),
+    sessionCookieName: config.isProduction ? '__Host-am.sid' : 'am.sid',
+  });
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, () => resolve());
+  });
+  const address = server.address();
+  logger.info({ port: typeof address === 'object' && address ? address.port : config.port, authMode: config.authMode, database: db.dialect.isPostgres ? 'postgresql' : 'sqlite' }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Long-lived connections (server-sent events) are ended so close() can finish.
+        server.closeIdleConnections();
+        app.emit('shutdown');
+        setTimeout(() => server.closeAllConnections(), 5_000).unref();
+      });
+      sessionStore.close();
+      await db.destroy();
+    })());
+  return { server, db, config, close };
+}
+
+function shouldSeed(config: Config): boolean {
+  if (config.seedDemo === 'true') return true;
+  if (config.seedDemo === 'false') return false;
+  return config.authMode === 'dev' && !config.isProduction;
+}
+
+function installSignalHandlers(running: RunningServer, logger: Logger): void {
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    running.close().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+if (require.main === module) {
+  start().then(
+    (running) => installSignalHandlers(running, createLogger(running.config.logLevel)),
+    (err) => {
+      if (err instanceof ConfigError) {
+        console.error(`Årets misstag cannot start.\n${err.message}`);
+      } else {
+        console.error('Årets misstag cannot start:', err instanceof Error ? err.message : err);
+      }
+      process.exit(1);
+    },
+  );
+}
