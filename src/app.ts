@@ -22,6 +22,7 @@ import { errorHandler, notFoundHandler } from './http/errors';
 import { AppError } from './errors';
 import { publicRoutes } from './http/public-routes';
 import { homeRoutes } from './home/routes';
+import { adminRoutes } from './admin/routes';
 
 export type AppDeps = {
   config: Config;
@@ -149,6 +150,7 @@ export function createApp(deps: AppDeps): AppHandle {
   // Everything below needs a signed-in user (SPEC §5).
   app.use(requireSignIn);
   app.use(homeRoutes(deps));
+  app.use(adminRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps));

@@ -219,3 +219,19 @@ describe('languages and errors', () => {
     }
   });
 });
+
+describe('roles', () => {
+  test('when an employee opens the admin page, then it is refused with 403 in Swedish', async () => {
+    const agent = await ctx.signIn('anna@example.org');
+    const res = await agent.get('/admin');
+    expect(res.status).toBe(403);
+    expect(visibleText(res.text)).toContain('Du har inte behörighet');
+  });
+
+  test('when the admin opens the admin page, then it is there', async () => {
+    const agent = await ctx.signIn('admin@example.org');
+    const res = await agent.get('/admin');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<h1>Administration</h1>');
+  });
+});

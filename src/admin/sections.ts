@@ -1,0 +1,4 @@
+// The admin hub lists one card per admin section. A feature that adds an admin page adds its entry here.
+export type AdminSection = { href: string; titleKey: string; descriptionKey: string };
+
+export const ADMIN_SECTIONS: AdminSection[] = [];
