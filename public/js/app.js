@@ -5,6 +5,15 @@
   var summary = document.querySelector('[data-autofocus]');
   if (summary) summary.focus();
 
+  // A page restored from the back/forward cache gets its buttons back.
+  window.addEventListener('pageshow', function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll('form[data-submitted]').forEach(function (form) {
+      delete form.dataset.submitted;
+      form.querySelectorAll('[disabled]').forEach(function (b) { b.removeAttribute('disabled'); });
+    });
+  });
+
   // Prevent double submits: disable a form's submit buttons once it is sent.
   document.addEventListener('submit', function (event) {
     var form = event.target;

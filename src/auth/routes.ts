@@ -2,6 +2,8 @@
 import { Router } from 'express';
 import type { AppDeps } from '../app';
 import * as users from '../users/service';
+import * as editions from '../editions/service';
+import * as jury from '../jury/service';
 import { establishSession, endSession, safeReturnTo } from './session';
 import { AppError } from '../errors';
 import { signInLimiter } from '../http/rate-limit';
@@ -19,7 +21,15 @@ export function authRoutes(deps: AppDeps): Router {
   if (config.authMode === 'dev') {
     router.get('/auth/dev', async (req, res) => {
       const demoUsers = await users.listDemoUsers(db);
-      res.render('auth/dev', { title: req.t('auth.devTitle'), demoUsers });
+      const current = await editions.current(db, deps.now());
+      const withRoles = await Promise.all(
+        demoUsers.map(async (u) => {
+          const role = current ? await jury.juryRole(db, current.edition.id, u.id) : { member: false, chair: false };
+          const roleKey = u.isAdmin ? 'roles.admin' : role.chair ? 'roles.chair' : role.member ? 'roles.jury' : 'roles.employee';
+          return { ...u, roleLabel: req.t(roleKey) };
+        }),
+      );
+      res.render('auth/dev', { title: req.t('auth.devTitle'), demoUsers: withRoles });
     });
 
     router.post('/auth/dev', signInLimiter(), async (req, res) => {
