@@ -1,0 +1,133 @@
+// The jury ranking (SPEC J6) as a pure function: scores in, one row per entry out. No database, no clock.
+//
+// Definitions (shown to the jury on the ranking page too):
+// - A juror's mark for an entry is the weighted mean of the criteria they scored (weights renormalised
+//   over the criteria scored, so a missing criterion does not count as zero).
+// - `mean` is the mean of the jurors' marks for the entry: every non-recused juror who scored it counts
+//   once, whatever their number of criteria.
+// - `spread` is max − min of the jurors' marks (0 with one juror): "how far apart the jury is".
+// - `normalized` is the mean of the jurors' z-scores: each juror's marks are turned into z-scores over all
+//   entries that juror scored ((mark − juror's mean) / juror's standard deviation, population), so strict
+//   and lenient jurors weigh the same. A juror whose marks are all equal (zero spread) contributes 0.
+// - `tied`: another entry has the same mean. `tooFew`: fewer scores than the edition's minimum.
+
+export type RankingInput = {
+  entries: Array<{ id: number }>;
+  criteria: Array<{ id: number; weight: number }>;
+  scores: Array<{ entryId: number; jurorId: number; criterionId: number; value: number }>;
+  /** Juror–entry pairs with jäv: their scores for that entry never count. */
+  recusals: Array<{ entryId: number; jurorId: number }>;
+  minScores: number;
+};
+
+export type RankingRow = {
+  entryId: number;
+  mean: number | null;
+  count: number;
+  spread: number | null;
+  normalized: number | null;
+  tied: boolean;
+  tooFew: boolean;
+};
+
+const EPSILON = 1e-9;
+const pairKey = (entryId: number, jurorId: number) => `${entryId}:${jurorId}`;
+
+function average(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** Population standard deviation. */
+export function standardDeviation(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const m = average(xs);
+  return Math.sqrt(average(xs.map((x) => (x - m) ** 2)));
+}
+
+export function rank(input: RankingInput): RankingRow[] {
+  const weights = new Map(input.criteria.map((c) => [c.id, c.weight]));
+  const recused = new Set(input.recusals.map((r) => pairKey(r.entryId, r.jurorId)));
+  const entryIds = new Set(input.entries.map((e) => e.id));
+
+  // Weighted sums per (entry, juror), counting only known criteria of known entries, without jäv.
+  const sums = new Map<string, { entryId: number; jurorId: number; weighted: number; weight: number }>();
+  for (const s of input.scores) {
+    const w = weights.get(s.criterionId);
+    if (w === undefined || !entryIds.has(s.entryId) || recused.has(pairKey(s.entryId, s.jurorId))) continue;
+    const key = pairKey(s.entryId, s.jurorId);
+    const acc = sums.get(key) ?? { entryId: s.entryId, jurorId: s.jurorId, weighted: 0, weight: 0 };
+    acc.weighted += w * s.value;
+    acc.weight += w;
+    sums.set(key, acc);
+  }
+
+  const marks = [...sums.values()].filter((s) => s.weight > 0).map((s) => ({ entryId: s.entryId, jurorId: s.jurorId, mark: s.weighted / s.weight }));
+
+  // Each juror's mean and standard deviation over the entries they scored, for the z-scores.
+  const byJuror = new Map<number, number[]>();
+  for (const m of marks) byJuror.set(m.jurorId, [...(byJuror.get(m.jurorId) ?? []), m.mark]);
+  const jurorStats = new Map([...byJuror].map(([jurorId, xs]) => [jurorId, { mean: average(xs), sd: standardDeviation(xs) }]));
+  const zScore = (jurorId: number, mark: number) => {
+    const st = jurorStats.get(jurorId)!;
+    return st.sd < EPSILON ? 0 : (mark - st.mean) / st.sd;
+  };
+
+  const rows: RankingRow[] = input.entries.map((e) => {
+    const mine = marks.filter((m) => m.entryId === e.id);
+    if (mine.length === 0) {
+      return { entryId: e.id, mean: null, count: 0, spread: null, normalized: null, tied: false, tooFew: input.minScores > 0 };
+    }
+    const values = mine.map((m) => m.mark);
+    return {
+      entryId: e.id,
+      mean: average(values),
+      count: mine.length,
+      spread: Math.max(...values) - Math.min(...values),
+      normalized: average(mine.map((m) => zScore(m.jurorId, m.mark))),
+      tied: false,
+      tooFew: mine.length < input.minScores,
+    };
+  });
+
+  for (const row of rows) {
+    if (row.mean === null) continue;
+    row.tied = rows.some((other) => other !== row && other.mean !== null && Math.abs(other.mean - row.mean!) < EPSILON);
+  }
+  return rows;
+}
+
+export const SORT_KEYS = ['title', 'mean', 'normalized', 'count', 'spread', 'votes'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+export type SortDir = 'asc' | 'desc';
+
+export function isSortKey(v: unknown): v is SortKey {
+  return typeof v === 'string' && (SORT_KEYS as readonly string[]).includes(v);
+}
+
+/** The natural direction of a column: best first for numbers, A–Ö for titles. */
+export function defaultDir(key: SortKey): SortDir {
+  return key === 'title' ? 'asc' : 'desc';
+}
+
+/**
+ * Sorts rows by a column. Empty values (no scores, votes not shown) always come last; rows that compare
+ * equal fall back to the title, so the order is stable and predictable.
+ */
+export function sortRows<T extends RankingRow & { title: string; votes: number | null }>(
+  rows: T[],
+  key: SortKey,
+  dir: SortDir,
+  compareText: (a: string, b: string) => number,
+): T[] {
+  const sign = dir === 'asc' ? 1 : -1;
+  const value = (r: T): number | null => (key === 'title' ? null : key === 'count' ? r.count : r[key]);
+  return [...rows].sort((a, b) => {
+    if (key === 'title') return sign * compareText(a.title, b.title);
+    const va = value(a);
+    const vb = value(b);
+    if (va === null && vb !== null) return 1;
+    if (vb === null && va !== null) return -1;
+    if (va !== null && vb !== null && Math.abs(va - vb) >= EPSILON) return sign * (va - vb);
+    return compareText(a.title, b.title);
+  });
+}
