@@ -23,6 +23,8 @@ import { AppError } from './errors';
 import { publicRoutes } from './http/public-routes';
 import { homeRoutes } from './home/routes';
 import { adminRoutes } from './admin/routes';
+import type { Mailer } from './mail';
+import { notificationRoutes } from './notifications/routes';
 
 export type AppDeps = {
   config: Config;
@@ -31,6 +33,8 @@ export type AppDeps = {
   /** The clock. Every rule that depends on the phase reads it, so tests can stand in any phase. */
   now: () => Date;
   sessionCookieName: string;
+  /** Sends e-mail (SMTP_URL, or the outbox folder in development); see src/mail. */
+  mailer: Mailer;
   /** Where "sign out of Microsoft too" leads; set by the Entra ID sign-in. */
   microsoftLogoutUrl?: string;
 };
@@ -149,6 +153,7 @@ export function createApp(deps: AppDeps): AppHandle {
 
   // Everything below needs a signed-in user (SPEC §5).
   app.use(requireSignIn);
+  app.use(notificationRoutes(deps));
   app.use(homeRoutes(deps));
   app.use(adminRoutes(deps));
 

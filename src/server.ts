@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { migrate, openDatabase, type Db } from './db';
 import { createApp } from './app';
+import { createMailer } from './mail';
 import { isSeeded, seedDemo } from '../db/seeds/demo';
 import type { Logger } from 'pino';
 
@@ -24,6 +25,7 @@ export async function start(env: Record<string, string | undefined> = process.en
     db,
     logger,
     now: () => new Date(),
+    mailer: createMailer(config, logger),
     sessionCookieName: config.isProduction ? '__Host-am.sid' : 'am.sid',
   });
   const server = http.createServer(app);

@@ -12,6 +12,7 @@ import { createApp, type AppDeps } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { migrate, openDatabase, type Db } from '../../src/db';
 import { seedDemo } from '../../db/seeds/demo';
+import { createMailer } from '../../src/mail';
 
 export type Clock = { now(): Date; set(d: Date): void; advance(ms: number): void };
 
@@ -72,7 +73,7 @@ export async function createTestContext(options: { seed?: boolean; now?: Date; e
     },
   };
   if (options.seed !== false) await seedDemo(db, current);
-  const deps: AppDeps = { config, db, logger: pino({ level: 'silent' }), now: () => clock.now(), sessionCookieName: 'am.sid' };
+  const deps: AppDeps = { config, db, logger: pino({ level: 'silent' }), now: () => clock.now(), sessionCookieName: 'am.sid', mailer: createMailer(config) };
   const { app, sessionStore } = createApp(deps);
 
   const makeAgent = (): Agent => {

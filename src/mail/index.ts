@@ -1,0 +1,1 @@
+export { createMailer, outboxDir, smtpOptions, type Mail, type Mailer } from './mailer';

@@ -1,0 +1,69 @@
+import type { Queryable } from '../db';
+import { toDate, toNumber } from '../db';
+
+export type Notification = {
+  id: number;
+  userId: number;
+  kind: string;
+  params: Record<string, string | number>;
+  link: string | null;
+  readAt: Date | null;
+  createdAt: Date;
+};
+
+type Row = Record<string, unknown>;
+
+function parseParams(v: unknown): Record<string, string | number> {
+  try {
+    const parsed = JSON.parse(String(v ?? '{}'));
+    return parsed && typeof parsed === 'object' ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+function toNotification(r: Row): Notification {
+  return {
+    id: Number(r.id),
+    userId: Number(r.user_id),
+    kind: String(r.kind),
+    params: parseParams(r.params),
+    link: (r.link as string | null) ?? null,
+    readAt: toDate(r.read_at),
+    createdAt: toDate(r.created_at) ?? new Date(0),
+  };
+}
+
+export async function insert(db: Queryable, n: { userId: number; kind: string; params: Record<string, string | number>; link: string | null }, now: Date): Promise<number> {
+  const [row] = await db('notifications')
+    .insert({ user_id: n.userId, kind: n.kind, params: JSON.stringify(n.params), link: n.link, created_at: now })
+    .returning('id');
+  return Number(typeof row === 'object' ? row.id : row);
+}
+
+export async function listForUser(db: Queryable, userId: number, limit = 100): Promise<Notification[]> {
+  const rows = await db('notifications').where({ user_id: userId }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit);
+  return rows.map(toNotification);
+}
+
+export async function countUnread(db: Queryable, userId: number): Promise<number> {
+  const row = await db('notifications').where({ user_id: userId }).whereNull('read_at').count({ n: '*' }).first();
+  return toNumber(row?.n);
+}
+
+export async function markRead(db: Queryable, userId: number, id: number | null, now: Date): Promise<number> {
+  const q = db('notifications').where({ user_id: userId }).whereNull('read_at');
+  if (id !== null) q.andWhere({ id });
+  return q.update({ read_at: now });
+}
+
+export async function findRecipient(db: Queryable, userId: number): Promise<{ id: number; email: string; name: string; locale: 'sv' | 'en' | null } | null> {
+  const row = await db('users').where({ id: userId }).first('id', 'email', 'name', 'locale', 'anonymised_at');
+  if (!row) return null;
+  return {
+    id: Number(row.id),
+    email: row.anonymised_at ? '' : String(row.email),
+    name: String(row.name),
+    locale: row.locale === 'sv' || row.locale === 'en' ? row.locale : null,
+  };
+}

@@ -1,0 +1,49 @@
+// /notifications: the in-app list (R7), mark as read; and the unread count for the header.
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { AppDeps } from '../app';
+import { flash } from '../http/locale';
+import { notFound } from '../errors';
+import * as notifications from './service';
+
+/** Puts the unread count on every page a signed-in user opens (the header shows it). */
+export function unreadCount(deps: AppDeps) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    res.locals.unreadCount = req.viewer && req.method === 'GET' ? await notifications.countUnread(deps.db, req.viewer.user.id) : 0;
+    next();
+  };
+}
+
+/** Only links inside the app may be followed (no open redirect). */
+const safeLink = (link: string | null) => (link && link.startsWith('/') && !link.startsWith('//') && !link.startsWith('/\\') ? link : '/notifications');
+
+export function notificationRoutes(deps: AppDeps): Router {
+  const router = Router();
+  router.use(unreadCount(deps));
+
+  router.get('/notifications', async (req, res) => {
+    const items = await notifications.list(deps.db, req.viewer!.user.id);
+    res.render('notifications/index', {
+      title: req.t('notifications.title'),
+      items: items.map((n) => ({ ...n, text: notifications.render(req.locale, n.kind, 'text', n.params) })),
+    });
+  });
+
+  router.get('/notifications/:id/open', async (req, res) => {
+    const id = Number(req.params.id);
+    const mine = (await notifications.list(deps.db, req.viewer!.user.id, 1000)).find((n) => n.id === id);
+    if (!Number.isInteger(id) || !mine) throw notFound();
+    await notifications.markRead(deps.db, req.viewer!.user.id, id, deps.now());
+    res.redirect(303, safeLink(mine.link));
+  });
+
+  router.post('/notifications/read', async (req, res) => {
+    const raw = (req.body as Record<string, unknown>).id;
+    const id = raw === undefined || raw === '' ? null : Number(raw);
+    if (id !== null && !Number.isInteger(id)) throw notFound();
+    await notifications.markRead(deps.db, req.viewer!.user.id, id, deps.now());
+    flash(req, 'success', 'notifications.markedRead');
+    res.redirect(303, '/notifications');
+  });
+
+  return router;
+}

@@ -1,0 +1,76 @@
+// Mail goes out through a real SMTP server started by the test, and each mail is also an in-app
+// notification (SPEC R7).
+
+import { createTestContext, visibleText, type TestContext } from '../helpers/context';
+import { createMailer } from '../../src/mail';
+import * as notifications from '../../src/notifications/service';
+import { startSmtp, type TestSmtp } from '../helpers/smtp';
+
+let smtp: TestSmtp;
+let ctx: TestContext;
+beforeAll(async () => {
+  smtp = await startSmtp();
+  ctx = await createTestContext({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://misstag.example.org' } });
+});
+afterAll(async () => {
+  await ctx.close();
+  await smtp.close();
+});
+
+async function userId(email: string): Promise<number> {
+  return Number((await ctx.db('users').where({ email }).first()).id);
+}
+
+test('when a user is notified, then the mail arrives at the SMTP server in their language and the notification is listed in the app', async () => {
+  const bo = await userId('bo@example.org');
+  await ctx.db('users').where({ id: bo }).update({ locale: 'en' });
+  const mailer = createMailer(ctx.config);
+  await notifications.notify(ctx.db, mailer, { userId: bo, kind: 'moderation.published', params: { title: 'Åäö-test' }, link: '/entries/1' }, ctx.clock.now());
+  const mail = await smtp.waitFor((m) => m.to.includes('bo@example.org'));
+  expect(mail.subject).toBe('Your nomination is published');
+  expect(mail.text).toContain('“Åäö-test”');
+  expect(mail.text).toContain('https://misstag.example.org/entries/1');
+
+  const agent = await ctx.signIn('bo@example.org');
+  const home = await agent.get('/');
+  expect(visibleText(home.text)).toContain('1 unread');
+  const list = await agent.get('/notifications');
+  expect(visibleText(list.text)).toContain('“Åäö-test” is published and can be read by all colleagues.');
+});
+
+test('when a notification is opened, then it is marked as read and the link is followed', async () => {
+  const agent = await ctx.signIn('bo@example.org');
+  const [n] = await notifications.list(ctx.db, await userId('bo@example.org'));
+  const res = await agent.get(`/notifications/${n.id}/open`);
+  expect(res.status).toBe(303);
+  expect(res.headers.location).toBe('/entries/1');
+  expect((await notifications.list(ctx.db, await userId('bo@example.org')))[0].readAt).not.toBeNull();
+});
+
+test("when someone opens another user's notification by id, then it is not found and stays unread", async () => {
+  const anna = await userId('anna@example.org');
+  const id = await notifications.notify(ctx.db, createMailer(ctx.config), { userId: anna, kind: 'moderation.rejected', params: { title: 'X', reason: 'Y' }, link: '/nominations/mine' }, ctx.clock.now());
+  const bo = await ctx.signIn('bo@example.org');
+  const res = await bo.get(`/notifications/${id}/open`);
+  expect(res.status).toBe(404);
+  const token = await bo.csrf();
+  await bo.post('/notifications/read').type('form').send({ _csrf: token, id: String(id) });
+  expect((await notifications.list(ctx.db, anna))[0].readAt).toBeNull();
+});
+
+test('when there is no SMTP_URL, then mails are written to the outbox folder', async () => {
+  const outbox = await createTestContext({ seed: false });
+  try {
+    const mailer = createMailer(outbox.config);
+    expect(await mailer.send({ to: 'x@example.org', subject: 'Hej åäö', text: 'Brödtext' })).toBe(true);
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const files = fs.readdirSync(path.join(outbox.dataDir, 'outbox'));
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/\.eml$/);
+  } finally {
+    await outbox.close();
+  }
+});
+
+
