@@ -23,6 +23,7 @@ import { AppError } from './errors';
 import { publicRoutes } from './http/public-routes';
 import { homeRoutes } from './home/routes';
 import { adminRoutes } from './admin/routes';
+import { votingRoutes } from './voting/routes';
 import type { Mailer } from './mail';
 import { notificationRoutes } from './notifications/routes';
 
@@ -153,6 +154,8 @@ export function createApp(deps: AppDeps): AppHandle {
 
   // Everything below needs a signed-in user (SPEC §5).
   app.use(requireSignIn);
+  // Before the gallery: puts the viewer's voting state in res.locals.voting for /entries pages.
+  app.use(votingRoutes(deps));
   app.use(notificationRoutes(deps));
   app.use(homeRoutes(deps));
   app.use(adminRoutes(deps));

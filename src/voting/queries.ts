@@ -1,0 +1,87 @@
+// Votes (SPEC V1–V5): knex only. The rules live in service.ts; the database enforces one vote per entry
+// (unique voter_id, nomination_id) and the budget (unique edition_id, voter_id, slot).
+import type { Queryable } from '../db';
+import { toNumber } from '../db';
+
+type Row = Record<string, unknown>;
+
+export type CastVote = { nominationId: number; title: string; slot: number };
+
+/** The voter's votes in an edition, in the order they were cast (slot order). */
+export async function votesOf(db: Queryable, editionId: number, voterId: number): Promise<CastVote[]> {
+  const rows = await db('votes')
+    .join('nominations', 'nominations.id', 'votes.nomination_id')
+    .where({ 'votes.edition_id': editionId, 'votes.voter_id': voterId })
+    .orderBy('votes.slot')
+    .select('votes.nomination_id', 'votes.slot', 'nominations.title');
+  return rows.map((r: Row) => ({ nominationId: Number(r.nomination_id), title: String(r.title), slot: Number(r.slot) }));
+}
+
+export type VotableEntry = { id: number; editionId: number; status: string; title: string; submitterId: number };
+
+export async function findEntry(db: Queryable, nominationId: number): Promise<VotableEntry | null> {
+  const r = await db('nominations').where({ id: nominationId }).first('id', 'edition_id', 'status', 'title', 'submitter_id');
+  return r ? { id: Number(r.id), editionId: Number(r.edition_id), status: String(r.status), title: String(r.title), submitterId: Number(r.submitter_id) } : null;
+}
+
+/** Named colleagues who have not declined (a declined colleague is no longer named in the entry). */
+function namedIn(db: Queryable, userId: number, email: string) {
+  return db('nominees')
+    .select('nomination_id')
+    .whereNotIn('consent', ['declined', 'withdrawn'])
+    .andWhere((q) => q.where('user_id', userId).orWhereRaw('lower(email) = ?', [email.trim().toLowerCase()]));
+}
+
+/** Entries of the edition the user submitted or is named in: they cannot vote for them (V1). */
+export async function ownEntryIds(db: Queryable, editionId: number, userId: number, email: string): Promise<number[]> {
+  const rows = await db('nominations')
+    .where('edition_id', editionId)
+    .andWhere((q) => q.where('submitter_id', userId).orWhereIn('id', namedIn(db, userId, email)))
+    .select('id');
+  return rows.map((r: Row) => Number(r.id));
+}
+
+export async function isOwnEntry(db: Queryable, nominationId: number, userId: number, email: string): Promise<boolean> {
+  const row = await db('nominations')
+    .where('id', nominationId)
+    .andWhere((q) => q.where('submitter_id', userId).orWhereIn('id', namedIn(db, userId, email)))
+    .first('id');
+  return Boolean(row);
+}
+
+export async function usedSlots(db: Queryable, editionId: number, voterId: number): Promise<number[]> {
+  const rows = await db('votes').where({ edition_id: editionId, voter_id: voterId }).select('slot');
+  return rows.map((r: Row) => Number(r.slot));
+}
+
+export async function hasVoted(db: Queryable, voterId: number, nominationId: number): Promise<boolean> {
+  return Boolean(await db('votes').where({ voter_id: voterId, nomination_id: nominationId }).first('id'));
+}
+
+export async function insertVote(db: Queryable, v: { editionId: number; nominationId: number; voterId: number; slot: number }, now: Date): Promise<void> {
+  await db('votes').insert({ edition_id: v.editionId, nomination_id: v.nominationId, voter_id: v.voterId, slot: v.slot, created_at: now });
+}
+
+export async function deleteVote(db: Queryable, editionId: number, voterId: number, nominationId: number): Promise<number> {
+  return db('votes').where({ edition_id: editionId, voter_id: voterId, nomination_id: nominationId }).del();
+}
+
+/** Published entries only: a vote on an entry that was later withdrawn or unpublished does not count. */
+export async function countsByEntry(db: Queryable, editionId: number): Promise<Array<{ nominationId: number; votes: number }>> {
+  const rows = await db('votes')
+    .join('nominations', 'nominations.id', 'votes.nomination_id')
+    .where({ 'votes.edition_id': editionId, 'nominations.status': 'published' })
+    .groupBy('votes.nomination_id')
+    .select('votes.nomination_id')
+    .count({ votes: '*' });
+  return rows.map((r: Row) => ({ nominationId: Number(r.nomination_id), votes: toNumber(r.votes) }));
+}
+
+export async function participation(db: Queryable, editionId: number): Promise<{ votes: number; voters: number }> {
+  const row = (await db('votes').where({ edition_id: editionId }).first(db.raw('count(*) as votes'), db.raw('count(distinct voter_id) as voters'))) as Row | undefined;
+  return { votes: toNumber(row?.votes), voters: toNumber(row?.voters) };
+}
+
+export async function clearVoters(db: Queryable, editionId: number): Promise<number> {
+  return db('votes').where({ edition_id: editionId }).whereNotNull('voter_id').update({ voter_id: null });
+}

@@ -1,0 +1,136 @@
+// People's-choice voting over HTTP (SPEC V1–V3): vote, withdraw and move as plain forms (flash and
+// redirect) or with fetch (JSON, see public/js/voting.js); "Mina röster" at /votes; and the viewer's
+// voting state in res.locals.voting for the gallery and entry pages, whose views include
+// views/voting/_vote-button.ejs and views/voting/_panel.ejs.
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { AppDeps } from '../app';
+import { registerMessages } from '../i18n';
+import { flash } from '../http/locale';
+import { perUserLimiter } from '../http/rate-limit';
+import { wantsJson } from '../auth/guards';
+import { safeReturnTo } from '../auth/session';
+import * as editions from '../editions/service';
+import type { Viewer } from '../types';
+import * as voting from './service';
+import { votingMessages } from './messages';
+
+registerMessages(votingMessages);
+
+/** What views get in res.locals.voting. Counts are present only where canSeeCounts() allows (V3). */
+export type VotingLocals = {
+  open: boolean;
+  closed: boolean;
+  budget: number;
+  used: number;
+  closesAt: Date | null;
+  votes: Array<{ id: number; title: string }>;
+  votedIds: number[];
+  /** Entries this viewer submitted or is named in. */
+  ineligibleIds: number[];
+  /** Vote counts per entry id, or null when this viewer may not see them yet. */
+  counts: Record<number, number> | null;
+  peoplesChoiceIds: number[];
+  peoplesChoiceTie: boolean;
+  hasVoted(id: number): boolean;
+  isIneligible(id: number): boolean;
+  count(id: number): number | null;
+};
+
+export async function votingLocals(deps: AppDeps, viewer: Viewer): Promise<VotingLocals | null> {
+  const now = deps.now();
+  const current = await editions.current(deps.db, now);
+  if (!current) return null;
+  const ballot = await voting.ballotFor(deps.db, { id: viewer.user.id, email: viewer.user.email }, now);
+  if (!ballot) return null;
+  let counts: Record<number, number> | null = null;
+  let choice: voting.PeoplesChoice | null = null;
+  if (voting.canSeeCounts(viewer.roles, current.phase)) {
+    counts = Object.fromEntries(await voting.voteCounts(deps.db, current.edition.id));
+    choice = await voting.peoplesChoice(deps.db, current.edition.id);
+  }
+  const voted = new Set(ballot.votedIds);
+  const own = new Set(ballot.ownIds);
+  return {
+    open: ballot.open,
+    closed: ballot.closed,
+    budget: ballot.budget,
+    used: ballot.used,
+    closesAt: current.edition.votingClosesAt,
+    votes: ballot.votes.map((v) => ({ id: v.nominationId, title: v.title })),
+    votedIds: ballot.votedIds,
+    ineligibleIds: ballot.ownIds,
+    counts,
+    peoplesChoiceIds: choice?.nominationIds ?? [],
+    peoplesChoiceTie: choice?.tie ?? false,
+    hasVoted: (id) => voted.has(Number(id)),
+    isIneligible: (id) => own.has(Number(id)),
+    count: (id) => (counts ? (counts[Number(id)] ?? 0) : null),
+  };
+}
+
+/** The viewer's own votes as JSON for the script: where their votes are, never any count. */
+function ballotJson(v: VotingLocals | null) {
+  return v
+    ? { open: v.open, budget: v.budget, used: v.used, votes: v.votes.map((x) => ({ id: x.id, title: x.title, href: `/entries/${x.id}` })) }
+    : null;
+}
+
+const idParam = (value: unknown): number => {
+  const s = String(value ?? '');
+  return /^\d{1,9}$/.test(s) ? Number(s) : NaN;
+};
+
+export function votingRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const { db } = deps;
+  // One budget of requests per user for every vote change (SPEC §6, V5).
+  const voteLimiter = perUserLimiter(30);
+
+  const loadLocals = async (req: Request, res: Response, next: NextFunction) => {
+    res.locals.voting = req.viewer ? await votingLocals(deps, req.viewer) : null;
+    res.locals.votingReturnTo = safeReturnTo(req.originalUrl);
+    next();
+  };
+  // The gallery and entry pages (owned by the nominations feature) read res.locals.voting.
+  router.use('/entries', (req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? loadLocals(req, res, next) : next()));
+
+  router.get('/votes', loadLocals, async (req, res) => {
+    res.render('voting/mine', { title: req.t('voting.mine.title') });
+  });
+
+  const voterOf = (req: Request): voting.Voter => ({ id: req.viewer!.user.id, email: req.viewer!.user.email });
+
+  const answer = async (req: Request, res: Response, key: string, params: Record<string, string | number>, fallback: string) => {
+    const state = await votingLocals(deps, req.viewer!);
+    const all = { ...params, used: state?.used ?? 0, budget: state?.budget ?? 0 };
+    if (wantsJson(req)) {
+      res.json({ ok: true, message: req.t(key, all), voting: ballotJson(state) });
+      return;
+    }
+    flash(req, 'success', key, all);
+    const body = req.body as Record<string, unknown> | undefined;
+    res.redirect(303, typeof body?.returnTo === 'string' ? safeReturnTo(body.returnTo) : fallback);
+  };
+
+  router.post('/entries/:id/vote', voteLimiter, async (req, res) => {
+    const id = idParam(req.params.id);
+    const outcome = await voting.castVote(db, voterOf(req), id, deps.now());
+    await answer(req, res, 'voting.flash.voted', { title: outcome.title }, `/entries/${id}`);
+  });
+
+  router.post('/entries/:id/unvote', voteLimiter, async (req, res) => {
+    const id = idParam(req.params.id);
+    const outcome = await voting.withdrawVote(db, voterOf(req), id, deps.now());
+    await answer(req, res, 'voting.flash.withdrawn', { title: outcome.title }, `/entries/${id}`);
+  });
+
+  router.post('/votes/move', voteLimiter, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const from = idParam(body.from);
+    const to = idParam(body.to);
+    const outcome = await voting.moveVote(db, voterOf(req), from, to, deps.now());
+    await answer(req, res, 'voting.flash.moved', { from: outcome.from, to: outcome.to }, `/entries/${to}`);
+  });
+
+  return router;
+}
