@@ -1,4 +1,7 @@
 // The admin hub lists one card per admin section. A feature that adds an admin page adds its entry here.
 export type AdminSection = { href: string; titleKey: string; descriptionKey: string };
 
-export const ADMIN_SECTIONS: AdminSection[] = [];
+export const ADMIN_SECTIONS: AdminSection[] = [
+  { href: '/admin/users', titleKey: 'admin.section.users', descriptionKey: 'admin.section.usersText' },
+  { href: '/admin/audit', titleKey: 'admin.section.audit', descriptionKey: 'admin.section.auditText' },
+];
