@@ -1,0 +1,600 @@
+// `npm run bench` (SPEC §6, issue 9): seeds a realistic organisation into a fresh database, starts the
+// compiled app in production mode and a bare Express handler (the baseline) in child processes, and
+// measures with autocannon, in one run: the baseline, the home page, the gallery, an entry page, the
+// jury ranking, a vote burst by thousands of distinct signed-in users and the live-vote fan-out to
+// server-sent-event clients. Prints a table and writes bench/results.json.
+//
+// Environment: BENCH_SECONDS (10) per scenario, BENCH_CONNECTIONS (50), BENCH_LIVE_CLIENTS (1000),
+// BENCH_ONLY (comma list of scenario names), BENCH_SMALL=1 (a tenth of the data, for development),
+// DATABASE_URL (postgres://…: a fresh database is created on that server and dropped afterwards),
+// BENCH_LOG_LEVEL (the app's LOG_LEVEL, default info as in production), BENCH_PROFILE=dir (V8 CPU
+// profiles of the app and the baseline; summarise with `node dist/bench/profile-summary.js file`),
+// BENCH_KEEP=1 (keep the temporary data directory with the app's log).
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import knexFactory from 'knex';
+import { migrate, openDatabase, type Db } from '../src/db';
+import { projectRoot } from '../src/paths';
+import { FULL_SIZE, seedOrganisation, type Seeded, type SeedSize } from './seed';
+import { createSessions, type BenchSession } from './sessions';
+
+type Row = {
+  scenario: string;
+  status: 'ok' | 'skipped' | 'failed';
+  note?: string;
+  requestsPerSecond?: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  ratio?: number;
+  peakRssMb?: number;
+  bytesPerPage?: number;
+  statusCodes?: Record<string, number>;
+  extra?: Record<string, number | string | boolean>;
+};
+
+const env = process.env;
+const SECONDS = Number(env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 50);
+const LIVE_CLIENTS = Number(env.BENCH_LIVE_CLIENTS ?? 1000);
+const ONLY = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
+const SIZE: SeedSize = env.BENCH_SMALL ? { employees: 1_100, entries: 30, votes: 2_000, jurors: 7, voteBudget: 3 } : FULL_SIZE;
+const COOKIE_NAME = '__Host-am.sid';
+
+const TARGETS = {
+  pageRatio: 0.3,
+  voteRatio: 0.25,
+  p99Ms: 50,
+  rankingMs: 20,
+  liveMs: 500,
+  rssMb: 200,
+  pageKb: 100,
+};
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+type Child = { url: string; process: ChildProcess; stop(): Promise<void> };
+
+async function startChild(script: string, childEnv: Record<string, string>, logFile: string): Promise<Child> {
+  const port = await freePort();
+  const out = fs.openSync(logFile, 'a');
+  // BENCH_PROFILE=dir writes a V8 CPU profile of each process there (open it in Chrome DevTools).
+  const profile = env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(env.BENCH_PROFILE)}`] : [];
+  const child = spawn(process.execPath, [...profile, script], {
+    env: { PATH: env.PATH ?? '', ...childEnv, PORT: String(port) },
+    stdio: ['ignore', out, out],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${path.basename(script)} exited with ${child.exitCode}; see ${logFile}:\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`);
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${script} did not start; see ${logFile}`);
+    await sleep(100);
+  }
+  return {
+    url,
+    process: child,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, sleep(8000)]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      fs.closeSync(out);
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Peak resident memory of a process during a scenario: the kernel's high-water mark, reset first. */
+class RssProbe {
+  private max = 0;
+  private timer?: NodeJS.Timeout;
+  private hwmReset = false;
+  constructor(private readonly pid: number) {}
+
+  private read(field: 'VmRSS' | 'VmHWM'): number {
+    try {
+      const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+      return m ? Number(m[1]) / 1024 : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  start(): void {
+    try {
+      fs.writeFileSync(`/proc/${this.pid}/clear_refs`, '5');
+      this.hwmReset = true;
+    } catch {
+      this.hwmReset = false;
+    }
+    this.max = this.read('VmRSS');
+    this.timer = setInterval(() => (this.max = Math.max(this.max, this.read('VmRSS'))), 100);
+  }
+
+  stop(): number {
+    if (this.timer) clearInterval(this.timer);
+    const sampled = Math.max(this.max, this.read('VmRSS'));
+    return Math.round(this.hwmReset ? Math.max(sampled, this.read('VmHWM')) : sampled);
+  }
+}
+
+type Probe = { ok: true; bytes: number } | { ok: false; note: string };
+
+/** One request first: a missing route skips the scenario instead of failing the bench. */
+async function probe(url: string, headers: Record<string, string>, accept = 'text/html'): Promise<Probe> {
+  try {
+    const res = await fetch(url, { headers: { ...headers, accept }, redirect: 'manual' });
+    const body = Buffer.from(await res.arrayBuffer());
+    if (res.status === 404) return { ok: false, note: 'skipped: route not available (404)' };
+    if (res.status !== 200) return { ok: false, note: `skipped: the probe answered ${res.status} (${body.toString('utf8').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 120)})` };
+    return { ok: true, bytes: body.length };
+  } catch (err) {
+    return { ok: false, note: `skipped: probe failed (${err instanceof Error ? err.message : String(err)})` };
+  }
+}
+
+type LoadOptions = {
+  url: string;
+  path: string;
+  method?: 'GET' | 'POST';
+  connections?: number;
+  duration?: number;
+  /** Builds the headers (and body) of request number k. Returns null when there is nothing left to send. */
+  request: (k: number) => { path?: string; headers: Record<string, string>; body?: string } | null;
+  maxRequests?: number;
+};
+
+async function load(options: LoadOptions): Promise<autocannon.Result & { codes: Record<string, number> }> {
+  let k = 0;
+  const codes: Record<string, number> = {};
+  let instance: autocannon.Instance | undefined = undefined;
+  instance = autocannon({
+    url: options.url,
+    connections: options.connections ?? CONNECTIONS,
+    duration: options.duration ?? SECONDS,
+    timeout: 20,
+    requests: [
+      {
+        method: options.method ?? 'GET',
+        path: options.path,
+        setupRequest: (req) => {
+          if (options.maxRequests !== undefined && k >= options.maxRequests) {
+            setImmediate(() => instance?.stop());
+            return { ...req, path: '/healthz', method: 'GET', body: undefined };
+          }
+          const built = options.request(k++);
+          if (!built) return { ...req, path: '/healthz', method: 'GET', body: undefined };
+          return { ...req, path: built.path ?? req.path, headers: { ...req.headers, ...built.headers }, body: built.body ?? req.body };
+        },
+      },
+    ],
+  });
+  instance.on('response', (_client: unknown, statusCode: number) => {
+    codes[statusCode] = (codes[statusCode] ?? 0) + 1;
+  });
+  const result = await instance;
+  return Object.assign(result, { codes });
+}
+
+function summarise(name: string, result: autocannon.Result & { codes: Record<string, number> }, rss: number, baseline?: number): Row {
+  const row: Row = {
+    scenario: name,
+    status: 'ok',
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    peakRssMb: rss,
+    statusCodes: result.codes,
+  };
+  if (baseline) row.ratio = Math.round((result.requests.average / baseline) * 100) / 100;
+  if (result.errors || result.timeouts) row.note = `${result.errors} errors, ${result.timeouts} timeouts`;
+  return row;
+}
+
+/** Runs a page scenario: probe, load with 50 connections, peak RSS. */
+async function pageScenario(
+  name: string,
+  app: Child,
+  paths: string[],
+  sessions: BenchSession[],
+  baseline: number | undefined,
+): Promise<Row> {
+  const first = await probe(app.url + paths[0], { cookie: sessions[0].cookie });
+  if (!first.ok) return { scenario: name, status: 'skipped', note: first.note };
+  const rss = new RssProbe(app.process.pid!);
+  rss.start();
+  const result = await load({
+    url: app.url,
+    path: paths[0],
+    request: (k) => ({ path: paths[k % paths.length], headers: { cookie: sessions[k % sessions.length].cookie, accept: 'text/html' } }),
+  });
+  const row = summarise(name, result, rss.stop(), baseline);
+  row.bytesPerPage = first.bytes;
+  const bad = Object.entries(result.codes).filter(([code]) => code !== '200');
+  if (bad.length) row.note = [row.note, `non-200 answers: ${bad.map(([c, n]) => `${n}×${c}`).join(', ')}`].filter(Boolean).join('; ');
+  return row;
+}
+
+type Ctx = { db: Db; seeded: Seeded; app: Child; baseline?: number; sessions: Record<'readers' | 'jurors' | 'admin' | 'voters', BenchSession[]> };
+
+async function voteScenario(ctx: Ctx): Promise<Row> {
+  const { db, seeded, app } = ctx;
+  const form = (session: BenchSession) => ({
+    headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+    body: `_csrf=${encodeURIComponent(session.csrfToken)}`,
+  });
+  // Probe with the last fresh voter, kept out of the burst so the others keep their whole budget.
+  const probeSession = ctx.sessions.voters[ctx.sessions.voters.length - 1];
+  const res = await fetch(`${app.url}/entries/${seeded.entryIds[0]}/vote`, { method: 'POST', redirect: 'manual', ...form(probeSession) });
+  if (res.status === 404) return { scenario: 'vote burst', status: 'skipped', note: 'skipped: route not available (404)' };
+  if (res.status >= 400) return { scenario: 'vote burst', status: 'skipped', note: `skipped: the probe vote answered ${res.status}` };
+
+  const voters = ctx.sessions.voters.slice(0, -1);
+  // Request k: voter k mod U casts their (k div U)-th vote, each time on a different entry.
+  const entryFor = (k: number) => seeded.entryIds[((k % voters.length) + Math.floor(k / voters.length) * 101) % seeded.entryIds.length];
+  const countVotes = async () => Number((await db('votes').where({ edition_id: seeded.editionId }).count({ n: '*' }))[0].n);
+  const before = await countVotes();
+  const rss = new RssProbe(app.process.pid!);
+  rss.start();
+  const result = await load({
+    url: app.url,
+    path: '/',
+    method: 'POST',
+    maxRequests: voters.length * seeded.voteBudget,
+    request: (k) => ({ path: `/entries/${entryFor(k)}/vote`, ...form(voters[k % voters.length]) }),
+  });
+  const row = summarise('vote burst', result, rss.stop(), ctx.baseline);
+  const stored = (await countVotes()) - before;
+  const accepted = result.codes['303'] ?? 0;
+  // Requests still in flight when the run stops are stored without their answer being counted, so
+  // stored may exceed acknowledged by up to one per connection; fewer would be a lost vote.
+  row.extra = { votesAcknowledged: accepted, votesStored: stored, distinctVoters: Math.min(voters.length, accepted) };
+  const notes = [row.note];
+  if (stored < accepted) notes.push(`LOST VOTES: ${accepted} acknowledged but only ${stored} stored`);
+  const other = Object.entries(result.codes).filter(([c]) => c !== '303');
+  if (other.length) notes.push(`other answers: ${other.map(([c, n]) => `${n}×${c}`).join(', ')}`);
+  row.note = notes.filter(Boolean).join('; ') || undefined;
+  return row;
+}
+
+/** Opens N event streams, casts one live vote and times until every stream has the new count. */
+async function liveScenario(ctx: Ctx): Promise<Row> {
+  const { db, seeded, app } = ctx;
+  const name = `live fan-out (${LIVE_CLIENTS} clients)`;
+  const streamPath = `/ceremony/${seeded.year}/live/stream`;
+  const admin = ctx.sessions.admin[0];
+  // A poll among three finalists, as the presenter opens it at the ceremony.
+  const finalists = seeded.entryIds.slice(0, 3);
+  await db('finalists').insert(finalists.map((id, position) => ({ edition_id: seeded.editionId, nomination_id: id, position })));
+  await db('results').insert({ edition_id: seeded.editionId, winner_nomination_id: finalists[0], motivation: 'Bänktest.', locked_by: seeded.chairId, locked_at: new Date(), updated_at: new Date() });
+  const [pollRow] = await db('live_polls').insert({ edition_id: seeded.editionId, code: crypto.randomBytes(6).toString('base64url'), opened_at: new Date() }).returning('id');
+  const pollId = Number(typeof pollRow === 'object' ? pollRow.id : pollRow);
+
+  const check = await new Promise<number>((resolve) => {
+    const req = http.get(app.url + streamPath, { headers: { cookie: admin.cookie, accept: 'text/event-stream' } }, (res) => {
+      resolve(res.statusCode ?? 0);
+      res.destroy();
+    });
+    req.on('error', () => resolve(0));
+  });
+  if (check === 404) return { scenario: name, status: 'skipped', note: 'skipped: route not available (404)' };
+  if (check !== 200) return { scenario: name, status: 'skipped', note: `skipped: the stream answered ${check}` };
+
+  const rss = new RssProbe(app.process.pid!);
+  rss.start();
+  const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+  type Client = { req: http.ClientRequest; ready: Promise<void>; updated: Promise<number> };
+  let castAt = 0;
+  const clients: Client[] = [];
+  for (let i = 0; i < LIVE_CLIENTS; i++) {
+    let markReady!: () => void;
+    let markUpdated!: (t: number) => void;
+    const ready = new Promise<void>((r) => (markReady = r));
+    const updated = new Promise<number>((r) => (markUpdated = r));
+    const req = http.get(app.url + streamPath, { agent, headers: { cookie: admin.cookie, accept: 'text/event-stream' } }, (res) => {
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^data: (.*)$/m.exec(event);
+          if (!data) continue;
+          const total = (JSON.parse(data[1]) as { total?: number }).total ?? 0;
+          if (total === 0) markReady();
+          else if (castAt) markUpdated(performance.now() - castAt);
+        }
+      });
+    });
+    req.on('error', () => markReady());
+    clients.push({ req, ready, updated });
+    // Open the streams in small waves, as screens and phones would connect.
+    if (i % 100 === 99) await sleep(20);
+  }
+  const allReady = await Promise.race([Promise.all(clients.map((c) => c.ready)).then(() => true), sleep(30_000).then(() => false)]);
+  if (!allReady) {
+    clients.forEach((c) => c.req.destroy());
+    return { scenario: name, status: 'failed', note: 'not every stream sent its first counts within 30 s', peakRssMb: rss.stop() };
+  }
+  const voter = ctx.sessions.voters[0];
+  castAt = performance.now();
+  const vote = await fetch(`${app.url}/live/vote`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: voter.cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+    body: `_csrf=${encodeURIComponent(voter.csrfToken)}&poll=${pollId}&nomination=${finalists[1]}`,
+  });
+  const voteMs = performance.now() - castAt;
+  const times = await Promise.race([Promise.all(clients.map((c) => c.updated)), sleep(10_000).then(() => null)]);
+  clients.forEach((c) => c.req.destroy());
+  agent.destroy();
+  const peak = rss.stop();
+  if (vote.status !== 303) return { scenario: name, status: 'failed', note: `the live vote answered ${vote.status}`, peakRssMb: peak };
+  if (!times) return { scenario: name, status: 'failed', note: 'not every stream got the new count within 10 s', peakRssMb: peak };
+  times.sort((a, b) => a - b);
+  return {
+    scenario: name,
+    status: 'ok',
+    p50Ms: Math.round(times[Math.floor(times.length / 2)]),
+    p99Ms: Math.round(times[Math.floor(times.length * 0.99)]),
+    peakRssMb: peak,
+    extra: { allUpdatedMs: Math.round(times[times.length - 1]), voteAnsweredMs: Math.round(voteMs), clients: LIVE_CLIENTS },
+  };
+}
+
+async function rankingScenario(ctx: Ctx): Promise<Row> {
+  const { db, seeded, app } = ctx;
+  // Judging: voting closed, the jury at work (the ranking shows the people's counts beside it).
+  await db('editions').where({ id: seeded.editionId }).update({ voting_override: 'closed', judging_override: 'open' });
+  try {
+    const juror = ctx.sessions.jurors[0];
+    const first = await probe(`${app.url}/jury/ranking`, { cookie: juror.cookie });
+    if (!first.ok) return { scenario: 'jury ranking (300×7)', status: 'skipped', note: first.note };
+    // The time one ranking takes on its own: sequential requests, median.
+    const single: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const t0 = performance.now();
+      const res = await fetch(`${app.url}/jury/ranking`, { headers: { cookie: juror.cookie } });
+      await res.arrayBuffer();
+      single.push(performance.now() - t0);
+    }
+    single.sort((a, b) => a - b);
+    const row = await pageScenario('jury ranking (300×7)', app, ['/jury/ranking'], ctx.sessions.jurors, ctx.baseline);
+    row.extra = { singleRequestMedianMs: Math.round(single[15] * 10) / 10 };
+    return row;
+  } finally {
+    await db('editions').where({ id: seeded.editionId }).update({ voting_override: null, judging_override: null });
+  }
+}
+
+async function createBenchDatabase(dataDir: string): Promise<{ db: Db; databaseUrl?: string; drop(): Promise<void> }> {
+  const adminUrl = env.DATABASE_URL;
+  if (!adminUrl) {
+    return { db: openDatabase({ dataDir }), drop: async () => undefined };
+  }
+  const name = `am_bench_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
+  const admin = knexFactory({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
+  await admin.raw(`create database ${name}`);
+  await admin.destroy();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    db: openDatabase({ databaseUrl: url.toString(), dataDir }),
+    databaseUrl: url.toString(),
+    async drop() {
+      const a = knexFactory({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
+      await a.raw(`drop database if exists ${name} with (force)`);
+      await a.destroy();
+    },
+  };
+}
+
+function fmt(n: number | undefined, digits = 0): string {
+  return n === undefined ? '' : n.toFixed(digits);
+}
+
+function printTable(rows: Row[]): void {
+  const head = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'peak RSS MB', 'page KB'];
+  const lines = rows.map((r) =>
+    r.status !== 'ok'
+      ? [r.scenario, r.note ?? r.status, '', '', '', fmt(r.peakRssMb), '']
+      : [r.scenario, fmt(r.requestsPerSecond), fmt(r.p50Ms, 1), fmt(r.p99Ms, 1), fmt(r.ratio, 2), fmt(r.peakRssMb), r.bytesPerPage ? fmt(r.bytesPerPage / 1024, 1) : ''],
+  );
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.filter((l) => l[2] !== '' || i < 2).map((l) => (i === 1 && l[2] === '' ? 0 : l[i].length))));
+  const pad = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(pad(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const l of lines) console.log(l[2] === '' && l[1] && !/^\d/.test(l[1]) ? `${l[0].padEnd(widths[0])}  ${l[1]}` : pad(l));
+  for (const r of rows) {
+    if (r.status === 'ok' && (r.note || r.extra)) console.log(`  ${r.scenario}: ${[r.note, r.extra ? JSON.stringify(r.extra) : ''].filter(Boolean).join(' ')}`);
+  }
+}
+
+type Verdict = { target: string; measured: string; met: boolean | null };
+
+function verdicts(rows: Row[]): Verdict[] {
+  const by = (prefix: string) => rows.find((r) => r.scenario.startsWith(prefix) && r.status === 'ok');
+  const out: Verdict[] = [];
+  const ratio = (name: string, min: number) => {
+    const r = by(name);
+    out.push({ target: `${name}: ratio ≥ ${min}`, measured: r?.ratio !== undefined ? r.ratio.toFixed(2) : 'not measured', met: r?.ratio !== undefined ? r.ratio >= min : null });
+  };
+  ratio('gallery', TARGETS.pageRatio);
+  ratio('entry page', TARGETS.pageRatio);
+  ratio('vote burst', TARGETS.voteRatio);
+  for (const r of rows.filter((x) => x.status === 'ok' && x.requestsPerSecond !== undefined && x.scenario !== 'baseline')) {
+    out.push({ target: `${r.scenario}: p99 ≤ ${TARGETS.p99Ms} ms at ${CONNECTIONS} connections`, measured: `${fmt(r.p99Ms, 1)} ms`, met: (r.p99Ms ?? Infinity) <= TARGETS.p99Ms });
+  }
+  const ranking = by('jury ranking');
+  const rankingMs = ranking?.extra?.singleRequestMedianMs as number | undefined;
+  out.push({ target: `jury ranking 300×7 ≤ ${TARGETS.rankingMs} ms (one request)`, measured: rankingMs !== undefined ? `${rankingMs} ms` : 'not measured', met: rankingMs !== undefined ? rankingMs <= TARGETS.rankingMs : null });
+  const liveRow = by('live fan-out');
+  const liveMs = liveRow?.extra?.allUpdatedMs as number | undefined;
+  out.push({ target: `${LIVE_CLIENTS} live clients updated ≤ ${TARGETS.liveMs} ms`, measured: liveMs !== undefined ? `${liveMs} ms` : 'not measured', met: liveMs !== undefined ? liveMs <= TARGETS.liveMs : null });
+  const peak = Math.max(0, ...rows.filter((r) => r.scenario !== 'baseline').map((r) => r.peakRssMb ?? 0));
+  out.push({ target: `peak RSS ≤ ${TARGETS.rssMb} MB`, measured: peak ? `${peak} MB` : 'not measured', met: peak ? peak <= TARGETS.rssMb : null });
+  for (const r of rows.filter((x) => x.bytesPerPage)) {
+    out.push({ target: `${r.scenario}: ≤ ${TARGETS.pageKb} KB per page`, measured: `${(r.bytesPerPage! / 1024).toFixed(1)} KB`, met: r.bytesPerPage! <= TARGETS.pageKb * 1024 });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const root = projectRoot();
+  const serverJs = path.join(root, 'dist', 'src', 'server.js');
+  const baselineJs = path.join(root, 'dist', 'bench', 'baseline-server.js');
+  if (!fs.existsSync(serverJs) || !fs.existsSync(baselineJs)) throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-bench-'));
+  const secret = crypto.randomBytes(32).toString('base64url');
+  const { db, databaseUrl, drop } = await createBenchDatabase(dataDir);
+  const children: Child[] = [];
+  try {
+    await migrate(db);
+    log(`seeding ${SIZE.employees} employees, ${SIZE.entries} entries, ${SIZE.votes} votes, ${SIZE.jurors} jurors on ${databaseUrl ? 'PostgreSQL' : 'SQLite'}…`);
+    const t0 = Date.now();
+    const seeded = await seedOrganisation(db, SIZE);
+    const sessionOptions = { secret, cookieName: COOKIE_NAME, secure: true };
+    const sessions = {
+      readers: await createSessions(db, seeded.readerIds.slice(0, 100), sessionOptions),
+      jurors: await createSessions(db, seeded.jurorIds, sessionOptions),
+      admin: await createSessions(db, [seeded.adminId], sessionOptions),
+      voters: await createSessions(db, seeded.freshVoterIds, sessionOptions),
+    };
+    log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${seeded.freshVoterIds.length} fresh voters`);
+
+    const appEnv: Record<string, string> = {
+      NODE_ENV: 'production',
+      AUTH_MODE: 'azure',
+      AZURE_AD_TENANT_ID: '00000000-0000-0000-0000-000000000000',
+      AZURE_AD_CLIENT_ID: '00000000-0000-0000-0000-000000000001',
+      AZURE_AD_CLIENT_SECRET: 'bench-not-a-secret',
+      AZURE_AD_REDIRECT_URL: 'https://bench.example.org/auth/callback',
+      SESSION_SECRET: secret,
+      DATA_DIR: dataDir,
+      SEED_DEMO: 'false',
+      LOG_LEVEL: env.BENCH_LOG_LEVEL ?? 'info',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    };
+    const baselineApp = await startChild(baselineJs, { NODE_ENV: 'production' }, path.join(dataDir, 'baseline.log'));
+    children.push(baselineApp);
+    const app = await startChild(serverJs, appEnv, path.join(dataDir, 'app.log'));
+    children.push(app);
+    log(`app on ${app.url} (pid ${app.process.pid}), baseline on ${baselineApp.url}; ${SECONDS} s per scenario, ${CONNECTIONS} connections`);
+
+    const rows: Row[] = [];
+    const want = (name: string) => !ONLY || ONLY.has(name);
+    const ctx: Ctx = { db, seeded, app, sessions };
+
+    // Warm both processes up (JIT, view cache) so the first scenario is not penalised.
+    await load({ url: baselineApp.url, path: '/', duration: 2, request: () => ({ headers: {} }) });
+    for (const p of ['/', '/entries', `/entries/${seeded.entryIds[0]}`]) {
+      await load({ url: app.url, path: p, duration: 1, connections: 10, request: (k) => ({ headers: { cookie: sessions.readers[k % 100].cookie } }) });
+    }
+
+    {
+      log('baseline: bare Express handler');
+      const rss = new RssProbe(baselineApp.process.pid!);
+      rss.start();
+      const result = await load({ url: baselineApp.url, path: '/', request: () => ({ headers: {} }) });
+      const row = summarise('baseline', result, rss.stop());
+      row.ratio = 1;
+      rows.push(row);
+      ctx.baseline = result.requests.average;
+    }
+    const entryPaths = seeded.entryIds.map((id) => `/entries/${id}`);
+    const scenarios: Array<[string, () => Promise<Row>]> = [
+      ['home', () => pageScenario('home', app, ['/'], sessions.readers, ctx.baseline)],
+      ['gallery', () => pageScenario('gallery', app, ['/entries'], sessions.readers, ctx.baseline)],
+      ['entry', () => pageScenario('entry page', app, entryPaths, sessions.readers, ctx.baseline)],
+      ['vote', () => voteScenario(ctx)],
+      ['live', () => liveScenario(ctx)],
+      ['ranking', () => rankingScenario(ctx)],
+    ];
+    for (const [name, run] of scenarios) {
+      if (!want(name)) continue;
+      log(`${name}…`);
+      try {
+        rows.push(await run());
+      } catch (err) {
+        rows.push({ scenario: name, status: 'failed', note: err instanceof Error ? err.message : String(err) });
+      }
+      log(`${name}: ${JSON.stringify(rows[rows.length - 1])}`);
+    }
+
+    const appLog = fs.readFileSync(path.join(dataDir, 'app.log'), 'utf8');
+    const serverErrors = appLog.split('\n').filter((l) => /"level":(50|60)/.test(l)).length;
+
+    console.log('');
+    console.log(`Årets misstag bench — ${new Date().toISOString()} — ${databaseUrl ? 'PostgreSQL' : 'SQLite'}, Node ${process.version}, ${os.cpus().length} cores`);
+    console.log(`${SIZE.employees} employees, ${SIZE.entries} entries, ${SIZE.votes} votes, ${SIZE.jurors} jurors; ${SECONDS} s per scenario, ${CONNECTIONS} connections`);
+    console.log('');
+    printTable(rows);
+    const checks = verdicts(rows);
+    console.log('');
+    console.log('Targets (issue 9):');
+    for (const v of checks) console.log(`  ${v.met === null ? '–' : v.met ? '✔' : '✘'} ${v.target}: ${v.measured}`);
+    if (serverErrors) console.log(`\n${serverErrors} error lines in the app's log`);
+
+    const results = {
+      date: new Date().toISOString(),
+      database: databaseUrl ? 'postgresql' : 'sqlite',
+      node: process.version,
+      cores: os.cpus().length,
+      size: SIZE,
+      secondsPerScenario: SECONDS,
+      connections: CONNECTIONS,
+      liveClients: LIVE_CLIENTS,
+      totalSeconds: Math.round((Date.now() - started) / 1000),
+      scenarios: rows,
+      targets: checks,
+      appErrorLogLines: serverErrors,
+    };
+    fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+    console.log(`\nWrote bench/results.json (${results.totalSeconds} s in all).`);
+  } finally {
+    for (const c of children.reverse()) await c.stop().catch(() => undefined);
+    await db.destroy().catch(() => undefined);
+    await drop().catch((err) => log(`could not drop the bench database: ${err instanceof Error ? err.message : err}`));
+    if (!env.BENCH_KEEP) fs.rmSync(dataDir, { recursive: true, force: true });
+    else log(`kept ${dataDir}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error('bench failed:', err instanceof Error ? err.stack : err);
+    process.exit(1);
+  },
+);
