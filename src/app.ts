@@ -23,6 +23,7 @@ import { AppError } from './errors';
 import { publicRoutes } from './http/public-routes';
 import { homeRoutes } from './home/routes';
 import { adminRoutes } from './admin/routes';
+import { juryRoutes } from './jury/routes';
 import { privacyRoutes } from './privacy/routes';
 import { votingRoutes } from './voting/routes';
 import type { Mailer } from './mail';
@@ -160,6 +161,7 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use(notificationRoutes(deps));
   app.use(homeRoutes(deps));
   app.use(adminRoutes(deps));
+  app.use(juryRoutes(deps));
   app.use(privacyRoutes(deps));
 
   app.use(notFoundHandler);

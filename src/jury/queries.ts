@@ -1,9 +1,246 @@
+// The jury's tables (db/migrations/005 and 006): members, scores, reviews, jäv, finalists and the result.
+// Knex only; rows come back as plain typed objects.
 import type { Queryable } from '../db';
-import { toBool } from '../db';
+import { toBool, toDate, toNumber } from '../db';
+
+type Row = Record<string, unknown>;
 
 export type JuryRole = { member: boolean; chair: boolean };
 
 export async function juryRole(db: Queryable, editionId: number, userId: number): Promise<JuryRole> {
   const row = await db('jury_members').where({ edition_id: editionId, user_id: userId }).first();
   return { member: Boolean(row), chair: row ? toBool(row.is_chair) : false };
+}
+
+// ---- Members (J1) ----
+
+export type JuryMember = { userId: number; name: string; email: string; department: string | null; isChair: boolean };
+
+export async function listMembers(db: Queryable, editionId: number): Promise<JuryMember[]> {
+  const rows = await db('jury_members as m')
+    .join('users as u', 'u.id', 'm.user_id')
+    .where('m.edition_id', editionId)
+    .select('m.user_id', 'm.is_chair', 'u.name', 'u.email', 'u.department')
+    .orderBy('m.id');
+  return rows.map((r: Row) => ({
+    userId: Number(r.user_id),
+    name: String(r.name),
+    email: String(r.email),
+    department: (r.department as string | null) ?? null,
+    isChair: toBool(r.is_chair),
+  }));
+}
+
+export async function insertMember(db: Queryable, editionId: number, userId: number, now: Date): Promise<void> {
+  await db('jury_members').insert({ edition_id: editionId, user_id: userId, is_chair: false, created_at: now });
+}
+
+export async function deleteMember(db: Queryable, editionId: number, userId: number): Promise<number> {
+  return db('jury_members').where({ edition_id: editionId, user_id: userId }).delete();
+}
+
+/** Makes one member the chair; the partial unique index allows only one, so the old chair goes first. */
+export async function setChair(db: Queryable, editionId: number, userId: number): Promise<void> {
+  await db('jury_members').where({ edition_id: editionId }).update({ is_chair: false });
+  await db('jury_members').where({ edition_id: editionId, user_id: userId }).update({ is_chair: true });
+}
+
+export type UserHit = { id: number; name: string; email: string; department: string | null };
+
+/** Users whose name or e-mail contains the text (case-insensitive for ASCII on SQLite, fully on PostgreSQL). */
+export async function searchUsers(db: Queryable, text: string, limit: number): Promise<UserHit[]> {
+  const like = `%${text.replace(/[%_\\]/g, (c) => '\\' + c)}%`;
+  const lower = like.toLowerCase();
+  const rows = await db('users')
+    .whereNull('anonymised_at')
+    .where((q) =>
+      q
+        .whereRaw("lower(name) like ? escape '\\'", [lower])
+        .orWhereRaw("name like ? escape '\\'", [like])
+        .orWhereRaw("lower(email) like ? escape '\\'", [lower]),
+    )
+    .select('id', 'name', 'email', 'department')
+    .orderBy('name')
+    .limit(limit);
+  return rows.map((r: Row) => ({ id: Number(r.id), name: String(r.name), email: String(r.email), department: (r.department as string | null) ?? null }));
+}
+
+// ---- Entries: the published nominations of an edition, as the jury reads them ----
+
+export type JuryEntry = {
+  id: number;
+  title: string;
+  whatHappened: string;
+  lesson: string;
+  changes: string;
+  department: string | null;
+  teamName: string | null;
+  includesSelf: boolean;
+  showSubmitter: boolean;
+  submitterId: number;
+  submitterName: string;
+  publishedAt: Date | null;
+  attachmentCount: number;
+  nominees: Array<{ userId: number | null; name: string; email: string; consent: string }>;
+};
+
+export async function listPublishedEntries(db: Queryable, editionId: number, onlyId?: number): Promise<JuryEntry[]> {
+  const q = db('nominations as n')
+    .leftJoin('departments as d', 'd.id', 'n.department_id')
+    .join('users as u', 'u.id', 'n.submitter_id')
+    .where({ 'n.edition_id': editionId, 'n.status': 'published' })
+    .select(
+      'n.id',
+      'n.title',
+      'n.what_happened',
+      'n.lesson',
+      'n.changes',
+      'n.team_name',
+      'n.includes_self',
+      'n.show_submitter',
+      'n.submitter_id',
+      'n.published_at',
+      'd.name as department',
+      'u.name as submitter_name',
+    )
+    .orderBy('n.id');
+  if (onlyId !== undefined) q.andWhere('n.id', onlyId);
+  const rows: Row[] = await q;
+  const ids = rows.map((r) => Number(r.id));
+  const nominees: Row[] = ids.length ? await db('nominees').whereIn('nomination_id', ids).orderBy('id') : [];
+  const attachments: Row[] = ids.length
+    ? await db('attachments').whereIn('nomination_id', ids).groupBy('nomination_id').select('nomination_id').count({ n: '*' })
+    : [];
+  return rows.map((r) => ({
+    id: Number(r.id),
+    title: String(r.title),
+    whatHappened: String(r.what_happened ?? ''),
+    lesson: String(r.lesson ?? ''),
+    changes: String(r.changes ?? ''),
+    department: (r.department as string | null) ?? null,
+    teamName: (r.team_name as string | null) ?? null,
+    includesSelf: toBool(r.includes_self),
+    showSubmitter: toBool(r.show_submitter),
+    submitterId: Number(r.submitter_id),
+    submitterName: String(r.submitter_name),
+    publishedAt: toDate(r.published_at),
+    attachmentCount: toNumber(attachments.find((a) => Number(a.nomination_id) === Number(r.id))?.n ?? 0),
+    nominees: nominees
+      .filter((n) => Number(n.nomination_id) === Number(r.id))
+      .map((n) => ({ userId: n.user_id === null || n.user_id === undefined ? null : Number(n.user_id), name: String(n.name), email: String(n.email), consent: String(n.consent) })),
+  }));
+}
+
+// ---- Scores, reviews and jäv ----
+
+export type Score = { entryId: number; jurorId: number; criterionId: number; value: number };
+
+export async function listScores(db: Queryable, editionId: number, filter: { entryId?: number; jurorId?: number } = {}): Promise<Score[]> {
+  const q = db('scores as s').join('nominations as n', 'n.id', 's.nomination_id').where('n.edition_id', editionId);
+  if (filter.entryId !== undefined) q.andWhere('s.nomination_id', filter.entryId);
+  if (filter.jurorId !== undefined) q.andWhere('s.juror_id', filter.jurorId);
+  const rows: Row[] = await q.select('s.nomination_id', 's.juror_id', 's.criterion_id', 's.value');
+  return rows.map((r) => ({ entryId: Number(r.nomination_id), jurorId: Number(r.juror_id), criterionId: Number(r.criterion_id), value: Number(r.value) }));
+}
+
+export async function upsertScore(db: Queryable, s: Score, now: Date): Promise<void> {
+  await db('scores')
+    .insert({ nomination_id: s.entryId, juror_id: s.jurorId, criterion_id: s.criterionId, value: s.value, updated_at: now })
+    .onConflict(['nomination_id', 'juror_id', 'criterion_id'])
+    .merge(['value', 'updated_at']);
+}
+
+export type Review = { entryId: number; jurorId: number; note: string; submittedAt: Date | null; updatedAt: Date | null };
+
+export async function listReviews(db: Queryable, editionId: number, filter: { entryId?: number; jurorId?: number } = {}): Promise<Review[]> {
+  const q = db('jury_reviews as r').join('nominations as n', 'n.id', 'r.nomination_id').where('n.edition_id', editionId);
+  if (filter.entryId !== undefined) q.andWhere('r.nomination_id', filter.entryId);
+  if (filter.jurorId !== undefined) q.andWhere('r.juror_id', filter.jurorId);
+  const rows: Row[] = await q.select('r.nomination_id', 'r.juror_id', 'r.note', 'r.submitted_at', 'r.updated_at');
+  return rows.map((r) => ({
+    entryId: Number(r.nomination_id),
+    jurorId: Number(r.juror_id),
+    note: String(r.note ?? ''),
+    submittedAt: toDate(r.submitted_at),
+    updatedAt: toDate(r.updated_at),
+  }));
+}
+
+export async function upsertReview(db: Queryable, r: { entryId: number; jurorId: number; note: string; submittedAt?: Date }, now: Date): Promise<void> {
+  const changes: Row = { note: r.note, updated_at: now };
+  if (r.submittedAt) changes.submitted_at = r.submittedAt;
+  await db('jury_reviews')
+    .insert({ nomination_id: r.entryId, juror_id: r.jurorId, note: r.note, submitted_at: r.submittedAt ?? null, updated_at: now })
+    .onConflict(['nomination_id', 'juror_id'])
+    .merge(Object.keys(changes));
+}
+
+export type DeclaredConflict = { entryId: number; jurorId: number; reason: string; createdAt: Date | null };
+
+export async function listDeclaredConflicts(db: Queryable, editionId: number): Promise<DeclaredConflict[]> {
+  const rows: Row[] = await db('conflicts as c')
+    .join('nominations as n', 'n.id', 'c.nomination_id')
+    .where('n.edition_id', editionId)
+    .select('c.nomination_id', 'c.juror_id', 'c.reason', 'c.created_at')
+    .orderBy('c.id');
+  return rows.map((r) => ({ entryId: Number(r.nomination_id), jurorId: Number(r.juror_id), reason: String(r.reason ?? ''), createdAt: toDate(r.created_at) }));
+}
+
+export async function insertConflict(db: Queryable, c: { entryId: number; jurorId: number; reason: string }, now: Date): Promise<void> {
+  await db('conflicts').insert({ nomination_id: c.entryId, juror_id: c.jurorId, reason: c.reason, automatic: false, created_at: now });
+}
+
+export async function deleteConflict(db: Queryable, entryId: number, jurorId: number): Promise<number> {
+  return db('conflicts').where({ nomination_id: entryId, juror_id: jurorId, automatic: false }).delete();
+}
+
+// ---- Decision (J7) ----
+
+export type ResultRow = { winnerId: number | null; motivation: string; lockedAt: Date | null; lockedBy: number | null; finalistIds: number[] };
+
+export async function findResult(db: Queryable, editionId: number): Promise<ResultRow | null> {
+  const row = await db('results').where({ edition_id: editionId }).first();
+  const finalists: Row[] = await db('finalists').where({ edition_id: editionId }).orderBy(['position', 'id']);
+  if (!row && finalists.length === 0) return null;
+  return {
+    winnerId: row?.winner_nomination_id ? Number(row.winner_nomination_id) : null,
+    motivation: String(row?.motivation ?? ''),
+    lockedAt: toDate(row?.locked_at),
+    lockedBy: row?.locked_by ? Number(row.locked_by) : null,
+    finalistIds: finalists.map((f) => Number(f.nomination_id)),
+  };
+}
+
+export async function saveDecision(
+  db: Queryable,
+  editionId: number,
+  d: { finalistIds: number[]; winnerId: number | null; motivation: string },
+  now: Date,
+): Promise<void> {
+  await db('finalists').where({ edition_id: editionId }).delete();
+  if (d.finalistIds.length) {
+    await db('finalists').insert(d.finalistIds.map((id, position) => ({ edition_id: editionId, nomination_id: id, position })));
+  }
+  await db('results')
+    .insert({ edition_id: editionId, winner_nomination_id: d.winnerId, motivation: d.motivation, updated_at: now })
+    .onConflict('edition_id')
+    .merge(['winner_nomination_id', 'motivation', 'updated_at']);
+}
+
+export async function lockResult(db: Queryable, editionId: number, userId: number, now: Date): Promise<number> {
+  return db('results').where({ edition_id: editionId }).whereNull('locked_at').update({ locked_at: now, locked_by: userId, updated_at: now });
+}
+
+export async function isLocked(db: Queryable, editionId: number): Promise<boolean> {
+  const row = await db('results').where({ edition_id: editionId }).whereNotNull('locked_at').first('edition_id');
+  return Boolean(row);
+}
+
+/**
+ * People's-choice counts per entry, straight from the votes table. Used only when the voting feature
+ * does not (yet) expose voteCounts() in src/voting/service.ts.
+ */
+export async function countVotes(db: Queryable, editionId: number): Promise<Map<number, number>> {
+  const rows: Row[] = await db('votes').where({ edition_id: editionId }).groupBy('nomination_id').select('nomination_id').count({ n: '*' });
+  return new Map(rows.map((r) => [Number(r.nomination_id), toNumber(r.n)]));
 }

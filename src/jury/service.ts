@@ -1,4 +1,482 @@
+// The jury's rules (SPEC J1–J7): who sits on the jury, scoring while judging is open, jäv, independence,
+// the ranking, and the chair's decision and lock. Never sees req/res; every rule that depends on time
+// takes `now` or the phase.
+import type { Knex } from 'knex';
+import type { Queryable } from '../db';
+import { isUniqueViolation } from '../db';
+import { AppError, forbidden, notFound } from '../errors';
+import type { FieldErrors } from '../errors';
+import * as audit from '../audit/service';
+import * as editions from '../editions/service';
+import * as voting from '../voting/service';
 import * as queries from './queries';
+import { rank, sortRows, type RankingRow, type SortDir, type SortKey } from './ranking';
 
-export type { JuryRole } from './queries';
+export type { JuryRole, JuryMember, JuryEntry, UserHit } from './queries';
 export const juryRole = queries.juryRole;
+export const members = queries.listMembers;
+
+export type Juror = { id: number; email: string };
+type Edition = editions.Edition;
+
+// ---- Errors, each with a clear message in the user's language ----
+
+const TITLE = 'jury.error.title';
+export const RECUSED = () => new AppError(403, 'jury.error.recused', undefined, TITLE);
+export const NOT_JUDGING = () => new AppError(409, 'jury.error.notJudging', undefined, TITLE);
+export const SUBMIT_FIRST = () => new AppError(403, 'jury.error.submitFirst', undefined, TITLE);
+export const CHAIR_ONLY = () => new AppError(403, 'jury.error.chairOnly', undefined, TITLE);
+export const LOCKED = () => new AppError(409, 'jury.error.locked', undefined, TITLE);
+export const NOT_DECIDING = () => new AppError(409, 'jury.error.notDeciding', undefined, TITLE);
+
+// ---- Members (J1) ----
+
+export async function candidates(db: Queryable, editionId: number, text: string): Promise<queries.UserHit[]> {
+  const q = text.trim();
+  if (q.length < 2) return [];
+  const current = new Set((await queries.listMembers(db, editionId)).map((m) => m.userId));
+  return (await queries.searchUsers(db, q.slice(0, 100), 25)).filter((u) => !current.has(u.id));
+}
+
+async function refuseIfLocked(db: Queryable, editionId: number): Promise<void> {
+  if (await queries.isLocked(db, editionId)) throw LOCKED();
+}
+
+export async function addMember(db: Knex, actorId: number, editionId: number, userId: number, now: Date): Promise<void> {
+  await db.transaction(async (trx) => {
+    await refuseIfLocked(trx, editionId);
+    const user = await trx('users').where({ id: userId }).whereNull('anonymised_at').first('id');
+    if (!user) throw notFound();
+    try {
+      await queries.insertMember(trx, editionId, userId, now);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError(409, 'jury.error.alreadyMember', undefined, TITLE);
+      throw err;
+    }
+    await audit.record(trx, { actorId, action: 'jury.member_added', subjectType: 'user', subjectId: userId, details: { editionId } }, now);
+  });
+}
+
+export async function removeMember(db: Knex, actorId: number, editionId: number, userId: number, now: Date): Promise<void> {
+  await db.transaction(async (trx) => {
+    await refuseIfLocked(trx, editionId);
+    const removed = await queries.deleteMember(trx, editionId, userId);
+    if (!removed) throw notFound();
+    await audit.record(trx, { actorId, action: 'jury.member_removed', subjectType: 'user', subjectId: userId, details: { editionId } }, now);
+  });
+}
+
+export async function makeChair(db: Knex, actorId: number, editionId: number, userId: number, now: Date): Promise<void> {
+  await db.transaction(async (trx) => {
+    await refuseIfLocked(trx, editionId);
+    const role = await queries.juryRole(trx, editionId, userId);
+    if (!role.member) throw notFound();
+    await queries.setChair(trx, editionId, userId);
+    await audit.record(trx, { actorId, action: 'jury.chair_named', subjectType: 'user', subjectId: userId, details: { editionId } }, now);
+  });
+}
+
+// ---- Jäv (J4) ----
+
+export type ConflictKind = 'declared' | 'submitted' | 'named';
+export type Conflict = { entryId: number; jurorId: number; kind: ConflictKind; reason: string };
+
+/** Automatic jäv: the juror submitted the entry or is named in it (by user or by e-mail). */
+export function automaticConflict(entry: queries.JuryEntry, juror: Juror): ConflictKind | null {
+  if (entry.submitterId === juror.id) return 'submitted';
+  const email = juror.email.trim().toLowerCase();
+  if (entry.nominees.some((n) => n.userId === juror.id || n.email.trim().toLowerCase() === email)) return 'named';
+  return null;
+}
+
+/** Every juror's jäv in an edition: automatic ones first, then declared ones (with their reason). */
+export async function conflicts(db: Queryable, editionId: number, entries?: queries.JuryEntry[]): Promise<Conflict[]> {
+  const list = entries ?? (await queries.listPublishedEntries(db, editionId));
+  const jury = await queries.listMembers(db, editionId);
+  const users = await db('users').whereIn('id', jury.map((m) => m.userId)).select('id', 'email');
+  const out: Conflict[] = [];
+  for (const e of list) {
+    for (const u of users) {
+      const kind = automaticConflict(e, { id: Number(u.id), email: String(u.email) });
+      if (kind) out.push({ entryId: e.id, jurorId: Number(u.id), kind, reason: '' });
+    }
+  }
+  const seen = new Set(out.map((c) => `${c.entryId}:${c.jurorId}`));
+  for (const d of await queries.listDeclaredConflicts(db, editionId)) {
+    if (!seen.has(`${d.entryId}:${d.jurorId}`)) out.push({ entryId: d.entryId, jurorId: d.jurorId, kind: 'declared', reason: d.reason });
+  }
+  return out;
+}
+
+async function publishedEntry(db: Queryable, editionId: number, entryId: number): Promise<queries.JuryEntry> {
+  if (!Number.isSafeInteger(entryId) || entryId <= 0) throw notFound();
+  const [entry] = await queries.listPublishedEntries(db, editionId, entryId);
+  if (!entry) throw notFound();
+  return entry;
+}
+
+async function conflictOf(db: Queryable, editionId: number, entry: queries.JuryEntry, juror: Juror): Promise<Conflict | null> {
+  const auto = automaticConflict(entry, juror);
+  if (auto) return { entryId: entry.id, jurorId: juror.id, kind: auto, reason: '' };
+  const declared = (await queries.listDeclaredConflicts(db, editionId)).find((c) => c.entryId === entry.id && c.jurorId === juror.id);
+  return declared ? { entryId: entry.id, jurorId: juror.id, kind: 'declared', reason: declared.reason } : null;
+}
+
+export const REASON_MAX = 1000;
+
+export async function declareConflict(db: Knex, editionId: number, juror: Juror, entryId: number, reason: string, now: Date): Promise<void> {
+  await db.transaction(async (trx) => {
+    await refuseIfLocked(trx, editionId);
+    const entry = await publishedEntry(trx, editionId, entryId);
+    if (await conflictOf(trx, editionId, entry, juror)) throw new AppError(409, 'jury.error.alreadyRecused', undefined, TITLE);
+    await queries.insertConflict(trx, { entryId, jurorId: juror.id, reason: reason.trim().slice(0, REASON_MAX) }, now);
+    await audit.record(trx, { actorId: juror.id, action: 'jury.conflict_declared', subjectType: 'nomination', subjectId: entryId, details: { editionId } }, now);
+  });
+}
+
+export async function withdrawConflict(db: Knex, editionId: number, juror: Juror, entryId: number, now: Date): Promise<void> {
+  await db.transaction(async (trx) => {
+    await refuseIfLocked(trx, editionId);
+    const entry = await publishedEntry(trx, editionId, entryId);
+    if (automaticConflict(entry, juror)) throw new AppError(409, 'jury.error.automaticConflict', undefined, TITLE);
+    const removed = await queries.deleteConflict(trx, entryId, juror.id);
+    if (!removed) throw notFound();
+    await audit.record(trx, { actorId: juror.id, action: 'jury.conflict_withdrawn', subjectType: 'nomination', subjectId: entryId, details: { editionId } }, now);
+  });
+}
+
+// ---- Dashboard and scoring (J3, J5) ----
+
+export type EntryStatus = 'notStarted' | 'saved' | 'submitted' | 'recused';
+export type DashboardEntry = { entry: queries.JuryEntry; status: EntryStatus; conflict: Conflict | null };
+export type Dashboard = { entries: DashboardEntry[]; submitted: number; toAssess: number; recused: number; locked: boolean };
+
+export async function dashboard(db: Queryable, editionId: number, juror: Juror, compareText: (a: string, b: string) => number): Promise<Dashboard> {
+  const entries = (await queries.listPublishedEntries(db, editionId)).sort((a, b) => compareText(a.title, b.title));
+  const mine = (await conflicts(db, editionId, entries)).filter((c) => c.jurorId === juror.id);
+  const reviews = await queries.listReviews(db, editionId, { jurorId: juror.id });
+  const scored = new Set((await queries.listScores(db, editionId, { jurorId: juror.id })).map((s) => s.entryId));
+  const list = entries.map((entry): DashboardEntry => {
+    const conflict = mine.find((c) => c.entryId === entry.id) ?? null;
+    const review = reviews.find((r) => r.entryId === entry.id);
+    const status: EntryStatus = conflict ? 'recused' : review?.submittedAt ? 'submitted' : review || scored.has(entry.id) ? 'saved' : 'notStarted';
+    return { entry, status, conflict };
+  });
+  return {
+    entries: list,
+    submitted: list.filter((e) => e.status === 'submitted').length,
+    toAssess: list.filter((e) => e.status !== 'recused').length,
+    recused: list.filter((e) => e.status === 'recused').length,
+    locked: await queries.isLocked(db, editionId),
+  };
+}
+
+export type OtherReview = { jurorId: number; name: string; note: string; submittedAt: Date | null; scores: Record<number, number> };
+
+export type ScoringPage = {
+  entry: queries.JuryEntry;
+  criteria: editions.Criterion[];
+  scores: Record<number, number>;
+  note: string;
+  submittedAt: Date | null;
+  previousId: number | null;
+  nextId: number | null;
+  position: number;
+  total: number;
+  locked: boolean;
+  /** Other jurors' submitted reviews: only once the juror has submitted their own (J5). */
+  others: OtherReview[] | null;
+};
+
+export async function scoringPage(db: Queryable, editionId: number, juror: Juror, entryId: number, compareText: (a: string, b: string) => number): Promise<ScoringPage> {
+  const entry = await publishedEntry(db, editionId, entryId);
+  if (await conflictOf(db, editionId, entry, juror)) throw RECUSED();
+  const board = await dashboard(db, editionId, juror, compareText);
+  const open = board.entries.filter((e) => e.status !== 'recused').map((e) => e.entry.id);
+  const index = open.indexOf(entry.id);
+  const criteria = await editions.criteria(db, editionId);
+  const scores = Object.fromEntries((await queries.listScores(db, editionId, { entryId, jurorId: juror.id })).map((s) => [s.criterionId, s.value]));
+  const [review] = await queries.listReviews(db, editionId, { entryId, jurorId: juror.id });
+  return {
+    entry,
+    criteria,
+    scores,
+    note: review?.note ?? '',
+    submittedAt: review?.submittedAt ?? null,
+    previousId: index > 0 ? open[index - 1] : null,
+    nextId: index >= 0 && index < open.length - 1 ? open[index + 1] : null,
+    position: index + 1,
+    total: open.length,
+    locked: board.locked,
+    others: review?.submittedAt ? await othersReviews(db, editionId, entryId, juror.id) : null,
+  };
+}
+
+async function othersReviews(db: Queryable, editionId: number, entryId: number, jurorId: number): Promise<OtherReview[]> {
+  const entry = await publishedEntry(db, editionId, entryId);
+  const jury = await queries.listMembers(db, editionId);
+  const recused = new Set((await conflicts(db, editionId, [entry])).map((c) => c.jurorId));
+  const reviews = await queries.listReviews(db, editionId, { entryId });
+  const scores = await queries.listScores(db, editionId, { entryId });
+  return jury
+    .filter((m) => m.userId !== jurorId && !recused.has(m.userId))
+    .map((m) => {
+      const review = reviews.find((r) => r.jurorId === m.userId);
+      return {
+        jurorId: m.userId,
+        name: m.name,
+        note: review?.submittedAt ? review.note : '',
+        submittedAt: review?.submittedAt ?? null,
+        scores: review?.submittedAt ? Object.fromEntries(scores.filter((s) => s.jurorId === m.userId).map((s) => [s.criterionId, s.value])) : {},
+      };
+    });
+}
+
+/** The discussion view of one entry (J4, J5): refused with jäv, and until the juror has submitted. */
+export async function discussion(db: Queryable, editionId: number, juror: Juror, entryId: number): Promise<{ entry: queries.JuryEntry; criteria: editions.Criterion[]; others: OtherReview[] }> {
+  const entry = await publishedEntry(db, editionId, entryId);
+  if (await conflictOf(db, editionId, entry, juror)) throw RECUSED();
+  const [review] = await queries.listReviews(db, editionId, { entryId, jurorId: juror.id });
+  if (!review?.submittedAt) throw SUBMIT_FIRST();
+  return { entry, criteria: await editions.criteria(db, editionId), others: await othersReviews(db, editionId, entryId, juror.id) };
+}
+
+export const NOTE_MAX = 5000;
+
+export type ReviewInput = { scores: Record<number, number>; note: string; submit: boolean };
+
+/**
+ * Reads a scoring form: `c<criterionId>` = 1..5 and `note`. Submitting needs every criterion; a value
+ * outside 1..5 or for an unknown criterion is an error, never silently dropped.
+ */
+export function readReviewForm(criteria: editions.Criterion[], body: Record<string, unknown>, submit: boolean): { input: ReviewInput; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const scores: Record<number, number> = {};
+  for (const c of criteria) {
+    const raw = body[`c${c.id}`];
+    if (raw === undefined || raw === '') {
+      if (submit) errors[`c${c.id}`] = { key: 'jury.score.required', params: { criterion: c.nameSv } };
+      continue;
+    }
+    const v = Number(raw);
+    if (typeof raw !== 'string' || !Number.isInteger(v) || v < 1 || v > 5) {
+      errors[`c${c.id}`] = { key: 'jury.score.invalid' };
+      continue;
+    }
+    scores[c.id] = v;
+  }
+  for (const key of Object.keys(body)) {
+    if (/^c\d+$/.test(key) && !criteria.some((c) => `c${c.id}` === key)) errors.form = { key: 'jury.score.unknownCriterion' };
+  }
+  const note = typeof body.note === 'string' ? body.note.replace(/\r\n/g, '\n') : '';
+  if (note.length > NOTE_MAX) errors.note = { key: 'jury.note.tooLong', params: { max: NOTE_MAX } };
+  return { input: { scores, note, submit }, errors };
+}
+
+export type SaveOutcome = { submitted: boolean; savedAt: Date };
+
+/**
+ * Saves a juror's scores and note for an entry, and submits when asked. Scores are refused outside
+ * judging (the note may be written while preparing); everything is refused with jäv or after the lock.
+ */
+export async function saveReview(db: Knex, editionId: number, phase: editions.PhaseState, juror: Juror, entryId: number, input: ReviewInput, now: Date): Promise<SaveOutcome> {
+  return db.transaction(async (trx) => {
+    await refuseIfLocked(trx, editionId);
+    const entry = await publishedEntry(trx, editionId, entryId);
+    if (await conflictOf(trx, editionId, entry, juror)) throw RECUSED();
+    if ((Object.keys(input.scores).length > 0 || input.submit) && !phase.judgingOpen) throw NOT_JUDGING();
+    const criteria = await editions.criteria(trx, editionId);
+    for (const [criterionId, value] of Object.entries(input.scores)) {
+      if (!criteria.some((c) => c.id === Number(criterionId))) throw notFound();
+      await queries.upsertScore(trx, { entryId, jurorId: juror.id, criterionId: Number(criterionId), value }, now);
+    }
+    const [before] = await queries.listReviews(trx, editionId, { entryId, jurorId: juror.id });
+    if (input.submit) {
+      const stored = await queries.listScores(trx, editionId, { entryId, jurorId: juror.id });
+      if (criteria.some((c) => !stored.some((s) => s.criterionId === c.id))) throw new AppError(422, 'jury.error.incomplete', undefined, TITLE);
+    }
+    const submitNow = input.submit && !before?.submittedAt;
+    await queries.upsertReview(trx, { entryId, jurorId: juror.id, note: input.note, submittedAt: submitNow ? now : undefined }, now);
+    if (submitNow) {
+      await audit.record(trx, { actorId: juror.id, action: 'jury.review_submitted', subjectType: 'nomination', subjectId: entryId, details: { editionId } }, now);
+    }
+    return { submitted: Boolean(before?.submittedAt) || submitNow, savedAt: now };
+  });
+}
+
+/** Per juror: submitted reviews and the number of entries they can score (published, without jäv). */
+export async function memberProgress(db: Queryable, editionId: number): Promise<Map<number, { done: number; total: number }>> {
+  const entries = await queries.listPublishedEntries(db, editionId);
+  const jury = await queries.listMembers(db, editionId);
+  const recused = await conflicts(db, editionId, entries);
+  const reviews = await queries.listReviews(db, editionId);
+  return new Map(
+    jury.map((m) => {
+      const mine = new Set(recused.filter((c) => c.jurorId === m.userId).map((c) => c.entryId));
+      const done = reviews.filter((r) => r.jurorId === m.userId && r.submittedAt && !mine.has(r.entryId)).length;
+      return [m.userId, { done, total: entries.length - mine.size }];
+    }),
+  );
+}
+
+// ---- Ranking (J6) ----
+
+export type RankedEntry = RankingRow & { title: string; votes: number | null; hidden: boolean };
+
+export type Ranking = {
+  rows: RankedEntry[];
+  votesShown: boolean;
+  minScores: number;
+  conflicts: Array<Conflict & { jurorName: string; entryTitle: string }>;
+  jurors: number;
+};
+
+/**
+ * The ranking over submitted reviews of current jury members without jäv. A juror sees an entry's
+ * figures only once they have submitted their own review of it or have jäv (J5); admins see everything.
+ */
+export async function ranking(
+  db: Queryable,
+  edition: Edition,
+  phase: editions.PhaseState,
+  viewer: { id: number; admin: boolean; jury: boolean },
+  sort: { key: SortKey; dir: SortDir },
+  compareText: (a: string, b: string) => number,
+): Promise<Ranking> {
+  const entries = await queries.listPublishedEntries(db, edition.id);
+  const jury = await queries.listMembers(db, edition.id);
+  const juryIds = new Set(jury.map((m) => m.userId));
+  const allConflicts = await conflicts(db, edition.id, entries);
+  const reviews = await queries.listReviews(db, edition.id);
+  const submitted = new Set(reviews.filter((r) => r.submittedAt && juryIds.has(r.jurorId)).map((r) => `${r.entryId}:${r.jurorId}`));
+  const scores = (await queries.listScores(db, edition.id)).filter((s) => submitted.has(`${s.entryId}:${s.jurorId}`));
+  const criteria = await editions.criteria(db, edition.id);
+  const rows = rank({
+    entries,
+    criteria,
+    scores,
+    recusals: allConflicts,
+    minScores: edition.minScores,
+  });
+  const votesShown = voting.canSeeCounts({ admin: viewer.admin, jury: viewer.jury }, phase);
+  const counts = votesShown ? await voting.voteCounts(db, edition.id) : new Map<number, number>();
+  const mineVisible = (entryId: number) =>
+    submitted.has(`${entryId}:${viewer.id}`) || allConflicts.some((c) => c.entryId === entryId && c.jurorId === viewer.id);
+  const hideFor = viewer.jury && juryIds.has(viewer.id);
+  const ranked: RankedEntry[] = rows.map((r) => {
+    const title = entries.find((e) => e.id === r.entryId)!.title;
+    const votes = votesShown ? (counts.get(r.entryId) ?? 0) : null;
+    if (hideFor && !mineVisible(r.entryId)) {
+      return { entryId: r.entryId, title, votes, hidden: true, mean: null, count: r.count, spread: null, normalized: null, tied: false, tooFew: r.tooFew };
+    }
+    return { ...r, title, votes, hidden: false };
+  });
+  const names = new Map(jury.map((m) => [m.userId, m.name]));
+  return {
+    rows: sortRows(ranked, sort.key, sort.dir, compareText),
+    votesShown,
+    minScores: edition.minScores,
+    jurors: jury.length,
+    conflicts: allConflicts
+      .filter((c) => juryIds.has(c.jurorId))
+      .map((c) => ({ ...c, jurorName: names.get(c.jurorId) ?? '', entryTitle: entries.find((e) => e.id === c.entryId)?.title ?? '' })),
+  };
+}
+
+// ---- Decision and lock (J7) ----
+
+export type Decision = { finalistIds: number[]; winnerId: number | null; motivation: string; lockedAt: Date | null; lockedBy: number | null };
+
+export async function decision(db: Queryable, editionId: number): Promise<Decision> {
+  const r = await queries.findResult(db, editionId);
+  return r ?? { finalistIds: [], winnerId: null, motivation: '', lockedAt: null, lockedBy: null };
+}
+
+export const MOTIVATION_MAX = 2000;
+
+export type DecisionInput = { finalistIds: number[]; winnerId: number | null; motivation: string };
+
+/** Reads the chair's form: `finalist` (repeated ids), `winner` (an id or empty) and `motivation`. */
+export function readDecisionForm(body: Record<string, unknown>, finalistCount: number): { input: DecisionInput; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const raw = body.finalist === undefined ? [] : Array.isArray(body.finalist) ? body.finalist : [body.finalist];
+  const numbers = raw.map((v) => (typeof v === 'string' ? Number(v) : NaN));
+  if (numbers.some((n) => !Number.isSafeInteger(n) || n <= 0)) errors.finalists = { key: 'jury.decision.badFinalist' };
+  const finalistIds = [...new Set(numbers.filter((n) => Number.isSafeInteger(n) && n > 0))];
+  if (finalistIds.length > finalistCount) errors.finalists = { key: 'jury.decision.tooManyFinalists', params: { count: finalistCount } };
+  const winnerRaw = typeof body.winner === 'string' ? body.winner : '';
+  const winnerId = winnerRaw === '' ? null : Number(winnerRaw);
+  if (winnerId !== null && !finalistIds.includes(winnerId)) errors.winner = { key: 'jury.decision.winnerNotFinalist' };
+  const motivation = typeof body.motivation === 'string' ? body.motivation.replace(/\r\n/g, '\n').trim() : '';
+  if (motivation.length > MOTIVATION_MAX) errors.motivation = { key: 'jury.decision.motivationTooLong', params: { max: MOTIVATION_MAX } };
+  return { input: { finalistIds, winnerId: winnerId !== null && Number.isSafeInteger(winnerId) ? winnerId : null, motivation }, errors };
+}
+
+/** What still stands in the way of locking; empty when the chair may lock. */
+export function lockProblems(d: Pick<Decision, 'finalistIds' | 'winnerId' | 'motivation'>, finalistCount: number, entryCount: number): FieldErrors {
+  const errors: FieldErrors = {};
+  const needed = Math.min(finalistCount, entryCount);
+  if (d.finalistIds.length !== needed) errors.finalists = { key: 'jury.decision.needFinalists', params: { count: needed } };
+  if (d.winnerId === null || !d.finalistIds.includes(d.winnerId)) errors.winner = { key: 'jury.decision.needWinner' };
+  if (d.motivation.trim().length === 0) errors.motivation = { key: 'jury.decision.needMotivation' };
+  return errors;
+}
+
+async function assertChairMayDecide(trx: Queryable, edition: Edition, phase: editions.PhaseState, chairId: number): Promise<void> {
+  const role = await queries.juryRole(trx, edition.id, chairId);
+  if (!role.chair) throw CHAIR_ONLY();
+  await refuseIfLocked(trx, edition.id);
+  if (!phase.judgingStarted || phase.revealed || phase.archived) throw NOT_DECIDING();
+}
+
+export async function saveDecision(db: Knex, edition: Edition, phase: editions.PhaseState, chairId: number, input: DecisionInput, now: Date): Promise<void> {
+  await db.transaction(async (trx) => {
+    await assertChairMayDecide(trx, edition, phase, chairId);
+    const published = new Set((await queries.listPublishedEntries(trx, edition.id)).map((e) => e.id));
+    if (input.finalistIds.some((id) => !published.has(id))) throw notFound();
+    if (input.finalistIds.length > edition.finalistCount) throw new AppError(422, 'jury.decision.tooManyFinalists', { count: edition.finalistCount }, TITLE);
+    if (input.winnerId !== null && !input.finalistIds.includes(input.winnerId)) throw new AppError(422, 'jury.decision.winnerNotFinalist', undefined, TITLE);
+    await queries.saveDecision(trx, edition.id, input, now);
+    await audit.record(
+      trx,
+      { actorId: chairId, action: 'jury.decision_saved', subjectType: 'edition', subjectId: edition.id, details: { finalistIds: input.finalistIds, winnerId: input.winnerId } },
+      now,
+    );
+  });
+}
+
+export async function lock(db: Knex, edition: Edition, phase: editions.PhaseState, chairId: number, now: Date): Promise<void> {
+  await db.transaction(async (trx) => {
+    await assertChairMayDecide(trx, edition, phase, chairId);
+    const d = await decision(trx, edition.id);
+    const entryCount = (await queries.listPublishedEntries(trx, edition.id)).length;
+    const problems = lockProblems(d, edition.finalistCount, entryCount);
+    const first = Object.values(problems)[0];
+    if (first) throw new AppError(422, first.key, first.params, TITLE);
+    const changed = await queries.lockResult(trx, edition.id, chairId, now);
+    if (!changed) throw LOCKED();
+    await audit.record(
+      trx,
+      { actorId: chairId, action: 'jury.result_locked', subjectType: 'edition', subjectId: edition.id, details: { finalistIds: d.finalistIds, winnerId: d.winnerId } },
+      now,
+    );
+  });
+}
+
+export type LockedResult = { winnerId: number; finalistIds: number[]; motivation: string; lockedAt: Date };
+
+/**
+ * The jury's locked decision, for the ceremony feature; null until the chair has locked. Sealed: the
+ * caller decides who may see it (nobody but jury and admins before editions.revealed_at).
+ */
+export async function lockedResult(db: Queryable, editionId: number): Promise<LockedResult | null> {
+  const r = await queries.findResult(db, editionId);
+  if (!r || !r.lockedAt || r.winnerId === null) return null;
+  return { winnerId: r.winnerId, finalistIds: r.finalistIds, motivation: r.motivation, lockedAt: r.lockedAt };
+}
+
+export const isLocked = queries.isLocked;
+
+export function assertJuror(role: { member: boolean }): void {
+  if (!role.member) throw forbidden();
+}

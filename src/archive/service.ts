@@ -1,0 +1,78 @@
+// The archive and lessons bank (C4): editions whose result has been revealed (C3) or that are archived,
+// with winner, finalists, vote counts and every published entry; search across all years.
+import type { Queryable } from '../db';
+import * as editions from '../editions/service';
+import * as ceremony from '../ceremony/service';
+import { foldForSearch } from '../i18n';
+import * as queries from './queries';
+
+export type { ArchivedEntry } from './queries';
+
+export type ArchivedEdition = {
+  edition: editions.Edition;
+  result: ceremony.LockedResult | null;
+  winner: ceremony.ResultEntry | null;
+  /** Finalists other than the winner, in the chair's order. */
+  finalists: ceremony.ResultEntry[];
+  votes: Map<number, number>;
+};
+
+/** Editions that are in the archive now: revealed or archived. Newest first. */
+export async function shownEditions(db: Queryable, now: Date): Promise<editions.Edition[]> {
+  const all = await editions.all(db);
+  return all.filter((e) => {
+    const p = editions.phaseAt(e, now);
+    return p.revealed || p.archived;
+  });
+}
+
+async function withResult(db: Queryable, edition: editions.Edition): Promise<ArchivedEdition> {
+  const result = await ceremony.lockedResult(db, edition.id);
+  const votes = await ceremony.voteCounts(db, edition.id);
+  const winner = result?.finalists.find((f) => f.id === result.winnerId) ?? null;
+  const finalists = result ? result.finalists.filter((f) => f.id !== result.winnerId) : [];
+  return { edition, result, winner, finalists, votes };
+}
+
+export async function overview(db: Queryable, now: Date): Promise<Array<ArchivedEdition & { entryCount: number }>> {
+  const shown = await shownEditions(db, now);
+  const entries = await queries.publishedEntries(db, shown.map((e) => e.id));
+  const out = [];
+  for (const edition of shown) {
+    out.push({ ...(await withResult(db, edition)), entryCount: entries.filter((x) => x.editionId === edition.id).length });
+  }
+  return out;
+}
+
+export async function year(db: Queryable, y: number, now: Date): Promise<(ArchivedEdition & { entries: queries.ArchivedEntry[] }) | null> {
+  const edition = (await shownEditions(db, now)).find((e) => e.year === y);
+  if (!edition) return null;
+  return { ...(await withResult(db, edition)), entries: await queries.publishedEntries(db, [edition.id]) };
+}
+
+/** Search across all archived years; an empty query finds nothing. */
+export async function search(db: Queryable, q: string, now: Date): Promise<queries.ArchivedEntry[]> {
+  const folded = foldForSearch(q.trim());
+  if (!folded) return [];
+  const shown = await shownEditions(db, now);
+  return queries.search(db, shown.map((e) => e.id), folded);
+}
+
+export type Award = { kind: 'winner' | 'finalist' | null; votes: number; year: number };
+
+/**
+ * What an entry won, for a badge on its page: only once its edition's result is revealed (C3), else
+ * null. For the nominations feature's entry page: `award` local for views/archive/badge.ejs.
+ */
+export async function awardFor(db: Queryable, nominationId: number, now: Date): Promise<Award | null> {
+  const n = await queries.editionOfNomination(db, nominationId);
+  if (!n || n.status !== 'published') return null;
+  const edition = await editions.findById(db, n.editionId);
+  if (!edition) return null;
+  const p = editions.phaseAt(edition, now);
+  if (!p.revealed && !p.archived) return null;
+  const result = await ceremony.lockedResult(db, edition.id);
+  const votes = (await ceremony.voteCounts(db, edition.id)).get(nominationId) ?? 0;
+  const kind = result?.winnerId === nominationId ? 'winner' : result?.finalists.some((f) => f.id === nominationId) ? 'finalist' : null;
+  return { kind, votes, year: edition.year };
+}

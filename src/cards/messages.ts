@@ -1,0 +1,36 @@
+import { defineMessages } from '../i18n';
+
+export const cardMessages = defineMessages({
+  sv: {
+    'cards.title': 'Delningsbilder',
+    'cards.section': 'Delningsbilder och prisutdelning',
+    'cards.sectionText': 'Starta presentationen för prisutdelningen och ladda ner bilder på finalisterna och vinnaren för intranätet och sociala medier.',
+    'cards.intro': 'Bilder med rubrik och lärdom för varje finalist och vinnaren, för intranätet och sociala medier. Visa dem inte förrän vinnaren har presenterats.',
+    'cards.none': 'Det finns inga låsta resultat ännu. Bilderna kan skapas när juryn har låst sitt beslut.',
+    'cards.square': 'Kvadratisk bild 1080 × 1080 (PNG)',
+    'cards.wide': 'Bred bild 1200 × 630 (PNG)',
+    'cards.downloadFor': '{format}: {title}',
+    'cards.preview': 'Förhandsvisning av bilden för {title}',
+    'cards.winner': 'Vinnare',
+    'cards.finalist': 'Finalist',
+    'cards.footer': '{org} · Vi belönar lärdomen – inte misstaget.',
+    'cards.ceremony': 'Öppna presentationen för {title}',
+    'cards.sealed': 'Resultatet är inte offentligt ännu.',
+  },
+  en: {
+    'cards.title': 'Share cards',
+    'cards.section': 'Share cards and ceremony',
+    'cards.sectionText': 'Start the award ceremony presentation and download pictures of the finalists and the winner for the intranet and social media.',
+    'cards.intro': 'Pictures with the title and the lesson of each finalist and the winner, for the intranet and social media. Do not share them before the winner has been announced.',
+    'cards.none': 'There are no locked results yet. The pictures can be made once the jury has locked its decision.',
+    'cards.square': 'Square picture 1080 × 1080 (PNG)',
+    'cards.wide': 'Wide picture 1200 × 630 (PNG)',
+    'cards.downloadFor': '{format}: {title}',
+    'cards.preview': 'Preview of the picture for {title}',
+    'cards.winner': 'Winner',
+    'cards.finalist': 'Finalist',
+    'cards.footer': '{org} · We reward the lesson – not the mistake.',
+    'cards.ceremony': 'Open the presentation for {title}',
+    'cards.sealed': 'The result is not public yet.',
+  },
+});

@@ -1,0 +1,174 @@
+// Share cards (C5): PNG images of a finalist or the winner, drawn from an SVG built here. The text is
+// turned into SVG paths with the DejaVu fonts that come with the npm dependency `dejavu-fonts-ttf`,
+// so å/ä/ö render the same on every machine, whatever fonts it has installed (librsvg would otherwise
+// pick system fonts through fontconfig).
+import fs from 'node:fs';
+import sharp from 'sharp';
+
+type Glyph = { index: number; advanceWidth?: number; getPath(x: number, y: number, size: number): { toPathData(decimals: number): string } };
+type Font = { unitsPerEm: number; charToGlyph(c: string): Glyph; getKerningValue(left: Glyph, right: Glyph): number };
+// opentype.js ships no types; the few calls used are typed above.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const opentype = require('opentype.js') as { parse(buffer: ArrayBuffer): Font };
+
+export type CardFormat = 'square' | 'wide';
+export const CARD_SIZES: Record<CardFormat, { width: number; height: number }> = {
+  square: { width: 1080, height: 1080 },
+  wide: { width: 1200, height: 630 },
+};
+
+export type CardText = {
+  /** e.g. "Årets misstag 2026" */
+  award: string;
+  /** e.g. "Vinnare" or "Finalist" */
+  kind: string;
+  title: string;
+  lesson: string;
+  /** A short line at the bottom, e.g. the organisation and the idea of the award. */
+  footer: string;
+};
+
+const fonts: Partial<Record<'regular' | 'bold', Font>> = {};
+
+function font(weight: 'regular' | 'bold'): Font {
+  const cached = fonts[weight];
+  if (cached) return cached;
+  const file = require.resolve(`dejavu-fonts-ttf/ttf/${weight === 'bold' ? 'DejaVuSans-Bold' : 'DejaVuSans'}.ttf`);
+  const b = fs.readFileSync(file);
+  const f = opentype.parse(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+  fonts[weight] = f;
+  return f;
+}
+
+/** Width of a line of text in pixels (advances and kerning; no shaping needed for Latin text). */
+export function measure(text: string, f: Font, size: number): number {
+  const scale = size / f.unitsPerEm;
+  let width = 0;
+  let prev: Glyph | null = null;
+  for (const ch of text) {
+    const g = f.charToGlyph(ch);
+    if (prev) width += f.getKerningValue(prev, g) * scale;
+    width += (g.advanceWidth ?? 0) * scale;
+    prev = g;
+  }
+  return width;
+}
+
+function linePath(text: string, f: Font, size: number, x: number, y: number): string {
+  const scale = size / f.unitsPerEm;
+  let cx = x;
+  let prev: Glyph | null = null;
+  const parts: string[] = [];
+  for (const ch of text) {
+    const g = f.charToGlyph(ch);
+    if (prev) cx += f.getKerningValue(prev, g) * scale;
+    parts.push(g.getPath(cx, y, size).toPathData(1));
+    cx += (g.advanceWidth ?? 0) * scale;
+    prev = g;
+  }
+  return parts.join('');
+}
+
+/**
+ * Greedy word wrap to maxWidth; words longer than a line are broken. Returns the lines and whether
+ * text was cut to fit maxLines (the last line then ends with an ellipsis).
+ */
+export function wrap(text: string, fits: (line: string) => boolean, maxLines: number): { lines: string[]; cut: boolean } {
+  const words = text.replace(/\s+/g, ' ').trim().split(' ').filter(Boolean);
+  const lines: string[] = [];
+  let line = '';
+  const pushWord = (word: string) => {
+    const candidate = line ? `${line} ${word}` : word;
+    if (fits(candidate)) {
+      line = candidate;
+      return;
+    }
+    if (line) lines.push(line);
+    line = '';
+    // A single word wider than the line: break it.
+    let rest = word;
+    while (!fits(rest)) {
+      let n = rest.length - 1;
+      while (n > 1 && !fits(rest.slice(0, n) + '-')) n--;
+      lines.push(rest.slice(0, n) + '-');
+      rest = rest.slice(n);
+    }
+    line = rest;
+  };
+  for (const w of words) pushWord(w);
+  if (line) lines.push(line);
+  if (lines.length <= maxLines) return { lines, cut: false };
+  const kept = lines.slice(0, maxLines);
+  let last = kept[maxLines - 1];
+  while (last.length > 0 && !fits(`${last}…`)) last = last.slice(0, -1).trimEnd();
+  kept[maxLines - 1] = `${last.replace(/[\s,.;:–-]+$/, '')}…`;
+  return { lines: kept, cut: true };
+}
+
+type Block = { path: string; height: number };
+
+/** The largest size from `sizes` at which the text fits in maxLines within width; else the smallest, cut. */
+function fitText(text: string, weight: 'regular' | 'bold', sizes: number[], width: number, maxHeight: number, lineHeight: number): { lines: string[]; size: number } {
+  const f = font(weight);
+  for (const size of sizes) {
+    const maxLines = Math.max(1, Math.floor(maxHeight / (size * lineHeight)));
+    const r = wrap(text, (l) => measure(l, f, size) <= width, maxLines);
+    if (!r.cut) return { lines: r.lines, size };
+  }
+  const size = sizes[sizes.length - 1];
+  const maxLines = Math.max(1, Math.floor(maxHeight / (size * lineHeight)));
+  return { lines: wrap(text, (l) => measure(l, f, size) <= width, maxLines).lines, size };
+}
+
+function block(lines: string[], weight: 'regular' | 'bold', size: number, x: number, top: number, lineHeight: number): Block {
+  const f = font(weight);
+  const path = lines.map((l, i) => linePath(l, f, size, x, top + size + i * size * lineHeight)).join('');
+  return { path, height: lines.length === 0 ? 0 : size + (lines.length - 1) * size * lineHeight + size * (lineHeight - 1) };
+}
+
+/** The card as SVG: every piece of text is a path, so no font is needed to draw it. */
+export function cardSvg(text: CardText, format: CardFormat): string {
+  const { width, height } = CARD_SIZES[format];
+  const square = format === 'square';
+  const pad = square ? 90 : 64;
+  const inner = width - 2 * pad;
+  const bold = font('bold');
+
+  const eyebrowSize = square ? 34 : 28;
+  const eyebrow = `${text.award.toLocaleUpperCase('sv-SE')} · ${text.kind.toLocaleUpperCase('sv-SE')}`;
+  const eyebrowFit = wrap(eyebrow, (l) => measure(l, bold, eyebrowSize) <= inner, 1).lines;
+  let y = pad + (square ? 20 : 6);
+  const top = block(eyebrowFit, 'bold', eyebrowSize, pad, y, 1.2);
+  y += top.height + (square ? 40 : 22);
+
+  const footerSize = square ? 28 : 22;
+  const footerLines = wrap(text.footer, (l) => measure(l, font('regular'), footerSize) <= inner, 2).lines;
+  const footerHeight = footerLines.length * footerSize * 1.3;
+  const footerTop = height - pad - footerHeight + (square ? 0 : 10);
+
+  const titleFit = fitText(text.title, 'bold', square ? [84, 76, 68, 60, 54, 48] : [64, 58, 52, 46, 42], inner, square ? 84 * 1.15 * 3 : 64 * 1.15 * 2, 1.15);
+  const title = block(titleFit.lines, 'bold', titleFit.size, pad, y, 1.15);
+  y += title.height + (square ? 36 : 20);
+
+  const lessonSpace = footerTop - (square ? 40 : 24) - y;
+  const lessonFit = fitText(text.lesson, 'regular', square ? [44, 40, 36, 33, 30] : [32, 29, 26, 24], inner, lessonSpace, 1.35);
+  const lesson = block(lessonFit.lines, 'regular', lessonFit.size, pad, y, 1.35);
+  const footer = block(footerLines, 'regular', footerSize, pad, footerTop, 1.3);
+
+  const bar = square ? 18 : 14;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<rect width="${width}" height="${height}" fill="#06423b"/>`,
+    `<rect width="${width}" height="${bar}" fill="#f2b705"/>`,
+    `<rect x="${pad}" y="${footerTop - (square ? 24 : 14)}" width="${square ? 140 : 110}" height="6" fill="#f2b705"/>`,
+    `<path d="${top.path}" fill="#f2b705"/>`,
+    `<path d="${title.path}" fill="#ffffff"/>`,
+    `<path d="${lesson.path}" fill="#e3f1ee"/>`,
+    `<path d="${footer.path}" fill="#cfe3df"/>`,
+    '</svg>',
+  ].join('');
+}
+
+export async function renderCard(text: CardText, format: CardFormat): Promise<Buffer> {
+  return sharp(Buffer.from(cardSvg(text, format))).png({ compressionLevel: 9 }).toBuffer();
+}

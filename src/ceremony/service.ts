@@ -1,0 +1,74 @@
+// Presentation mode (C1) and the reveal (C3). Before the reveal the result is sealed: only admins and
+// the edition's jury chair may open the presentation; after it, every signed-in employee may.
+import type { Db, Queryable } from '../db';
+import type { Viewer } from '../types';
+import * as editions from '../editions/service';
+import * as jury from '../jury/service';
+import { record } from '../audit/service';
+import { AppError, forbidden, notFound } from '../errors';
+import * as queries from './queries';
+
+export type { LockedResult, ResultEntry } from './queries';
+export const lockedResult = queries.findLockedResult;
+export const voteCounts = queries.voteCounts;
+export const peoplesChoice = queries.topVoted;
+
+export type CeremonyAccess = {
+  edition: editions.Edition;
+  phase: editions.PhaseState;
+  /** May run the ceremony: open/close the live vote and reveal. */
+  presenter: boolean;
+};
+
+/** Whether this viewer is an admin or the chair of this edition's jury. */
+export async function isPresenter(db: Queryable, viewer: Viewer, editionId: number): Promise<boolean> {
+  if (viewer.roles.admin) return true;
+  return (await jury.juryRole(db, editionId, viewer.user.id)).chair;
+}
+
+/** The edition of `year` if this viewer may see its ceremony now; 404/403 otherwise. */
+export async function access(db: Queryable, viewer: Viewer, year: number, now: Date): Promise<CeremonyAccess> {
+  if (!Number.isInteger(year)) throw notFound();
+  const found = await editions.byYear(db, year, now);
+  if (!found) throw notFound();
+  const presenter = await isPresenter(db, viewer, found.edition.id);
+  if (!presenter && !found.phase.revealed) throw forbidden();
+  return { edition: found.edition, phase: found.phase, presenter };
+}
+
+export type Slide =
+  | { kind: 'title' }
+  | { kind: 'idea' }
+  | { kind: 'finalist'; entry: queries.ResultEntry; number: number; of: number }
+  | { kind: 'peoples-choice'; entries: Array<queries.ResultEntry & { votes: number }> }
+  | { kind: 'live' }
+  | { kind: 'drumroll' }
+  | { kind: 'winner'; entry: queries.ResultEntry; motivation: string };
+
+/** The slides in running order, generated from the locked result. */
+export function buildSlides(result: queries.LockedResult, peoples: Array<queries.ResultEntry & { votes: number }>): Slide[] {
+  const winner = result.finalists.find((f) => f.id === result.winnerId);
+  const shown = result.finalists;
+  return [
+    { kind: 'title' },
+    { kind: 'idea' },
+    ...shown.map((entry, i): Slide => ({ kind: 'finalist', entry, number: i + 1, of: shown.length })),
+    ...(peoples.length ? [{ kind: 'peoples-choice', entries: peoples } as Slide] : []),
+    { kind: 'live' },
+    { kind: 'drumroll' },
+    ...(winner ? [{ kind: 'winner', entry: winner, motivation: result.motivation } as Slide] : []),
+  ];
+}
+
+/** C3: publishes the result. Needs a locked result; a second reveal changes nothing. Audited. */
+export async function reveal(db: Db, editionId: number, actorId: number, now: Date): Promise<{ revealedNow: boolean }> {
+  return db.transaction(async (trx) => {
+    const result = await queries.findLockedResult(trx, editionId);
+    if (!result) throw new AppError(409, 'ceremony.errors.notLocked', undefined, 'ceremony.notLockedTitle');
+    const changed = await queries.markRevealed(trx, editionId, now);
+    if (changed > 0) {
+      await record(trx, { actorId, action: 'ceremony.reveal', subjectType: 'edition', subjectId: editionId, details: { winnerNominationId: result.winnerId } }, now);
+    }
+    return { revealedNow: changed > 0 };
+  });
+}

@@ -1,0 +1,59 @@
+import type { Queryable } from '../db';
+import { toDate, toNumber } from '../db';
+
+type Row = Record<string, unknown>;
+
+export type Poll = { id: number; editionId: number; code: string; openedAt: Date; closedAt: Date | null };
+
+function toPoll(r: Row): Poll {
+  return { id: Number(r.id), editionId: Number(r.edition_id), code: String(r.code), openedAt: toDate(r.opened_at) ?? new Date(0), closedAt: toDate(r.closed_at) };
+}
+
+/** The newest poll of an edition (open or closed), or null. */
+export async function latestPoll(db: Queryable, editionId: number): Promise<Poll | null> {
+  const row = await db('live_polls').where({ edition_id: editionId }).orderBy('id', 'desc').first();
+  return row ? toPoll(row) : null;
+}
+
+export async function findPoll(db: Queryable, id: number): Promise<Poll | null> {
+  const row = await db('live_polls').where({ id }).first();
+  return row ? toPoll(row) : null;
+}
+
+export async function insertPoll(db: Queryable, editionId: number, code: string, now: Date): Promise<number> {
+  const [row] = await db('live_polls').insert({ edition_id: editionId, code, opened_at: now }).returning('id');
+  return Number(typeof row === 'object' ? row.id : row);
+}
+
+export async function closePoll(db: Queryable, id: number, now: Date): Promise<number> {
+  return db('live_polls').where({ id }).whereNull('closed_at').update({ closed_at: now });
+}
+
+/** One vote per voter and poll (unique in the database); voting again moves the vote. */
+export async function upsertVote(db: Queryable, pollId: number, voterId: number, nominationId: number, now: Date): Promise<void> {
+  await db('live_votes')
+    .insert({ poll_id: pollId, voter_id: voterId, nomination_id: nominationId, updated_at: now })
+    .onConflict(['poll_id', 'voter_id'])
+    .merge(['nomination_id', 'updated_at']);
+}
+
+export async function voterChoice(db: Queryable, pollId: number, voterId: number): Promise<number | null> {
+  const row = await db('live_votes').where({ poll_id: pollId, voter_id: voterId }).first('nomination_id');
+  return row ? Number(row.nomination_id) : null;
+}
+
+export async function counts(db: Queryable, pollId: number): Promise<Map<number, number>> {
+  const rows: Row[] = await db('live_votes').where({ poll_id: pollId }).groupBy('nomination_id').select('nomination_id').count({ n: '*' });
+  return new Map(rows.map((r) => [Number(r.nomination_id), toNumber(r.n)]));
+}
+
+export async function finalistIds(db: Queryable, editionId: number): Promise<number[]> {
+  const rows: Row[] = await db('finalists').where({ edition_id: editionId }).orderBy(['position', 'id']).select('nomination_id');
+  return rows.map((r) => Number(r.nomination_id));
+}
+
+export async function titles(db: Queryable, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows: Row[] = await db('nominations').whereIn('id', ids).select('id', 'title');
+  return new Map(rows.map((r) => [Number(r.id), String(r.title)]));
+}

@@ -1,0 +1,74 @@
+// The live audience vote at the ceremony (C2): the presenter opens a poll among the finalists,
+// signed-in employees vote once each (and may change their vote until it closes), screens follow the
+// counts. Counts only ever leave this module, never who voted for what.
+import crypto from 'node:crypto';
+import type { Db, Queryable } from '../db';
+import { isUniqueViolation } from '../db';
+import * as editions from '../editions/service';
+import { record } from '../audit/service';
+import { AppError, badRequest, conflict } from '../errors';
+import * as queries from './queries';
+
+export type { Poll } from './queries';
+
+export type PollOption = { nominationId: number; title: string; votes: number };
+export type PollCounts = { pollId: number; open: boolean; total: number; options: PollOption[] };
+
+export const latestPoll = queries.latestPoll;
+
+/** The options (finalists in order) with their counts. */
+export async function pollCounts(db: Queryable, poll: queries.Poll): Promise<PollCounts> {
+  const ids = await queries.finalistIds(db, poll.editionId);
+  const [titles, counts] = await Promise.all([queries.titles(db, ids), queries.counts(db, poll.id)]);
+  const options = ids.map((id) => ({ nominationId: id, title: titles.get(id) ?? '', votes: counts.get(id) ?? 0 }));
+  return { pollId: poll.id, open: poll.closedAt === null, total: options.reduce((s, o) => s + o.votes, 0), options };
+}
+
+/** Opens a new poll for the edition, or returns the one already open (a double click opens one). */
+export async function open(db: Db, editionId: number, actorId: number, now: Date): Promise<queries.Poll> {
+  return db.transaction(async (trx) => {
+    const latest = await queries.latestPoll(trx, editionId);
+    if (latest && latest.closedAt === null) return latest;
+    if ((await queries.finalistIds(trx, editionId)).length === 0) throw conflict('live.errors.noFinalists');
+    const code = crypto.randomBytes(6).toString('base64url');
+    const id = await queries.insertPoll(trx, editionId, code, now);
+    await record(trx, { actorId, action: 'live.open', subjectType: 'live_poll', subjectId: id }, now);
+    return (await queries.findPoll(trx, id))!;
+  });
+}
+
+export async function close(db: Db, editionId: number, actorId: number, now: Date): Promise<queries.Poll | null> {
+  return db.transaction(async (trx) => {
+    const latest = await queries.latestPoll(trx, editionId);
+    if (!latest) return null;
+    if ((await queries.closePoll(trx, latest.id, now)) > 0) {
+      await record(trx, { actorId, action: 'live.close', subjectType: 'live_poll', subjectId: latest.id }, now);
+    }
+    return queries.findPoll(trx, latest.id);
+  });
+}
+
+/** The poll employees vote in now: the newest poll of the current edition, open or just closed. */
+export async function currentPoll(db: Queryable, now: Date): Promise<queries.Poll | null> {
+  const current = await editions.current(db, now);
+  return current ? queries.latestPoll(db, current.edition.id) : null;
+}
+
+export const voterChoice = queries.voterChoice;
+
+/** Records or moves a voter's vote. Only among the finalists, only while the poll is open. */
+export async function vote(db: Db, pollId: number, voterId: number, nominationId: number, now: Date): Promise<queries.Poll> {
+  const poll = await queries.findPoll(db, pollId);
+  if (!poll) throw new AppError(404, 'live.errors.noPoll', undefined, 'errors.notFound.title');
+  if (poll.closedAt !== null) throw conflict('live.errors.closed');
+  const finalists = await queries.finalistIds(db, poll.editionId);
+  if (!finalists.includes(nominationId)) throw badRequest('live.errors.notAFinalist');
+  try {
+    await queries.upsertVote(db, pollId, voterId, nominationId, now);
+  } catch (err) {
+    // Two of the same voter's votes racing: the unique key kept one; try once more to move it.
+    if (!isUniqueViolation(err)) throw err;
+    await queries.upsertVote(db, pollId, voterId, nominationId, now);
+  }
+  return poll;
+}
