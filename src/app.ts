@@ -26,6 +26,7 @@ import { adminRoutes } from './admin/routes';
 import { juryRoutes } from './jury/routes';
 import { privacyRoutes } from './privacy/routes';
 import { votingRoutes } from './voting/routes';
+import { editionAdminRoutes } from './editions/routes';
 import type { Mailer } from './mail';
 import { notificationRoutes } from './notifications/routes';
 
@@ -161,6 +162,7 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use(notificationRoutes(deps));
   app.use(homeRoutes(deps));
   app.use(adminRoutes(deps));
+  app.use(editionAdminRoutes(deps));
   app.use(juryRoutes(deps));
   app.use(privacyRoutes(deps));
 

@@ -46,9 +46,13 @@ export function toEdition(r: Row): Edition {
   };
 }
 
-/** The current edition: the newest one not archived (SPEC §3: only one is current at a time). */
+/**
+ * The current edition (SPEC §3: only one is current at a time): the oldest one not yet archived. Next
+ * year's edition can be prepared (copied in edition setup) while this year's runs; it becomes current
+ * when this one is archived.
+ */
 export async function findCurrent(db: Queryable): Promise<Edition | null> {
-  const row = await db('editions').whereNull('archived_at').orderBy('year', 'desc').first();
+  const row = await db('editions').whereNull('archived_at').orderBy('year', 'asc').first();
   return row ? toEdition(row) : null;
 }
 
@@ -177,4 +181,97 @@ export async function insertCriteria(
       sort_order: i,
     })),
   );
+}
+
+// ---- Edition setup (R1): writes used by the admin pages -------------------------------------------
+
+export type EditionSettings = {
+  title: string;
+  introSv: string | null;
+  introEn: string | null;
+  voteBudget: number;
+  finalistCount: number;
+  nominationOpensAt: Date | null;
+  nominationClosesAt: Date | null;
+  votingOpensAt: Date | null;
+  votingClosesAt: Date | null;
+  judgingOpensAt: Date | null;
+  judgingClosesAt: Date | null;
+  ceremonyAt: Date | null;
+};
+
+export async function updateSettings(db: Queryable, id: number, s: EditionSettings, now: Date): Promise<void> {
+  await db('editions').where({ id }).update({
+    title: s.title,
+    intro_sv: s.introSv,
+    intro_en: s.introEn,
+    vote_budget: s.voteBudget,
+    finalist_count: s.finalistCount,
+    nomination_opens_at: s.nominationOpensAt,
+    nomination_closes_at: s.nominationClosesAt,
+    voting_opens_at: s.votingOpensAt,
+    voting_closes_at: s.votingClosesAt,
+    judging_opens_at: s.judgingOpensAt,
+    judging_closes_at: s.judgingClosesAt,
+    ceremony_at: s.ceremonyAt,
+    updated_at: now,
+  });
+}
+
+export type PhaseName = 'nomination' | 'voting' | 'judging';
+
+export async function setOverride(db: Queryable, id: number, phase: PhaseName, value: Override, now: Date): Promise<void> {
+  await db('editions').where({ id }).update({ [`${phase}_override`]: value, updated_at: now });
+}
+
+export async function setArchived(db: Queryable, id: number, now: Date): Promise<number> {
+  return db('editions').where({ id }).whereNull('archived_at').update({ archived_at: now, updated_at: now });
+}
+
+/** How many nominations use each department of the edition (a used department cannot be removed). */
+export async function departmentUse(db: Queryable, editionId: number): Promise<Map<number, number>> {
+  const rows = await db('nominations').where({ edition_id: editionId }).whereNotNull('department_id').groupBy('department_id').select('department_id').count({ n: '*' });
+  return new Map(rows.map((r: Row) => [Number(r.department_id), Number(r.n)]));
+}
+
+export async function deleteDepartment(db: Queryable, id: number): Promise<void> {
+  await db('departments').where({ id }).del();
+}
+
+export async function updateDepartmentOrder(db: Queryable, id: number, sortOrder: number): Promise<void> {
+  await db('departments').where({ id }).update({ sort_order: sortOrder });
+}
+
+export async function insertDepartment(db: Queryable, editionId: number, name: string, sortOrder: number): Promise<void> {
+  await db('departments').insert({ edition_id: editionId, name, sort_order: sortOrder });
+}
+
+export async function updateCriterion(db: Queryable, id: number, c: { nameSv: string; nameEn: string; weight: number; sortOrder: number }): Promise<void> {
+  await db('criteria').where({ id }).update({ name_sv: c.nameSv, name_en: c.nameEn, weight: c.weight, sort_order: c.sortOrder });
+}
+
+export async function deleteCriterion(db: Queryable, id: number): Promise<void> {
+  await db('criteria').where({ id }).del();
+}
+
+export async function insertCriterion(
+  db: Queryable,
+  editionId: number,
+  c: { key: string; nameSv: string; nameEn: string; weight: number; sortOrder: number },
+): Promise<void> {
+  await db('criteria').insert({
+    edition_id: editionId,
+    key: c.key,
+    name_sv: c.nameSv,
+    name_en: c.nameEn,
+    description_sv: '',
+    description_en: '',
+    levels: '[]',
+    weight: c.weight,
+    sort_order: c.sortOrder,
+  });
+}
+
+export async function criterionHasScores(db: Queryable, criterionId: number): Promise<boolean> {
+  return Boolean(await db('scores').where({ criterion_id: criterionId }).first('id'));
 }

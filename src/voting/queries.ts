@@ -85,3 +85,15 @@ export async function participation(db: Queryable, editionId: number): Promise<{
 export async function clearVoters(db: Queryable, editionId: number): Promise<number> {
   return db('votes').where({ edition_id: editionId }).whereNotNull('voter_id').update({ voter_id: null });
 }
+
+export async function standings(db: Queryable, editionId: number): Promise<Array<{ nominationId: number; title: string; votes: number }>> {
+  const rows = await db('nominations')
+    .leftJoin('votes', 'votes.nomination_id', 'nominations.id')
+    .where({ 'nominations.edition_id': editionId, 'nominations.status': 'published' })
+    .groupBy('nominations.id', 'nominations.title')
+    .select('nominations.id', 'nominations.title')
+    .count({ votes: 'votes.id' });
+  return rows
+    .map((r: Row) => ({ nominationId: Number(r.id), title: String(r.title), votes: toNumber(r.votes) }))
+    .sort((a, b) => b.votes - a.votes || a.title.localeCompare(b.title, 'sv'));
+}

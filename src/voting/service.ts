@@ -165,6 +165,12 @@ export async function peoplesChoice(db: Queryable, editionId: number): Promise<P
   return { nominationIds, votes: top, tie: nominationIds.length > 1 };
 }
 
+/**
+ * Every published entry with its votes, most first (for the admin's edition page and exports). Same
+ * rule as voteCounts: show only where canSeeCounts() allows.
+ */
+export const standings = queries.standings;
+
 /** Votes cast and distinct voters: admins may see this during voting, never per entry (V3). */
 export const participation = queries.participation;
 

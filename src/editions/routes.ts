@@ -1,0 +1,123 @@
+// Edition setup for admins (SPEC R1) at /admin/editions: settings form, open/close a phase now, copy to
+// next year, archive (which erases the voter links, V4). HTTP only; the rules are in setup-service.ts.
+import { Router, type Request } from 'express';
+import type { AppDeps } from '../app';
+import { requireRole } from '../auth/guards';
+import { registerMessages } from '../i18n';
+import { flash } from '../http/locale';
+import { ValidationError, badRequest, notFound } from '../errors';
+import type { Viewer } from '../types';
+import * as voting from '../voting/service';
+import * as editions from './service';
+import * as setup from './setup-service';
+import { DATE_FIELDS, formFromBody, formFromEdition, parseSettings, type SettingsForm } from './validation';
+import type { PhaseName } from './queries';
+import { editionMessages } from './messages';
+
+registerMessages(editionMessages);
+
+const PHASES: PhaseName[] = ['nomination', 'voting', 'judging'];
+
+const idParam = (value: unknown): number => (/^\d{1,9}$/.test(String(value)) ? Number(value) : NaN);
+
+export function editionAdminRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const { db } = deps;
+  router.use('/admin/editions', requireRole('admin'));
+
+  async function load(id: number) {
+    const edition = Number.isFinite(id) ? await editions.findById(db, id) : null;
+    if (!edition) throw notFound();
+    return { edition, phase: editions.phaseAt(edition, deps.now()) };
+  }
+
+  /** Everything the edit page shows besides the form. Counts per entry only where V3 allows. */
+  async function pageLocals(req: Request, id: number, form?: SettingsForm) {
+    const { edition, phase } = await load(id);
+    const current = await editions.current(db, deps.now());
+    const nextYear = await editions.byYear(db, edition.year + 1, deps.now());
+    const showCounts = voting.canSeeCounts((req.viewer as Viewer).roles, phase);
+    const formValues = form ?? formFromEdition(edition, await editions.departments(db, id), await editions.criteria(db, id));
+    return {
+      title: req.t('editions.edit.title', { title: edition.title }),
+      edition,
+      phase,
+      isCurrent: current?.edition.id === edition.id,
+      form: formValues,
+      dateFields: DATE_FIELDS,
+      phases: PHASES.map((name) => ({ name, open: phase[`${name}Open`], override: edition[`${name}Override`] })),
+      participation: await voting.participation(db, id),
+      standings: showCounts ? await voting.standings(db, id) : null,
+      peoplesChoice: showCounts ? await voting.peoplesChoice(db, id) : null,
+      nextYearExists: Boolean(nextYear),
+    };
+  }
+
+  router.get('/admin/editions', async (req, res) => {
+    const now = deps.now();
+    const all = await editions.all(db);
+    const current = await editions.current(db, now);
+    res.render('admin/editions/index', {
+      title: req.t('editions.list.title'),
+      editions: all.map((e) => ({ ...e, stage: editions.phaseAt(e, now).stage, isCurrent: current?.edition.id === e.id })),
+    });
+  });
+
+  router.get('/admin/editions/:id', async (req, res) => {
+    res.render('admin/editions/edit', await pageLocals(req, idParam(req.params.id)));
+  });
+
+  router.post('/admin/editions/:id', async (req, res) => {
+    const id = idParam(req.params.id);
+    const { edition } = await load(id);
+    const form = formFromBody((req.body ?? {}) as Record<string, unknown>);
+    const parsed = parseSettings(form);
+    if (!parsed.ok) throw new ValidationError(parsed.errors, 'admin/editions/edit', await pageLocals(req, id, form));
+    try {
+      await setup.saveSettings(db, id, parsed.value, req.viewer!.user.id, deps.now());
+    } catch (err) {
+      if (err instanceof ValidationError && !err.view) throw new ValidationError(err.fieldErrors, 'admin/editions/edit', await pageLocals(req, id, form));
+      throw err;
+    }
+    flash(req, 'success', 'editions.flash.saved', { title: parsed.value.settings.title || edition.title });
+    res.redirect(303, `/admin/editions/${id}`);
+  });
+
+  router.post('/admin/editions/:id/phase', async (req, res) => {
+    const id = idParam(req.params.id);
+    await load(id);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const phase = PHASES.find((p) => p === body.phase);
+    const choice = (['open', 'closed', 'dates'] as const).find((c) => c === body.override);
+    if (!phase || !choice) throw badRequest('editions.error.badPhase');
+    await setup.setPhaseOverride(db, id, phase, choice, req.viewer!.user.id, deps.now());
+    const after = await load(id);
+    flash(req, 'success', 'editions.flash.override', {
+      phase: req.t(`editions.phase.${phase}`),
+      state: `${req.t(after.phase[`${phase}Open`] ? 'editions.phase.isOpen' : 'editions.phase.isClosed')} (${req.t(choice === 'dates' ? 'editions.phase.byDates' : 'editions.phase.byOverride')})`,
+    });
+    res.redirect(303, `/admin/editions/${id}#phases`);
+  });
+
+  router.post('/admin/editions/:id/copy', async (req, res) => {
+    const id = idParam(req.params.id);
+    await load(id);
+    const created = await setup.copyToNextYear(db, id, req.viewer!.user.id, deps.now());
+    flash(req, 'success', 'editions.flash.copied', { year: created.year });
+    res.redirect(303, `/admin/editions/${created.id}`);
+  });
+
+  router.post('/admin/editions/:id/archive', async (req, res) => {
+    const id = idParam(req.params.id);
+    const { edition } = await load(id);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (body.confirm !== 'yes') {
+      throw new ValidationError({ confirmArchive: { key: 'editions.error.confirmArchive' } }, 'admin/editions/edit', await pageLocals(req, id));
+    }
+    await setup.archive(db, id, req.viewer!.user.id, deps.now());
+    flash(req, 'success', 'editions.flash.archived', { title: edition.title });
+    res.redirect(303, '/admin/editions');
+  });
+
+  return router;
+}
