@@ -1,4 +1,5 @@
-// /auth/*: sign-in page, demo sign-in (AUTH_MODE=dev only), sign-out.
+// /auth/*: sign-in page, Entra ID sign-in (AUTH_MODE=azure, see azure-routes.ts), demo sign-in
+// (AUTH_MODE=dev only), sign-out.
 import { Router } from 'express';
 import type { AppDeps } from '../app';
 import * as users from '../users/service';
@@ -7,6 +8,8 @@ import * as jury from '../jury/service';
 import { establishSession, endSession, safeReturnTo } from './session';
 import { AppError } from '../errors';
 import { signInLimiter } from '../http/rate-limit';
+import { createEntraSignIn } from './azure';
+import { azureRoutes } from './azure-routes';
 
 export function authRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -17,6 +20,9 @@ export function authRoutes(deps: AppDeps): Router {
     if (config.authMode === 'dev') return res.redirect(303, '/auth/dev');
     res.render('auth/login', { title: req.t('auth.signInTitle') });
   });
+
+  const entra = config.authMode === 'azure' ? createEntraSignIn(config, deps.logger) : undefined;
+  if (entra) router.use(azureRoutes(deps, entra));
 
   if (config.authMode === 'dev') {
     router.get('/auth/dev', async (req, res) => {
@@ -49,8 +55,9 @@ export function authRoutes(deps: AppDeps): Router {
     res.redirect(303, '/auth/signed-out');
   };
   router.post('/auth/logout', signOut);
-  router.get('/auth/signed-out', (req, res) => {
-    res.render('auth/signed-out', { title: req.t('auth.signedOut'), microsoftLogoutUrl: deps.microsoftLogoutUrl });
+  router.get('/auth/signed-out', async (req, res) => {
+    const microsoftLogoutUrl = deps.microsoftLogoutUrl ?? (await entra?.logoutUrl());
+    res.render('auth/signed-out', { title: req.t('auth.signedOut'), microsoftLogoutUrl });
   });
 
   return router;

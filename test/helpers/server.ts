@@ -22,7 +22,8 @@ export async function freePort(): Promise<number> {
 export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
   const serverJs = path.join(projectRoot(), 'dist', 'src', 'server.js');
   if (!fs.existsSync(serverJs)) throw new Error('dist/ is missing: run `npm run build` first');
-  const port = await freePort();
+  // A test may choose the port itself (e.g. to register the app's redirect URI at a provider first).
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'am-app-'));
   let output = '';
   const child = spawn(process.execPath, [serverJs], {

@@ -1,0 +1,43 @@
+// Texts of the Entra ID sign-in: the sign-in page's hint, every failure page and the sign-out hint.
+import { defineMessages } from '../i18n';
+
+export const azureMessages = defineMessages({
+  sv: {
+    'azure.login.how': 'Du skickas vidare till Microsofts inloggning, samma som du använder för e-post och Teams. Vi ser aldrig ditt lösenord.',
+    'azure.failed.cancelled.title': 'Inloggningen avbröts',
+    'azure.failed.cancelled.text': 'Du avbröt inloggningen hos Microsoft, så du är inte inloggad. Du behöver logga in med ditt jobbkonto för att nominera, rösta och läsa bidragen.',
+    'azure.failed.providerError.title': 'Microsoft kunde inte logga in dig',
+    'azure.failed.providerError.text': 'Microsofts inloggning svarade med ett fel. Försök igen om en stund. Om det fortfarande inte går, kontakta it-supporten.',
+    'azure.failed.state.title': 'Inloggningen kunde inte slutföras',
+    'azure.failed.state.text': 'Vi kunde inte koppla svaret från Microsoft till en inloggning som startade här. Det händer om inloggningen tog för lång tid, startades i en annan flik eller om adressen har ändrats. Börja om, så brukar det gå bra.',
+    'azure.failed.wrongTenant.title': 'Kontot hör inte till {org}',
+    'azure.failed.wrongTenant.text': 'Du loggade in med ett konto från en annan organisation. Logga in med ditt jobbkonto i {org}. Är du inloggad hos Microsoft med ett annat konto? Logga då ut från det först.',
+    'azure.failed.expired.title': 'Inloggningen har gått ut',
+    'azure.failed.expired.text': 'Svaret från Microsoft var för gammalt för att vi skulle kunna godta det. Det kan bero på att inloggningen tog för lång tid eller att klockan i datorn går fel. Försök igen.',
+    'azure.failed.invalidToken.title': 'Inloggningen kunde inte godkännas',
+    'azure.failed.invalidToken.text': 'Svaret från Microsoft gick inte att kontrollera, så vi släppte inte in dig. Försök igen. Om det händer igen, kontakta it-supporten.',
+    'azure.failed.unreachable.title': 'Microsofts inloggning svarar inte',
+    'azure.failed.unreachable.text': 'Vi får inte kontakt med Microsofts inloggningstjänst just nu. Vänta en stund och försök igen.',
+    'azure.failed.signOutMicrosoft': 'Logga ut från Microsoft',
+    'azure.signedOut.hint': 'Du är fortfarande inloggad på ditt Microsoft-konto i den här webbläsaren. Använder du en dator som andra också använder? Logga då ut från Microsoft också.',
+  },
+  en: {
+    'azure.login.how': "You will be taken to Microsoft's sign-in, the same one you use for e-mail and Teams. We never see your password.",
+    'azure.failed.cancelled.title': 'Sign-in cancelled',
+    'azure.failed.cancelled.text': 'You cancelled the sign-in at Microsoft, so you are not signed in. You need to sign in with your work account to nominate, vote and read the entries.',
+    'azure.failed.providerError.title': 'Microsoft could not sign you in',
+    'azure.failed.providerError.text': "Microsoft's sign-in answered with an error. Please try again in a moment. If it still does not work, contact IT support.",
+    'azure.failed.state.title': 'The sign-in could not be completed',
+    'azure.failed.state.text': 'We could not match the answer from Microsoft to a sign-in that started here. This happens when the sign-in took too long, was started in another tab or the address was changed. Start again and it usually works.',
+    'azure.failed.wrongTenant.title': 'This account does not belong to {org}',
+    'azure.failed.wrongTenant.text': 'You signed in with an account from another organisation. Please sign in with your work account at {org}. Are you signed in to Microsoft with another account? Then sign out of it first.',
+    'azure.failed.expired.title': 'The sign-in has expired',
+    'azure.failed.expired.text': "The answer from Microsoft was too old for us to accept. The sign-in may have taken too long, or the computer's clock may be wrong. Please try again.",
+    'azure.failed.invalidToken.title': 'The sign-in could not be accepted',
+    'azure.failed.invalidToken.text': 'The answer from Microsoft could not be verified, so we did not let you in. Please try again. If it happens again, contact IT support.',
+    'azure.failed.unreachable.title': "Microsoft's sign-in is not answering",
+    'azure.failed.unreachable.text': "We cannot reach Microsoft's sign-in service right now. Please wait a moment and try again.",
+    'azure.failed.signOutMicrosoft': 'Sign out of Microsoft',
+    'azure.signedOut.hint': 'You are still signed in to your Microsoft account in this browser. Do you share this computer with others? Then sign out of Microsoft too.',
+  },
+});

@@ -1,0 +1,193 @@
+// Entra ID (Azure AD) sign-in. This is the ONLY module that knows passport-azure-ad (deprecated by
+// Microsoft): the rest of the app sees the small EntraSignIn interface below, so the package can be
+// swapped for a maintained OpenID Connect client without touching routes, users or sessions.
+//
+// Flow: authorization code (response_type=code) with response_mode=query — form_post would be a
+// cross-site POST, which does not carry our SameSite=Lax session cookie, so state and nonce could not be
+// checked. State and nonce live in the session under `oidc`; the ID token's issuer is validated against
+// the tenant-specific v2.0 metadata, and its tenant (tid) must be the configured tenant.
+import type { Request, Response } from 'express';
+import passport from 'passport';
+import { OIDCStrategy, type VerifyDone } from 'passport-azure-ad';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+
+/** What a successful sign-in tells us about the person. */
+export type EntraClaims = {
+  tenantId: string;
+  objectId: string;
+  name: string;
+  email: string;
+  department: string | null;
+  groups: string[];
+  roles: string[];
+};
+
+/** Why a sign-in failed, in terms a person can act on (each has its own page). */
+export type SignInFailure =
+  | 'cancelled' // the person cancelled at Microsoft (error=access_denied)
+  | 'providerError' // Microsoft answered with another error
+  | 'state' // state unknown or used: not started here, too old, or tampered
+  | 'wrongTenant' // a token for another organisation
+  | 'expired' // the token is too old
+  | 'invalidToken' // signature, audience, nonce or claims do not check out
+  | 'unreachable'; // the provider did not answer
+
+export type SignInResult = { ok: true; claims: EntraClaims } | { ok: false; reason: SignInFailure };
+
+export type EntraSignIn = {
+  /** Sends the browser to Microsoft's sign-in page (resolves to null), or says why that is not possible. */
+  start(req: Request, res: Response): Promise<SignInFailure | null>;
+  /** Completes the sign-in on the redirect URI. Never throws for the user's or the provider's failures. */
+  finish(req: Request, res: Response): Promise<SignInResult>;
+  /** Microsoft's sign-out address, coming back to our sign-in page; undefined if it cannot be found. */
+  logoutUrl(): Promise<string | undefined>;
+};
+
+const STRATEGY = 'azuread-openidconnect';
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Turns passport-azure-ad's failure messages into a reason. Exported for the unit test. */
+export function classifyFailure(message: unknown): SignInFailure {
+  const text = String(message ?? '');
+  if (text === 'wrong_tenant') return 'wrongTenant';
+  if (text === 'access_denied') return 'cancelled';
+  if (/^[a-z_]+$/.test(text)) return 'providerError'; // any other OAuth error code from the provider
+  if (/invalid state|missing state|invalid custom state/i.test(text)) return 'state';
+  if (/jwt issuer is invalid/i.test(text)) return 'wrongTenant';
+  if (/jwt is expired|jwt is not active/i.test(text)) return 'expired';
+  if (/metadata|signing keys|redeem authorization code|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|socket hang up|certificate/i.test(text)) {
+    return 'unreachable';
+  }
+  return 'invalidToken';
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+/**
+ * Reads our identity from the ID token's claims, or says why it cannot be trusted. `expectedTenant` is
+ * the configured tenant id (a GUID); the token's tid must also be the tenant in its own issuer.
+ */
+export function claimsFromToken(jwtClaims: Record<string, unknown>, expectedTenant: string | undefined): EntraClaims | 'wrong_tenant' | 'missing_claims' {
+  const tenantId = text(jwtClaims.tid);
+  const objectId = text(jwtClaims.oid);
+  const iss = text(jwtClaims.iss) ?? '';
+  if (!tenantId || !objectId) return 'missing_claims';
+  const issuerTenant = (() => {
+    try {
+      return new URL(iss).pathname.split('/')[1] ?? '';
+    } catch {
+      return '';
+    }
+  })();
+  if (issuerTenant.toLowerCase() !== tenantId.toLowerCase()) return 'wrong_tenant';
+  if (expectedTenant && GUID.test(expectedTenant) && expectedTenant.toLowerCase() !== tenantId.toLowerCase()) return 'wrong_tenant';
+  const email = text(jwtClaims.email) ?? text(jwtClaims.preferred_username) ?? text(jwtClaims.upn);
+  if (!email) return 'missing_claims';
+  return {
+    tenantId,
+    objectId,
+    email,
+    name: text(jwtClaims.name) ?? email,
+    department: text(jwtClaims.department),
+    groups: stringList(jwtClaims.groups),
+    roles: stringList(jwtClaims.roles),
+  };
+}
+
+export function createEntraSignIn(config: Config, logger: Logger): EntraSignIn {
+  const { tenantId, clientId, clientSecret, redirectUrl, metadataUrl } = config.azure;
+  if (!tenantId || !clientId || !clientSecret || !redirectUrl || !metadataUrl) {
+    // loadConfig() already refuses to start without them; this guards direct callers.
+    throw new Error('Entra ID sign-in needs AZURE_AD_TENANT_ID, AZURE_AD_CLIENT_ID, AZURE_AD_CLIENT_SECRET and AZURE_AD_REDIRECT_URL');
+  }
+
+  // A private passport instance: nothing is registered globally and passport never touches the session
+  // for the user (our own session does that, see session.ts).
+  const authenticator = new passport.Passport();
+  authenticator.use(
+    STRATEGY,
+    new OIDCStrategy(
+      {
+        identityMetadata: metadataUrl,
+        clientID: clientId,
+        clientSecret,
+        responseType: 'code',
+        responseMode: 'query',
+        redirectUrl,
+        // Local development and the tests run the app on http://; production redirect URIs are https.
+        allowHttpForRedirectUrl: !config.isProduction,
+        validateIssuer: true,
+        // With the tenant-specific metadata the issuer comes from it; for Microsoft's own endpoints the
+        // tenant's issuer is also named here, so a common/organizations metadata URL stays safe.
+        issuer: new URL(metadataUrl).hostname === 'login.microsoftonline.com' ? `https://login.microsoftonline.com/${tenantId}/v2.0` : undefined,
+        passReqToCallback: true,
+        scope: ['profile', 'email'],
+        sessionKey: 'oidc',
+        nonceLifetime: 15 * 60,
+        loggingLevel: 'error',
+        loggingNoPII: true,
+      },
+      // passport-azure-ad picks the arguments by the function's arity: keep all nine.
+      (_req, _iss, _sub, _profile, jwtClaims, _accessToken, _refreshToken, _params, done: VerifyDone) => {
+        const claims = claimsFromToken(jwtClaims, tenantId);
+        if (typeof claims === 'string') return done(null, false, claims);
+        done(null, claims);
+      },
+    ),
+  );
+
+  const failed = (reason: SignInFailure, detail: unknown): { ok: false; reason: SignInFailure } => {
+    // The library's messages hold no personal data (loggingNoPII); they say which check failed.
+    logger.warn({ reason, detail: String(detail instanceof Error ? detail.message : (detail ?? '')).slice(0, 300) }, 'entra sign-in failed');
+    return { ok: false, reason };
+  };
+  const reasonOf = (detail: unknown) => classifyFailure(detail instanceof Error ? detail.message : detail);
+
+  let logoutUrl: string | undefined;
+
+  return {
+    start(req, res) {
+      return new Promise<SignInFailure | null>((resolve) => {
+        // On success the strategy answers with the redirect itself; the callback only hears of failures.
+        res.once('finish', () => resolve(null));
+        const fail = (detail: unknown) => resolve(failed(reasonOf(detail), detail).reason);
+        authenticator.authenticate(STRATEGY, { session: false }, (err: unknown, _user: unknown, info: unknown) => fail(err ?? info))(req, res, fail);
+      });
+    },
+
+    finish(req, res) {
+      return new Promise<SignInResult>((resolve) => {
+        const fail = (detail: unknown) => resolve(failed(reasonOf(detail), detail));
+        authenticator.authenticate(STRATEGY, { session: false }, (err: unknown, user: unknown, info: unknown) => {
+          if (err || !user) return fail(err ?? info);
+          resolve({ ok: true, claims: user as EntraClaims });
+        })(req, res, fail);
+      });
+    },
+
+    async logoutUrl() {
+      if (logoutUrl) return logoutUrl;
+      try {
+        const response = await fetch(metadataUrl, { signal: AbortSignal.timeout(5000) });
+        if (!response.ok) throw new Error(`metadata answered ${response.status}`);
+        const metadata = (await response.json()) as { end_session_endpoint?: unknown };
+        if (typeof metadata.end_session_endpoint !== 'string') return undefined;
+        const url = new URL(metadata.end_session_endpoint);
+        url.searchParams.set('post_logout_redirect_uri', new URL('/auth/login', redirectUrl).href);
+        url.searchParams.set('client_id', clientId);
+        logoutUrl = url.href;
+        return logoutUrl;
+      } catch (err) {
+        logger.warn({ err: String(err) }, 'entra sign-out address unavailable');
+        return undefined;
+      }
+    },
+  };
+}
