@@ -25,6 +25,7 @@ import { homeRoutes } from './home/routes';
 import { adminRoutes } from './admin/routes';
 import { juryRoutes } from './jury/routes';
 import { privacyRoutes } from './privacy/routes';
+import { exportRoutes } from './exports/routes';
 import { votingRoutes } from './voting/routes';
 import { editionAdminRoutes } from './editions/routes';
 import type { Mailer } from './mail';
@@ -165,6 +166,7 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use(editionAdminRoutes(deps));
   app.use(juryRoutes(deps));
   app.use(privacyRoutes(deps));
+  app.use(exportRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps));

@@ -6,4 +6,5 @@ export const ADMIN_SECTIONS: AdminSection[] = [
   { href: '/admin/jury', titleKey: 'admin.jury.section', descriptionKey: 'admin.jury.sectionText' },
   { href: '/admin/users', titleKey: 'admin.section.users', descriptionKey: 'admin.section.usersText' },
   { href: '/admin/audit', titleKey: 'admin.section.audit', descriptionKey: 'admin.section.auditText' },
+  { href: '/admin/exports', titleKey: 'exports.section', descriptionKey: 'exports.sectionText' },
 ];
