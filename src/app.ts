@@ -23,6 +23,11 @@ import { AppError } from './errors';
 import { publicRoutes } from './http/public-routes';
 import { homeRoutes } from './home/routes';
 import { adminRoutes } from './admin/routes';
+import { createLiveBus } from './live/bus';
+import { liveRoutes } from './live/routes';
+import { ceremonyRoutes } from './ceremony/routes';
+import { archiveRoutes } from './archive/routes';
+import { cardRoutes } from './cards/routes';
 import { juryRoutes } from './jury/routes';
 import { privacyRoutes } from './privacy/routes';
 import { exportRoutes } from './exports/routes';
@@ -167,6 +172,14 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use(juryRoutes(deps));
   app.use(privacyRoutes(deps));
   app.use(exportRoutes(deps));
+
+  // Ceremony (C1–C3), live vote (C2), archive (C4), share cards (C5); live streams end at shutdown.
+  const liveBus = createLiveBus({ db, databaseUrl: config.databaseUrl, logger });
+  (app as unknown as NodeJS.EventEmitter).on('shutdown', () => void liveBus.close());
+  app.use(liveRoutes(deps, liveBus));
+  app.use(ceremonyRoutes(deps, liveBus));
+  app.use(archiveRoutes(deps));
+  app.use(cardRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps));

@@ -7,4 +7,5 @@ export const ADMIN_SECTIONS: AdminSection[] = [
   { href: '/admin/users', titleKey: 'admin.section.users', descriptionKey: 'admin.section.usersText' },
   { href: '/admin/audit', titleKey: 'admin.section.audit', descriptionKey: 'admin.section.auditText' },
   { href: '/admin/exports', titleKey: 'exports.section', descriptionKey: 'exports.sectionText' },
+  { href: '/admin/cards', titleKey: 'cards.section', descriptionKey: 'cards.sectionText' },
 ];
