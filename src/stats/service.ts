@@ -2,6 +2,8 @@
 // Only totals are counted; a vote count per entry never appears here (V3).
 import type { Queryable } from '../db';
 import * as editions from '../editions/service';
+import * as voting from '../voting/service';
+import * as jury from '../jury/service';
 import type { Formatters } from '../i18n';
 import { toStockholmLocal } from '../time';
 import * as queries from './queries';
@@ -15,15 +17,15 @@ export async function dashboard(db: Queryable, now: Date) {
   const current = await editions.current(db, now);
   if (!current) return null;
   const { edition, phase } = current;
-  const [departments, totals, signedIn, times, statuses, oldest, jury] = await Promise.all([
-    queries.nominationsPerDepartment(db, edition.id),
-    queries.voteTotals(db, edition.id),
-    queries.signedInEmployees(db),
-    queries.voteTimes(db, edition.id),
-    queries.statusCounts(db, edition.id),
-    queries.oldestInModeration(db, edition.id),
-    queries.juryProgress(db, edition.id),
-  ]);
+  // One query at a time: SQLite has a single connection, and the pages are small.
+  const departments = await queries.nominationsPerDepartment(db, edition.id);
+  const totals = await voting.participation(db, edition.id);
+  const signedIn = await queries.signedInEmployees(db);
+  const times = await queries.voteTimes(db, edition.id);
+  const statuses = await queries.statusCounts(db, edition.id);
+  const oldest = await queries.oldestInModeration(db, edition.id);
+  const members = await jury.members(db, edition.id);
+  const progress = await jury.memberProgress(db, edition.id);
   return {
     edition: { id: edition.id, year: edition.year, title: edition.title },
     phase,
@@ -36,7 +38,7 @@ export async function dashboard(db: Queryable, now: Date) {
       changesRequested: statuses.changes_requested ?? 0,
       oldestInModeration: oldest,
     },
-    jury,
+    jury: members.map((m) => ({ name: m.name, scored: progress.get(m.userId)?.done ?? 0, total: progress.get(m.userId)?.total ?? 0 })),
   };
 }
 
