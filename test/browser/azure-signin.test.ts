@@ -19,10 +19,11 @@ const ADMIN_ROLE = 'Misstag.Admin';
 const anna = testUser('anna', { department: 'Stadsbyggnadsförvaltningen' });
 const chef = testUser('chef', { groups: ['0f0f0f0f-0000-4000-8000-000000000001', ADMIN_GROUP] });
 const roller = testUser('roller', { roles: [ADMIN_ROLE] });
+const bossen = testUser('bossen', { email: 'bossen@kommun.example' });
 const guest = testUser('gast', { tid: OTHER_TENANT_ID });
 const stale = testUser('stale', {}, 'expired');
 const forged = testUser('forged', {}, 'bad-signature');
-const everyone = [anna, chef, roller, guest, stale, forged];
+const everyone = [anna, chef, roller, bossen, guest, stale, forged];
 
 let provider: OidcProvider;
 let app: RunningApp;
@@ -36,7 +37,7 @@ beforeAll(async () => {
     postLogoutRedirectUri: `http://127.0.0.1:${appPort}/auth/login`,
     users: everyone,
   });
-  app = await startApp(azureEnv(provider, appPort, { ADMIN_GROUP_IDS: ADMIN_GROUP, ADMIN_ROLE }));
+  app = await startApp(azureEnv(provider, appPort, { ADMIN_GROUP_IDS: ADMIN_GROUP, ADMIN_ROLE, ADMIN_EMAILS: 'Bossen@kommun.example' }));
   db = openDatabase({ dataDir: app.dataDir });
   browser = await launchBrowser();
 });
@@ -222,12 +223,30 @@ test('when the groups claim holds an admin group, then the user becomes admin; w
   expect(Boolean((await userRow(anna.claims.oid)).is_admin)).toBe(false);
 });
 
-test('when the roles claim holds ADMIN_ROLE, then the user becomes admin', async () => {
+test.each([
+  ['roller', 'the roles claim holds ADMIN_ROLE', 'claim', roller],
+  ['bossen', 'the e-mail is in ADMIN_EMAILS', 'bootstrap', bossen],
+] as const)('when %s signs in and %s, then they become admin (source %s)', async (_login, _why, source, user) => {
   const page = await newPage();
-  await signIn(page, 'roller');
+  await signIn(page, user.login);
   await page.goto(`${app.url}/admin`);
   expect(await page.locator('h1').innerText()).toBe('Administration');
-  expect(Boolean((await userRow(roller.claims.oid)).is_admin)).toBe(true);
+  const row = await userRow(user.claims.oid);
+  expect(Boolean(row.is_admin)).toBe(true);
+  expect(row.admin_source).toBe(source);
+});
+
+test('when an admin promoted in the app signs in again without any admin claim, then they stay admin', async () => {
+  let page = await newPage();
+  await signIn(page, 'anna');
+  await db('users').where({ object_id: anna.claims.oid }).update({ is_admin: true, admin_source: 'app' });
+  await context.close();
+
+  page = await newPage();
+  await signIn(page, 'anna');
+  await page.goto(`${app.url}/admin`);
+  expect(await page.locator('h1').innerText()).toBe('Administration');
+  await db('users').where({ object_id: anna.claims.oid }).update({ is_admin: false, admin_source: null });
 });
 
 test('when someone signs in again after their name, department and groups changed in Entra ID, then the same user is refreshed', async () => {
