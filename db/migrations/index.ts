@@ -9,6 +9,7 @@ import * as m004 from './004-votes';
 import * as m005 from './005-jury';
 import * as m006 from './006-results-and-live-vote';
 import * as m007 from './007-audit-and-notifications';
+import * as m010 from './010-nomination-form-key';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -20,6 +21,7 @@ const migrations: Array<[string, Migration]> = [
   ['005-jury', m005],
   ['006-results-and-live-vote', m006],
   ['007-audit-and-notifications', m007],
+  ['010-nomination-form-key', m010],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -2,6 +2,7 @@
 export type AdminSection = { href: string; titleKey: string; descriptionKey: string };
 
 export const ADMIN_SECTIONS: AdminSection[] = [
+  { href: '/admin/moderation', titleKey: 'moderation.title', descriptionKey: 'moderation.description' },
   { href: '/admin/editions', titleKey: 'editions.admin.cardTitle', descriptionKey: 'editions.admin.cardDescription' },
   { href: '/admin/jury', titleKey: 'admin.jury.section', descriptionKey: 'admin.jury.sectionText' },
   { href: '/admin/users', titleKey: 'admin.section.users', descriptionKey: 'admin.section.usersText' },

@@ -1,0 +1,160 @@
+// Attachments (SPEC N7): the type is decided by the content (magic bytes), never by the name; images
+// are re-encoded by sharp (EXIF rotation applied, all metadata such as GPS dropped) with a thumbnail;
+// decompression bombs and PDFs with scripts are refused. Files live under DATA_DIR/attachments with
+// random names, outside the web root.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import sharp, { type Metadata } from 'sharp';
+
+export const MAX_FILES = 3;
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** 40 megapixels: a phone photo fits, a 30,000 × 30,000 "bomb" does not. */
+export const MAX_PIXELS = 40_000_000;
+const MAX_IMAGE_SIDE = 2400;
+const THUMB_WIDTH = 480;
+
+export type Kind = 'jpeg' | 'png' | 'webp' | 'pdf';
+export const MIME: Record<Kind, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', pdf: 'application/pdf' };
+
+/** The file type from its first bytes, or null when it is none of the allowed ones. */
+export function sniff(buf: Buffer): Kind | null {
+  if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'jpeg';
+  if (buf.length >= 8 && buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  if (buf.length >= 12 && buf.toString('latin1', 0, 4) === 'RIFF' && buf.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  if (buf.length >= 5 && buf.toString('latin1', 0, 5) === '%PDF-') return 'pdf';
+  return null;
+}
+
+/** Names in PDFs may hide letters as #xx escapes (/J#61vaScript); undo that before looking. */
+function normaliseNames(s: string): string {
+  return s.replace(/#([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+const ACTIVE_CONTENT = /\/(JS|JavaScript|Launch|RichMedia|XFA)\b|\/AA\s*<</;
+
+/** Whether a PDF contains JavaScript or other active content, also inside compressed streams. */
+export function pdfHasScript(buf: Buffer): boolean {
+  const text = buf.toString('latin1');
+  if (ACTIVE_CONTENT.test(normaliseNames(text))) return true;
+  // Object streams can hide the catalogue's /OpenAction and /JS entries: inflate Flate streams and look again.
+  const re = /stream\r?\n/g;
+  let m: RegExpExecArray | null;
+  let inflatedTotal = 0;
+  while ((m = re.exec(text))) {
+    const start = m.index + m[0].length;
+    const end = text.indexOf('endstream', start);
+    if (end < 0) break;
+    try {
+      const out = zlib.inflateSync(buf.subarray(start, end), { maxOutputLength: 20 * 1024 * 1024 });
+      inflatedTotal += out.length;
+      if (ACTIVE_CONTENT.test(normaliseNames(out.toString('latin1')))) return true;
+    } catch {
+      /* not a Flate stream, or damaged: the raw scan above covers it */
+    }
+    if (inflatedTotal > 100 * 1024 * 1024) return true; // a zip bomb is not a document anyone needs
+    re.lastIndex = end;
+  }
+  return false;
+}
+
+/** A file name safe to show and to send back: no directories, no control characters, at most 150 characters. */
+export function safeFileName(name: string): string {
+  const base = name.replace(/\\/g, '/').split('/').pop() ?? '';
+  const cleaned = base
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '')
+    .replace(/\.\.+/g, '.')
+    .replace(/^[.\s]+/, '')
+    .trim()
+    .slice(-150);
+  return cleaned || 'bilaga';
+}
+
+export type FileProblem = 'tooLarge' | 'badType' | 'tooManyPixels' | 'pdfScript' | 'unreadable' | 'empty';
+
+export type Processed = {
+  kind: Kind;
+  mime: string;
+  originalName: string;
+  data: Buffer;
+  thumbnail: Buffer | null;
+  width: number | null;
+  height: number | null;
+};
+
+export class FileRefused extends Error {
+  constructor(
+    readonly problem: FileProblem,
+    readonly fileName: string,
+  ) {
+    super(problem);
+  }
+}
+
+/** Checks and re-encodes one uploaded file; throws FileRefused with the reason. */
+export async function processUpload(originalName: string, buf: Buffer): Promise<Processed> {
+  const name = safeFileName(originalName);
+  if (buf.length === 0) throw new FileRefused('empty', name);
+  if (buf.length > MAX_FILE_BYTES) throw new FileRefused('tooLarge', name);
+  const kind = sniff(buf);
+  if (!kind) throw new FileRefused('badType', name);
+  if (kind === 'pdf') {
+    if (pdfHasScript(buf)) throw new FileRefused('pdfScript', name);
+    return { kind, mime: MIME.pdf, originalName: name, data: buf, thumbnail: null, width: null, height: null };
+  }
+  let meta: Metadata;
+  try {
+    meta = await sharp(buf, { limitInputPixels: MAX_PIXELS }).metadata();
+  } catch {
+    throw new FileRefused('unreadable', name);
+  }
+  if (!meta.width || !meta.height) throw new FileRefused('unreadable', name);
+  if (meta.width * meta.height > MAX_PIXELS) throw new FileRefused('tooManyPixels', name);
+  if (meta.format !== kind) throw new FileRefused('badType', name);
+  try {
+    // rotate() applies the EXIF orientation; sharp writes no metadata unless asked, so GPS and camera data go.
+    const pipeline = sharp(buf, { limitInputPixels: MAX_PIXELS, failOn: 'error' }).rotate().resize({ width: MAX_IMAGE_SIDE, height: MAX_IMAGE_SIDE, fit: 'inside', withoutEnlargement: true });
+    const encoded = kind === 'png' ? pipeline.png({ compressionLevel: 9 }) : kind === 'webp' ? pipeline.webp({ quality: 85 }) : pipeline.jpeg({ quality: 85, mozjpeg: true });
+    const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
+    const thumbnail = await sharp(data).resize({ width: THUMB_WIDTH, height: THUMB_WIDTH, fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toBuffer();
+    return { kind, mime: MIME[kind], originalName: name, data, thumbnail, width: info.width, height: info.height };
+  } catch {
+    throw new FileRefused('unreadable', name);
+  }
+}
+
+export function attachmentsDir(dataDir: string): string {
+  return path.join(dataDir, 'attachments');
+}
+
+/** Writes the file (and thumbnail) under a random name; returns that name. */
+export async function store(dataDir: string, p: Processed): Promise<string> {
+  const dir = attachmentsDir(dataDir);
+  await fs.promises.mkdir(dir, { recursive: true });
+  const storageName = crypto.randomBytes(24).toString('hex');
+  await fs.promises.writeFile(path.join(dir, storageName), p.data, { flag: 'wx' });
+  if (p.thumbnail) await fs.promises.writeFile(path.join(dir, `${storageName}.thumb`), p.thumbnail, { flag: 'wx' });
+  return storageName;
+}
+
+export async function remove(dataDir: string, storageName: string): Promise<void> {
+  if (!/^[0-9a-f]{48}$/.test(storageName)) return;
+  const dir = attachmentsDir(dataDir);
+  await fs.promises.rm(path.join(dir, storageName), { force: true });
+  await fs.promises.rm(path.join(dir, `${storageName}.thumb`), { force: true });
+}
+
+export function filePath(dataDir: string, storageName: string, thumbnail: boolean): string | null {
+  if (!/^[0-9a-f]{48}$/.test(storageName)) return null;
+  return path.join(attachmentsDir(dataDir), thumbnail ? `${storageName}.thumb` : storageName);
+}
+
+/** Content-Disposition with an ASCII fallback and the real name in RFC 5987 form (å/ä/ö kept). */
+export function contentDisposition(type: 'inline' | 'attachment', name: string): string {
+  const safe = safeFileName(name);
+  const ascii = safe.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\%]/g, '').replace(/\s+/g, ' ').trim() || 'bilaga';
+  const encoded = encodeURIComponent(safe).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${type}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}

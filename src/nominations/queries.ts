@@ -1,0 +1,344 @@
+// Nominations, nominees (consent) and attachments: knex only, rows normalised to plain objects.
+import type { Queryable } from '../db';
+import { toBool, toDate, toNumber } from '../db';
+
+export type Status = 'draft' | 'awaiting_consent' | 'in_moderation' | 'changes_requested' | 'published' | 'rejected' | 'withdrawn';
+export type Consent = 'pending' | 'given' | 'declined' | 'withdrawn';
+export type DeclinePolicy = 'remove' | 'keep_unpublished';
+
+export type Nomination = {
+  id: number;
+  editionId: number;
+  submitterId: number;
+  submitterName: string;
+  status: Status;
+  title: string;
+  whatHappened: string;
+  lesson: string;
+  changes: string;
+  departmentId: number | null;
+  departmentName: string | null;
+  teamName: string | null;
+  includesSelf: boolean;
+  showSubmitter: boolean;
+  declinePolicy: DeclinePolicy;
+  eligibilityConfirmed: boolean;
+  moderatorMessage: string | null;
+  rejectionReason: string | null;
+  version: number;
+  submittedAt: Date | null;
+  publishedAt: Date | null;
+  withdrawnAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export type Nominee = {
+  id: number;
+  nominationId: number;
+  userId: number | null;
+  name: string;
+  email: string;
+  consent: Consent;
+  consentToken: string;
+  message: string | null;
+  requestedAt: Date | null;
+  respondedAt: Date | null;
+};
+
+export type Attachment = {
+  id: number;
+  nominationId: number;
+  storageName: string;
+  originalName: string;
+  mime: string;
+  sizeBytes: number;
+  width: number | null;
+  height: number | null;
+  hasThumbnail: boolean;
+  createdAt: Date;
+};
+
+type Row = Record<string, unknown>;
+
+function toNomination(r: Row): Nomination {
+  return {
+    id: Number(r.id),
+    editionId: Number(r.edition_id),
+    submitterId: Number(r.submitter_id),
+    submitterName: String(r.submitter_name ?? ''),
+    status: String(r.status) as Status,
+    title: String(r.title ?? ''),
+    whatHappened: String(r.what_happened ?? ''),
+    lesson: String(r.lesson ?? ''),
+    changes: String(r.changes ?? ''),
+    departmentId: r.department_id === null || r.department_id === undefined ? null : Number(r.department_id),
+    departmentName: (r.department_name as string | null) ?? null,
+    teamName: (r.team_name as string | null) || null,
+    includesSelf: toBool(r.includes_self),
+    showSubmitter: toBool(r.show_submitter),
+    declinePolicy: r.decline_policy === 'keep_unpublished' ? 'keep_unpublished' : 'remove',
+    eligibilityConfirmed: toBool(r.eligibility_confirmed),
+    moderatorMessage: (r.moderator_message as string | null) ?? null,
+    rejectionReason: (r.rejection_reason as string | null) ?? null,
+    version: Number(r.version),
+    submittedAt: toDate(r.submitted_at),
+    publishedAt: toDate(r.published_at),
+    withdrawnAt: toDate(r.withdrawn_at),
+    createdAt: toDate(r.created_at) ?? new Date(0),
+    updatedAt: toDate(r.updated_at) ?? new Date(0),
+  };
+}
+
+function toNominee(r: Row): Nominee {
+  return {
+    id: Number(r.id),
+    nominationId: Number(r.nomination_id),
+    userId: r.user_id === null || r.user_id === undefined ? null : Number(r.user_id),
+    name: String(r.name),
+    email: String(r.email),
+    consent: String(r.consent) as Consent,
+    consentToken: String(r.consent_token),
+    message: (r.message as string | null) ?? null,
+    requestedAt: toDate(r.requested_at),
+    respondedAt: toDate(r.responded_at),
+  };
+}
+
+function toAttachment(r: Row): Attachment {
+  return {
+    id: Number(r.id),
+    nominationId: Number(r.nomination_id),
+    storageName: String(r.storage_name),
+    originalName: String(r.original_name),
+    mime: String(r.mime),
+    sizeBytes: toNumber(r.size_bytes),
+    width: r.width === null || r.width === undefined ? null : Number(r.width),
+    height: r.height === null || r.height === undefined ? null : Number(r.height),
+    hasThumbnail: toBool(r.has_thumbnail),
+    createdAt: toDate(r.created_at) ?? new Date(0),
+  };
+}
+
+const base = (db: Queryable) =>
+  db('nominations as n')
+    .leftJoin('users as u', 'u.id', 'n.submitter_id')
+    .leftJoin('departments as d', 'd.id', 'n.department_id')
+    .select('n.*', 'u.name as submitter_name', 'd.name as department_name');
+
+export async function findById(db: Queryable, id: number): Promise<Nomination | null> {
+  const row = await base(db).where('n.id', id).first();
+  return row ? toNomination(row) : null;
+}
+
+export async function findByFormKey(db: Queryable, submitterId: number, formKey: string): Promise<Nomination | null> {
+  const row = await base(db).where({ 'n.submitter_id': submitterId, 'n.form_key': formKey }).first();
+  return row ? toNomination(row) : null;
+}
+
+export async function listBySubmitter(db: Queryable, submitterId: number): Promise<Nomination[]> {
+  const rows = await base(db).where('n.submitter_id', submitterId).orderBy('n.updated_at', 'desc').orderBy('n.id', 'desc');
+  return rows.map(toNomination);
+}
+
+export async function listByIds(db: Queryable, ids: number[]): Promise<Nomination[]> {
+  if (!ids.length) return [];
+  const rows = await base(db).whereIn('n.id', ids);
+  return rows.map(toNomination);
+}
+
+export async function listByStatus(db: Queryable, editionId: number, statuses: Status[]): Promise<Nomination[]> {
+  const rows = await base(db).where('n.edition_id', editionId).whereIn('n.status', statuses).orderBy('n.submitted_at', 'asc').orderBy('n.id', 'asc');
+  return rows.map(toNomination);
+}
+
+export type NominationFields = {
+  title: string;
+  whatHappened: string;
+  lesson: string;
+  changes: string;
+  departmentId: number | null;
+  teamName: string | null;
+  includesSelf: boolean;
+  showSubmitter: boolean;
+  declinePolicy: DeclinePolicy;
+  eligibilityConfirmed: boolean;
+  searchText: string;
+};
+
+function fieldColumns(f: NominationFields): Row {
+  return {
+    title: f.title,
+    what_happened: f.whatHappened,
+    lesson: f.lesson,
+    changes: f.changes,
+    department_id: f.departmentId,
+    team_name: f.teamName,
+    includes_self: f.includesSelf,
+    show_submitter: f.showSubmitter,
+    decline_policy: f.declinePolicy,
+    eligibility_confirmed: f.eligibilityConfirmed,
+    search_text: f.searchText,
+  };
+}
+
+export async function insertNomination(db: Queryable, n: { editionId: number; submitterId: number; formKey: string | null; fields: NominationFields }, now: Date): Promise<number> {
+  const [row] = await db('nominations')
+    .insert({ edition_id: n.editionId, submitter_id: n.submitterId, form_key: n.formKey, status: 'draft', ...fieldColumns(n.fields), created_at: now, updated_at: now })
+    .returning('id');
+  return Number(typeof row === 'object' ? row.id : row);
+}
+
+/** Optimistic update: only when the stored version is `version`; returns whether it changed. */
+export async function updateFields(db: Queryable, id: number, version: number, fields: NominationFields, now: Date): Promise<boolean> {
+  const n = await db('nominations').where({ id, version }).update({ ...fieldColumns(fields), version: version + 1, updated_at: now });
+  return n === 1;
+}
+
+export async function updateStatus(db: Queryable, id: number, changes: Partial<{ status: Status; submittedAt: Date | null; publishedAt: Date | null; withdrawnAt: Date | null; moderatorMessage: string | null; rejectionReason: string | null }>, now: Date): Promise<void> {
+  const row: Row = { updated_at: now };
+  if (changes.status !== undefined) row.status = changes.status;
+  if (changes.submittedAt !== undefined) row.submitted_at = changes.submittedAt;
+  if (changes.publishedAt !== undefined) row.published_at = changes.publishedAt;
+  if (changes.withdrawnAt !== undefined) row.withdrawn_at = changes.withdrawnAt;
+  if (changes.moderatorMessage !== undefined) row.moderator_message = changes.moderatorMessage;
+  if (changes.rejectionReason !== undefined) row.rejection_reason = changes.rejectionReason;
+  await db('nominations').where({ id }).update(row);
+}
+
+/** Moderator typo fixes: texts only, a new version. */
+export async function updateTexts(db: Queryable, id: number, t: { title: string; whatHappened: string; lesson: string; changes: string; teamName: string | null; searchText: string }, now: Date): Promise<void> {
+  await db('nominations')
+    .where({ id })
+    .update({ title: t.title, what_happened: t.whatHappened, lesson: t.lesson, changes: t.changes, team_name: t.teamName, search_text: t.searchText, updated_at: now, version: db.raw('version + 1') });
+}
+
+// Nominees
+
+export async function nomineesOf(db: Queryable, nominationIds: number[]): Promise<Nominee[]> {
+  if (!nominationIds.length) return [];
+  const rows = await db('nominees').whereIn('nomination_id', nominationIds).orderBy('id');
+  return rows.map(toNominee);
+}
+
+export async function findNomineeByToken(db: Queryable, token: string): Promise<Nominee | null> {
+  const row = await db('nominees').where({ consent_token: token }).first();
+  return row ? toNominee(row) : null;
+}
+
+export async function insertNominee(db: Queryable, n: { nominationId: number; userId: number | null; name: string; email: string; token: string }, now: Date): Promise<void> {
+  await db('nominees').insert({ nomination_id: n.nominationId, user_id: n.userId, name: n.name, email: n.email, consent: 'pending', consent_token: n.token, created_at: now });
+}
+
+export async function updateNomineeIdentity(db: Queryable, id: number, n: { userId: number | null; name: string }): Promise<void> {
+  await db('nominees').where({ id }).update({ user_id: n.userId, name: n.name });
+}
+
+export async function deleteNominees(db: Queryable, ids: number[]): Promise<void> {
+  if (ids.length) await db('nominees').whereIn('id', ids).delete();
+}
+
+export async function markRequested(db: Queryable, ids: number[], now: Date): Promise<void> {
+  if (ids.length) await db('nominees').whereIn('id', ids).update({ requested_at: now });
+}
+
+export async function setConsent(db: Queryable, id: number, c: { consent: Consent; message: string | null; userId: number }, now: Date): Promise<void> {
+  await db('nominees').where({ id }).update({ consent: c.consent, message: c.message, user_id: c.userId, responded_at: now });
+}
+
+/** Consent requests addressed to a person: by user id, or by e-mail for those named before their first sign-in. */
+export async function nomineesForPerson(db: Queryable, userId: number, email: string): Promise<Nominee[]> {
+  const rows = await db('nominees')
+    .where((q) => q.where({ user_id: userId }).orWhereRaw('lower(email) = ?', [email.toLowerCase()]))
+    .orderBy('id', 'desc');
+  return rows.map(toNominee);
+}
+
+export async function isInvolved(db: Queryable, userId: number, nominationId: number): Promise<boolean> {
+  const submitted = await db('nominations').where({ id: nominationId, submitter_id: userId }).first('id');
+  if (submitted) return true;
+  const user = await db('users').where({ id: userId }).first('email');
+  const named = await db('nominees')
+    .where({ nomination_id: nominationId })
+    .andWhere((q) => q.where({ user_id: userId }).orWhereRaw('lower(email) = ?', [String(user?.email ?? '').toLowerCase()]))
+    .first('id');
+  return Boolean(named);
+}
+
+export async function involvedNominationIds(db: Queryable, userId: number, editionId: number): Promise<number[]> {
+  const user = await db('users').where({ id: userId }).first('email');
+  const email = String(user?.email ?? '').toLowerCase();
+  const rows = await db('nominations as n')
+    .leftJoin('nominees as e', 'e.nomination_id', 'n.id')
+    .where('n.edition_id', editionId)
+    .andWhere((q) => q.where('n.submitter_id', userId).orWhere('e.user_id', userId).orWhereRaw('lower(e.email) = ?', [email]))
+    .distinct('n.id');
+  return rows.map((r: Row) => Number(r.id));
+}
+
+// Attachments
+
+export async function attachmentsOf(db: Queryable, nominationIds: number[]): Promise<Attachment[]> {
+  if (!nominationIds.length) return [];
+  const rows = await db('attachments').whereIn('nomination_id', nominationIds).orderBy('id');
+  return rows.map(toAttachment);
+}
+
+export async function findAttachment(db: Queryable, id: number): Promise<Attachment | null> {
+  const row = await db('attachments').where({ id }).first();
+  return row ? toAttachment(row) : null;
+}
+
+export async function insertAttachment(db: Queryable, a: Omit<Attachment, 'id' | 'createdAt'>, now: Date): Promise<void> {
+  await db('attachments').insert({
+    nomination_id: a.nominationId,
+    storage_name: a.storageName,
+    original_name: a.originalName,
+    mime: a.mime,
+    size_bytes: a.sizeBytes,
+    width: a.width,
+    height: a.height,
+    has_thumbnail: a.hasThumbnail,
+    created_at: now,
+  });
+}
+
+export async function deleteAttachments(db: Queryable, nominationId: number, ids: number[]): Promise<void> {
+  if (ids.length) await db('attachments').where({ nomination_id: nominationId }).whereIn('id', ids).delete();
+}
+
+// Gallery
+
+export type PublishedFilter = { editionId: number; q?: string; departmentId?: number | null };
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Ids of published entries matching the filter (the gallery orders them per visitor in the service). */
+export async function publishedIds(db: Queryable, f: PublishedFilter): Promise<number[]> {
+  const q = db('nominations').where({ edition_id: f.editionId, status: 'published' });
+  if (f.departmentId) q.andWhere({ department_id: f.departmentId });
+  if (f.q) {
+    for (const word of f.q.split(/\s+/).filter(Boolean).slice(0, 8)) {
+      q.andWhereRaw("search_text like ? escape '\\'", [`%${escapeLike(word)}%`]);
+    }
+  }
+  const rows = await q.select('id', 'published_at').orderBy('published_at', 'desc').orderBy('id', 'desc');
+  return rows.map((r: Row) => Number(r.id));
+}
+
+/** Demo/other users to choose a named colleague from (N1), by name. */
+export async function listColleagues(db: Queryable, exceptUserId: number, limit: number): Promise<Array<{ id: number; name: string; email: string; department: string | null }>> {
+  const rows = await db('users').whereNot({ id: exceptUserId }).whereNull('anonymised_at').orderBy('name').limit(limit).select('id', 'name', 'email', 'department');
+  return rows.map((r: Row) => ({ id: Number(r.id), name: String(r.name), email: String(r.email), department: (r.department as string | null) ?? null }));
+}
+
+export async function findUser(db: Queryable, by: { id?: number; email?: string }): Promise<{ id: number; name: string; email: string } | null> {
+  const q = db('users').whereNull('anonymised_at');
+  if (by.id !== undefined) q.where({ id: by.id });
+  else if (by.email) q.whereRaw('lower(email) = ?', [by.email.toLowerCase()]);
+  else return null;
+  const row = await q.orderBy('id').first('id', 'name', 'email');
+  return row ? { id: Number(row.id), name: String(row.name), email: String(row.email) } : null;
+}

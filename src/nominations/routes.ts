@@ -1,0 +1,266 @@
+// HTTP for nominations: the form (N1/N2), My nominations (N5), consent (N3), moderation (N4), the
+// gallery and entry pages (N6) and attachment downloads (N7). Rules live in service.ts.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { Router, type Request, type Response } from 'express';
+import type { AppDeps } from '../app';
+import { requireRole } from '../auth/guards';
+import { registerMessages } from '../i18n';
+import { flash } from '../http/locale';
+import { ValidationError, notFound, type FieldErrors } from '../errors';
+import * as editions from '../editions/service';
+import * as files from '../attachments/files';
+import * as service from './service';
+import { nominationMessages } from './messages';
+import { LIMITS, MAX_COLLEAGUES, MIN_COLLEAGUE_SLOTS, formText, messageError, parseNominationForm, type NominationInput } from './validation';
+import type { Viewer } from '../types';
+
+registerMessages(nominationMessages);
+
+type Body = Record<string, unknown>;
+
+/** The values the form shows, from a stored nomination or from what was just typed. */
+type FormValues = NominationInput & { colleagueSlots: number };
+
+function valuesFromEntry(v: service.EntryView, colleagueIds: Set<number>): FormValues {
+  const n = v.nomination;
+  const colleagues = v.nominees.map((x) =>
+    x.userId !== null && colleagueIds.has(x.userId) ? { userId: x.userId, name: '', email: '' } : { userId: null, name: x.name, email: x.email },
+  );
+  return {
+    title: n.title,
+    whatHappened: n.whatHappened,
+    lesson: n.lesson,
+    changes: n.changes,
+    departmentId: n.departmentId,
+    teamName: n.teamName ?? '',
+    includesSelf: n.includesSelf,
+    showSubmitter: n.showSubmitter,
+    declinePolicy: n.declinePolicy,
+    eligibilityConfirmed: n.eligibilityConfirmed,
+    colleagues,
+    removeAttachmentIds: [],
+    colleagueSlots: Math.min(Math.max(MIN_COLLEAGUE_SLOTS, colleagues.length + 1), MAX_COLLEAGUES),
+  };
+}
+
+function emptyValues(): FormValues {
+  return {
+    title: '', whatHappened: '', lesson: '', changes: '', departmentId: null, teamName: '', includesSelf: false, showSubmitter: true,
+    declinePolicy: 'remove', eligibilityConfirmed: false, colleagues: [], removeAttachmentIds: [], colleagueSlots: MIN_COLLEAGUE_SLOTS,
+  };
+}
+
+/** Multer may hand over a UTF-8 name read as latin1; undo that when it is what happened. */
+function fileNameOf(raw: string): string {
+  if (/[^\x00-\xff]/.test(raw)) return raw;
+  const utf8 = Buffer.from(raw, 'latin1').toString('utf8');
+  return utf8.includes('\ufffd') ? raw : utf8;
+}
+
+const uploadsOf = (req: Request) =>
+  ((req.files as Express.Multer.File[] | undefined) ?? [])
+    .filter((f) => f.fieldname === 'attachments' && f.size > 0 && f.originalname)
+    .map((f) => ({ originalName: fileNameOf(f.originalname), buffer: f.buffer }));
+
+export function nominationRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const svcDeps = (): service.Deps => ({ db: deps.db, mailer: deps.mailer, dataDir: deps.config.dataDir, defaultLocale: deps.config.defaultLocale });
+
+  async function renderForm(
+    req: Request,
+    res: Response,
+    o: { entry: service.EntryView | null; values: FormValues; formKey: string | null; fieldErrors?: FieldErrors; status?: number; notice?: string },
+  ) {
+    const ctx = await service.formContext(deps.db, deps.now());
+    const viewer = req.viewer as Viewer;
+    const colleagues = await service.listColleagues(deps.db, viewer.user.id);
+    const status = o.entry?.nomination.status ?? 'draft';
+    res.status(o.status ?? 200).render('nominations/form', {
+      title: req.t(o.entry ? 'nominations.edit.title' : 'nominations.new.title'),
+      ctx,
+      entry: o.entry,
+      v: o.values,
+      colleagues,
+      formKey: o.formKey,
+      canDraft: status === 'draft' || status === 'changes_requested',
+      fieldErrors: o.fieldErrors ?? null,
+      notice: o.notice ?? null,
+      limits: { ...LIMITS, files: files.MAX_FILES, mb: files.MAX_FILE_BYTES / 1024 / 1024 },
+      maxColleagues: MAX_COLLEAGUES,
+    });
+  }
+
+  router.get('/nominate', async (req, res) => {
+    const ctx = await service.formContext(deps.db, deps.now());
+    if (!ctx || !ctx.phase.nominationOpen) {
+      res.render('nominations/closed', { title: req.t('nominations.closed.title'), ctx, now: deps.now() });
+      return;
+    }
+    await renderForm(req, res, { entry: null, values: emptyValues(), formKey: crypto.randomBytes(16).toString('hex') });
+  });
+
+  async function handleSave(req: Request, res: Response, nominationId: number | null) {
+    const body = req.body as Body;
+    const input = parseNominationForm(body);
+    const formKey = /^[0-9a-f]{32}$/.test(String(body.form_key ?? '')) ? String(body.form_key) : null;
+    const version = /^\d+$/.test(String(body.version ?? '')) ? Number(body.version) : null;
+    const action = body.action === 'draft' ? 'draft' : 'submit';
+    const typed: FormValues = { ...input, colleagueSlots: Math.min(Math.max(MIN_COLLEAGUE_SLOTS, input.colleagues.length + 1), MAX_COLLEAGUES) };
+    const existing = nominationId !== null ? await service.ownNomination(deps.db, req.viewer!, nominationId) : null;
+    try {
+      const result = await service.save(svcDeps(), { viewer: req.viewer!, nominationId, formKey, version, action, input, uploads: uploadsOf(req) }, deps.now());
+      if (result.duplicate) flash(req, 'info', 'nominations.alreadyReceived');
+      else if (!result.submitted) flash(req, 'success', 'nominations.saved');
+      else flash(req, 'success', result.status === 'awaiting_consent' ? 'nominations.submittedConsent' : 'nominations.submitted');
+      res.redirect(303, result.submitted || result.duplicate ? '/nominations/mine' : `/nominations/${result.id}/edit`);
+    } catch (err) {
+      if (err instanceof service.IncompleteSubmission) {
+        const entry = await service.ownNomination(deps.db, req.viewer!, err.nominationId);
+        await renderForm(req, res, { entry, values: typed, formKey: null, fieldErrors: err.fieldErrors, status: 422, notice: 'nominations.incomplete' });
+        return;
+      }
+      if (err instanceof ValidationError) {
+        // Nothing was stored: the form comes back with what was typed (files must be chosen again).
+        const notice = err.fieldErrors.attachments ? 'nominations.file.reselect' : undefined;
+        await renderForm(req, res, { entry: existing, values: typed, formKey, fieldErrors: err.fieldErrors, status: 422, notice });
+        return;
+      }
+      throw err;
+    }
+  }
+
+  router.post('/nominate', (req, res) => handleSave(req, res, null));
+
+  router.get('/nominations/mine', async (req, res) => {
+    const data = await service.mine(deps.db, req.viewer!, deps.now());
+    res.render('nominations/mine', { title: req.t('mine.title'), ...data });
+  });
+
+  router.get('/nominations/:id/edit', async (req, res) => {
+    const entry = await service.ownNomination(deps.db, req.viewer!, Number(req.params.id));
+    const colleagues = await service.listColleagues(deps.db, req.viewer!.user.id);
+    if (!['draft', 'changes_requested', 'awaiting_consent', 'in_moderation'].includes(entry.nomination.status)) {
+      res.redirect(303, `/entries/${entry.nomination.id}`);
+      return;
+    }
+    await renderForm(req, res, { entry, values: valuesFromEntry(entry, new Set(colleagues.map((c) => c.id))), formKey: null });
+  });
+
+  router.post('/nominations/:id', (req, res) => handleSave(req, res, Number(req.params.id)));
+
+  router.post('/nominations/:id/withdraw', async (req, res) => {
+    await service.withdraw(svcDeps(), req.viewer!, Number(req.params.id), deps.now());
+    flash(req, 'success', 'nominations.withdrawn');
+    res.redirect(303, '/nominations/mine');
+  });
+
+  // ---- consent (N3)
+  router.get('/consent/:token', async (req, res) => {
+    const data = await service.consentRequest(deps.db, req.viewer!, req.params.token, deps.now());
+    res.render('nominations/consent', { title: req.t('consent.title'), ...data, token: req.params.token, fieldErrors: null, message: '' });
+  });
+
+  router.post('/consent/:token', async (req, res) => {
+    const body = req.body as Body;
+    const answer = body.answer === 'give' ? 'give' : body.answer === 'decline' ? 'decline' : body.answer === 'withdraw' ? 'withdraw' : null;
+    const message = formText(body.message);
+    const errors = messageError(message, false);
+    if (!answer || Object.keys(errors).length) {
+      const data = await service.consentRequest(deps.db, req.viewer!, req.params.token, deps.now());
+      res.status(422).render('nominations/consent', { title: req.t('consent.title'), ...data, token: req.params.token, fieldErrors: Object.keys(errors).length ? errors : { message: { key: 'errors.badRequest.text' } }, message });
+      return;
+    }
+    const result = await service.answerConsent(svcDeps(), req.viewer!, req.params.token, answer, message, deps.now());
+    flash(req, 'success', `consent.answered.${result}`);
+    res.redirect(303, `/consent/${req.params.token}`);
+  });
+
+  // ---- gallery and entries (N6)
+  router.get('/entries', async (req, res) => {
+    const current = await editions.current(deps.db, deps.now());
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
+    const departmentId = typeof req.query.department === 'string' && /^\d+$/.test(req.query.department) ? Number(req.query.department) : null;
+    const page = typeof req.query.page === 'string' && /^\d{1,6}$/.test(req.query.page) ? Number(req.query.page) : 1;
+    req.session.orderSeed ??= crypto.randomInt(0, 2 ** 31);
+    const departments = current ? await editions.departments(deps.db, current.edition.id) : [];
+    const gallery = current ? await service.listPublished(deps.db, current.edition.id, { q, departmentId, page, seed: req.session.orderSeed }) : null;
+    res.render('nominations/gallery', { title: req.t('entries.title'), current, gallery, departments, q, departmentId });
+  });
+
+  router.get('/entries/:id', async (req, res) => {
+    const entry = await service.entryForViewer(deps.db, req.viewer!, Number(req.params.id));
+    const edition = await editions.findById(deps.db, entry.nomination.editionId);
+    res.render('nominations/entry', { title: entry.nomination.title, entry, edition });
+  });
+
+  // ---- attachments (N7): only for those who may see the entry, with headers that stop sniffing and scripts
+  const sendAttachment = (thumbnail: boolean) => async (req: Request, res: Response) => {
+    const a = await service.attachmentForViewer(deps.db, req.viewer!, Number(req.params.id));
+    if (thumbnail && !a.hasThumbnail) throw notFound();
+    const file = files.filePath(deps.config.dataDir, a.storageName, thumbnail);
+    if (!file || !fs.existsSync(file)) throw notFound();
+    res.setHeader('Content-Type', thumbnail ? 'image/webp' : a.mime);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
+    res.setHeader('Content-Disposition', files.contentDisposition(a.mime === 'application/pdf' ? 'attachment' : 'inline', a.originalName));
+    res.setHeader('Cache-Control', 'private, max-age=3600');
+    res.sendFile(file);
+  };
+  router.get('/attachments/:id', sendAttachment(false));
+  router.get('/attachments/:id/thumb', sendAttachment(true));
+
+  // ---- moderation (N4)
+  router.get('/admin/moderation', requireRole('admin'), async (req, res) => {
+    const current = await editions.current(deps.db, deps.now());
+    const queue = current ? await service.moderationQueue(deps.db, current.edition.id) : [];
+    res.render('nominations/moderation', { title: req.t('moderation.title'), current, queue, blocked: queue.map((e) => service.consentBlocks(e.nominees, e.nomination.declinePolicy)) });
+  });
+
+  async function renderModerationItem(req: Request, res: Response, id: number, extra: { fieldErrors?: FieldErrors; texts?: Record<string, string>; status?: number } = {}) {
+    const entry = await service.moderationItem(deps.db, id);
+    const n = entry.nomination;
+    res.status(extra.status ?? 200).render('nominations/moderation-item', {
+      title: req.t('moderation.openAbout', { title: n.title }),
+      entry,
+      blocked: service.consentBlocks(entry.nominees, n.declinePolicy),
+      texts: extra.texts ?? { title: n.title, lesson: n.lesson, changes: n.changes, what_happened: n.whatHappened, team_name: n.teamName ?? '' },
+      fieldErrors: extra.fieldErrors ?? null,
+      limits: LIMITS,
+    });
+  }
+
+  router.get('/admin/moderation/:id', requireRole('admin'), (req, res) => renderModerationItem(req, res, Number(req.params.id)));
+
+  router.post('/admin/moderation/:id/:action', requireRole('admin'), async (req, res) => {
+    const id = Number(req.params.id);
+    const body = req.body as Body;
+    const action = req.params.action;
+    if (action === 'edit') {
+      const texts = { title: formText(body.title), lesson: formText(body.lesson), changes: formText(body.changes), what_happened: formText(body.what_happened), team_name: formText(body.team_name) };
+      try {
+        await service.fixTypos(svcDeps(), req.viewer!.user.id, id, { title: texts.title, lesson: texts.lesson, changes: texts.changes, whatHappened: texts.what_happened, teamName: texts.team_name }, deps.now());
+      } catch (err) {
+        if (err instanceof ValidationError) return renderModerationItem(req, res, id, { fieldErrors: err.fieldErrors, texts, status: 422 });
+        throw err;
+      }
+      flash(req, 'success', 'moderation.done.edit');
+      res.redirect(303, `/admin/moderation/${id}`);
+      return;
+    }
+    let decision: service.ModerationAction;
+    if (action === 'publish') decision = { kind: 'publish' };
+    else if (action === 'request-changes' || action === 'reject') {
+      const field = action === 'reject' ? 'reason' : 'message';
+      const text = formText(body[field]);
+      const errors = messageError(text, true, field);
+      if (Object.keys(errors).length) return renderModerationItem(req, res, id, { fieldErrors: errors, status: 422 });
+      decision = action === 'reject' ? { kind: 'reject', reason: text } : { kind: 'request_changes', message: text };
+    } else throw notFound();
+    await service.moderate(svcDeps(), req.viewer!.user.id, id, decision, deps.now());
+    flash(req, 'success', `moderation.done.${decision.kind}`);
+    res.redirect(303, decision.kind === 'publish' ? '/admin/moderation' : `/admin/moderation/${id}`);
+  });
+
+  return router;
+}

@@ -1,0 +1,493 @@
+// The rules of nominations (N1–N7): drafts and submission, consent, moderation, the gallery and who may
+// see what. Takes `now`; never sees req/res. Mails go out after the transaction that caused them.
+import crypto from 'node:crypto';
+import type { Db, Queryable } from '../db';
+import { isUniqueViolation } from '../db';
+import { AppError, ValidationError, conflict, forbidden, notFound, type FieldErrors } from '../errors';
+import * as editions from '../editions/service';
+import * as audit from '../audit/service';
+import * as notifications from '../notifications/service';
+import type { Mailer } from '../mail';
+import type { Viewer } from '../types';
+import * as files from '../attachments/files';
+import { buildSearchText } from './search-text';
+import { foldForSearch } from '../i18n';
+import * as queries from './queries';
+import { hardErrors, submitErrors, type NominationInput } from './validation';
+
+export type { Nomination, Nominee, Attachment, Status, Consent, DeclinePolicy } from './queries';
+export { LIMITS } from './validation';
+
+export type Deps = { db: Db; mailer: Mailer; dataDir: string; defaultLocale?: 'sv' | 'en' };
+
+const EDITABLE: queries.Status[] = ['draft', 'changes_requested', 'awaiting_consent', 'in_moderation'];
+
+// ---------------------------------------------------------------- pure rules (unit-tested)
+
+/** Whether consent still stops the entry from being published (N3). */
+export function consentBlocks(nominees: Array<Pick<queries.Nominee, 'consent'>>, policy: queries.DeclinePolicy): boolean {
+  return nominees.some((n) => n.consent === 'pending' || (policy === 'keep_unpublished' && (n.consent === 'declined' || n.consent === 'withdrawn')));
+}
+
+/** The status after consent changed: waiting entries move on when nothing blocks, others go back. */
+export function statusAfterConsent(status: queries.Status, blocking: boolean): queries.Status {
+  if (status === 'awaiting_consent' && !blocking) return 'in_moderation';
+  if ((status === 'in_moderation' || status === 'published') && blocking) return 'awaiting_consent';
+  return status;
+}
+
+/** The submitter's next steps for My nominations (N5). */
+export function nextSteps(status: queries.Status, judgingStarted: boolean): { edit: boolean; withdraw: boolean } {
+  return {
+    edit: EDITABLE.includes(status),
+    withdraw: !judgingStarted && status !== 'withdrawn' && status !== 'rejected',
+  };
+}
+
+/** A 32-bit hash of (seed, id): the visitor's stable random order (N6), independent of the page. */
+export function orderKey(seed: number, id: number): number {
+  let h = (Math.imul(id, 0x9e3779b1) ^ seed) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+export function seededOrder(ids: number[], seed: number): number[] {
+  return [...ids].sort((a, b) => orderKey(seed, a) - orderKey(seed, b) || a - b);
+}
+
+// ---------------------------------------------------------------- who may see what
+
+export type EntryView = {
+  nomination: queries.Nomination;
+  /** Names shown on the entry: consented colleagues, and the submitter when they chose to be shown. */
+  names: string[];
+  submitterShown: string | null;
+  attachments: queries.Attachment[];
+  nominees: queries.Nominee[];
+};
+
+function publicNames(n: queries.Nomination, nominees: queries.Nominee[]): { names: string[]; submitterShown: string | null } {
+  const names = nominees.filter((x) => x.consent === 'given').map((x) => x.name);
+  const submitterShown = n.showSubmitter && n.submitterName ? n.submitterName : null;
+  if (n.includesSelf && submitterShown) names.unshift(submitterShown);
+  return { names, submitterShown };
+}
+
+async function toViews(db: Queryable, list: queries.Nomination[]): Promise<EntryView[]> {
+  const ids = list.map((n) => n.id);
+  const [nominees, attachments] = await Promise.all([queries.nomineesOf(db, ids), queries.attachmentsOf(db, ids)]);
+  return list.map((n) => {
+    const mine = nominees.filter((x) => x.nominationId === n.id);
+    return { nomination: n, ...publicNames(n, mine), attachments: attachments.filter((a) => a.nominationId === n.id), nominees: mine };
+  });
+}
+
+export const isInvolved = (db: Queryable, userId: number, nominationId: number) => queries.isInvolved(db, userId, nominationId);
+export const involvedNominationIds = queries.involvedNominationIds;
+
+/** A published entry of any edition (archived ones too: permanent links), or null. */
+export async function getPublishedEntry(db: Queryable, id: number): Promise<EntryView | null> {
+  const n = await queries.findById(db, id);
+  if (!n || n.status !== 'published') return null;
+  return (await toViews(db, [n]))[0];
+}
+
+/** Published entries by id, in the order given (for the archive, voting and jury pages). */
+export async function getPublishedEntries(db: Queryable, ids: number[]): Promise<EntryView[]> {
+  const list = (await queries.listByIds(db, ids)).filter((n) => n.status === 'published');
+  const views = await toViews(db, list);
+  return ids.map((id) => views.find((v) => v.nomination.id === id)).filter((v): v is EntryView => Boolean(v));
+}
+
+/** Whether a viewer may read an entry: published for everyone; drafts for the submitter; the rest for those involved and admins. */
+export async function canView(db: Queryable, viewer: Viewer, n: queries.Nomination): Promise<boolean> {
+  if (n.status === 'published') return true;
+  if (n.submitterId === viewer.user.id) return true;
+  if (n.status === 'draft') return false;
+  if (viewer.roles.admin) return true;
+  if (n.status === 'withdrawn') return false;
+  return queries.isInvolved(db, viewer.user.id, n.id);
+}
+
+export async function entryForViewer(db: Queryable, viewer: Viewer, id: number): Promise<EntryView> {
+  const n = Number.isInteger(id) ? await queries.findById(db, id) : null;
+  if (!n || !(await canView(db, viewer, n))) throw notFound();
+  return (await toViews(db, [n]))[0];
+}
+
+export async function attachmentForViewer(db: Queryable, viewer: Viewer, id: number): Promise<queries.Attachment> {
+  const a = Number.isInteger(id) ? await queries.findAttachment(db, id) : null;
+  if (!a) throw notFound();
+  const n = await queries.findById(db, a.nominationId);
+  if (!n || !(await canView(db, viewer, n))) throw notFound();
+  return a;
+}
+
+// ---------------------------------------------------------------- gallery (N6)
+
+export type GalleryPage = { entries: EntryView[]; total: number; page: number; pageCount: number; pageSize: number };
+
+export async function listPublished(
+  db: Queryable,
+  editionId: number,
+  options: { q?: string; departmentId?: number | null; page?: number; pageSize?: number; seed?: number } = {},
+): Promise<GalleryPage> {
+  const pageSize = options.pageSize ?? 12;
+  const q = foldForSearch((options.q ?? '').trim()).slice(0, 100);
+  const ids = await queries.publishedIds(db, { editionId, q, departmentId: options.departmentId ?? null });
+  const ordered = options.seed === undefined ? ids : seededOrder(ids, options.seed);
+  const pageCount = Math.max(1, Math.ceil(ordered.length / pageSize));
+  const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), pageCount);
+  const slice = ordered.slice((page - 1) * pageSize, page * pageSize);
+  const list = await queries.listByIds(db, slice);
+  const views = await toViews(db, list);
+  const entries = slice.map((id) => views.find((v) => v.nomination.id === id)!).filter(Boolean);
+  return { entries, total: ordered.length, page, pageCount, pageSize };
+}
+
+// ---------------------------------------------------------------- the form (N1, N2)
+
+export async function formContext(db: Queryable, now: Date) {
+  const current = await editions.current(db, now);
+  if (!current) return null;
+  const [departments, criteria] = await Promise.all([editions.departments(db, current.edition.id), editions.criteria(db, current.edition.id)]);
+  return { ...current, departments, criteria };
+}
+
+export const listColleagues = (db: Queryable, exceptUserId: number) => queries.listColleagues(db, exceptUserId, 2000);
+
+export async function ownNomination(db: Queryable, viewer: Viewer, id: number): Promise<EntryView> {
+  const n = Number.isInteger(id) ? await queries.findById(db, id) : null;
+  if (!n) throw notFound();
+  if (n.submitterId !== viewer.user.id) throw forbidden();
+  return (await toViews(db, [n]))[0];
+}
+
+export type SaveRequest = {
+  viewer: Viewer;
+  nominationId: number | null;
+  formKey: string | null;
+  version: number | null;
+  action: 'draft' | 'submit';
+  input: NominationInput;
+  uploads: Array<{ originalName: string; buffer: Buffer }>;
+};
+
+export type SaveResult = { id: number; status: queries.Status; duplicate: boolean; submitted: boolean };
+
+/** Thrown when a submit is incomplete: the draft WAS saved (with its files) and the form comes back. */
+export class IncompleteSubmission extends Error {
+  constructor(
+    readonly nominationId: number,
+    readonly fieldErrors: FieldErrors,
+  ) {
+    super('incomplete');
+  }
+}
+
+function fileError(e: files.FileRefused): FieldErrors {
+  return { attachments: { key: `nominations.file.${e.problem}`, params: { name: e.fileName, mb: files.MAX_FILE_BYTES / 1024 / 1024, max: files.MAX_FILES } } };
+}
+
+export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<SaveResult> {
+  const { db } = deps;
+  const user = req.viewer.user;
+  const existing = req.nominationId !== null ? await ownNomination(db, req.viewer, req.nominationId) : null;
+  const editionId = existing?.nomination.editionId ?? (await editions.current(db, now))?.edition.id;
+  if (!editionId) throw notFound();
+  const edition = await editions.findById(db, editionId);
+  const phase = editions.phaseAt(edition!, now);
+  if (existing) {
+    if (!EDITABLE.includes(existing.nomination.status)) throw conflict('nominations.error.notEditable');
+    if (existing.nomination.status === 'draft' ? !phase.nominationOpen : phase.judgingStarted) throw new AppError(409, 'nominations.closed.text', undefined, 'nominations.closed.title');
+  } else if (!phase.nominationOpen) {
+    throw new AppError(409, 'nominations.closed.text', undefined, 'nominations.closed.title');
+  }
+
+  // A second copy of the same form (double click, back and resend): nothing new is created.
+  if (!existing && req.formKey) {
+    const dup = await queries.findByFormKey(db, user.id, req.formKey);
+    if (dup) return { id: dup.id, status: dup.status, duplicate: true, submitted: dup.status !== 'draft' };
+  }
+  if (existing && req.version !== null && req.version !== existing.nomination.version) {
+    return { id: existing.nomination.id, status: existing.nomination.status, duplicate: true, submitted: existing.nomination.status !== 'draft' };
+  }
+
+  const input = req.input;
+  const hard = hardErrors(input, user.email);
+  const kept = (existing?.attachments ?? []).filter((a) => !input.removeAttachmentIds.includes(a.id));
+  if (kept.length + req.uploads.length > files.MAX_FILES) {
+    hard.attachments = { key: 'nominations.file.tooMany', params: { max: files.MAX_FILES } };
+  }
+  if (Object.keys(hard).length) throw new ValidationError(hard);
+
+  const departments = await editions.departments(db, editionId);
+  if (input.departmentId && !departments.some((d) => d.id === input.departmentId)) input.departmentId = null;
+
+  // Colleagues chosen from the list are looked up; typed ones are linked to a user with that e-mail.
+  const colleagues: Array<{ userId: number | null; name: string; email: string }> = [];
+  for (const [i, c] of input.colleagues.entries()) {
+    const found = c.userId ? await queries.findUser(db, { id: c.userId }) : await queries.findUser(db, { email: c.email });
+    if (c.userId && !found) throw new ValidationError({ [`c${i}_user`]: { key: 'nominations.error.colleagueUnknown' } });
+    if (found && found.id === user.id) throw new ValidationError({ [`c${i}_${c.userId ? 'user' : 'email'}`]: { key: 'nominations.error.colleagueIsYou' } });
+    const person = found ? { userId: found.id, name: found.name, email: found.email.toLowerCase() } : { userId: null, name: c.name, email: c.email };
+    if (colleagues.some((x) => x.email === person.email)) throw new ValidationError({ [`c${i}_${c.userId ? 'user' : 'email'}`]: { key: 'nominations.error.colleagueTwice' } });
+    colleagues.push(person);
+  }
+
+  // Files are checked and re-encoded before anything is written: a refused file stores nothing.
+  const processed: files.Processed[] = [];
+  for (const u of req.uploads) {
+    try {
+      processed.push(await files.processUpload(u.originalName, u.buffer));
+    } catch (e) {
+      if (e instanceof files.FileRefused) throw new ValidationError(fileError(e));
+      throw e;
+    }
+  }
+
+  const incomplete = req.action === 'submit' ? submitErrors(input, departments.map((d) => d.id)) : {};
+  const submitting = req.action === 'submit' && Object.keys(incomplete).length === 0;
+
+  const stored: string[] = [];
+  for (const p of processed) stored.push(await files.store(deps.dataDir, p));
+  const fields: queries.NominationFields = {
+    title: input.title,
+    whatHappened: input.whatHappened,
+    lesson: input.lesson,
+    changes: input.changes,
+    departmentId: input.departmentId,
+    teamName: input.teamName || null,
+    includesSelf: input.includesSelf,
+    showSubmitter: input.showSubmitter,
+    declinePolicy: input.declinePolicy,
+    eligibilityConfirmed: input.eligibilityConfirmed,
+    searchText: buildSearchText({ ...input, teamName: input.teamName }),
+  };
+
+  let toRequest: queries.Nominee[] = [];
+  let removedFiles: string[] = [];
+  let result: SaveResult;
+  try {
+    result = await db.transaction(async (trx) => {
+      let id: number;
+      let status: queries.Status;
+      if (existing) {
+        id = existing.nomination.id;
+        status = existing.nomination.status;
+        const changed = await queries.updateFields(trx, id, existing.nomination.version, fields, now);
+        if (!changed) return { id, status, duplicate: true, submitted: status !== 'draft' };
+      } else {
+        id = await queries.insertNomination(trx, { editionId, submitterId: user.id, formKey: req.formKey, fields }, now);
+        status = 'draft';
+      }
+
+      // Named colleagues: keep those still named (with their answer), add new ones, drop the rest.
+      const before = await queries.nomineesOf(trx, [id]);
+      const stay = new Set<number>();
+      for (const c of colleagues) {
+        const match = before.find((b) => b.email.toLowerCase() === c.email || (c.userId !== null && b.userId === c.userId));
+        if (match) {
+          stay.add(match.id);
+          if (match.userId !== c.userId || match.name !== c.name) await queries.updateNomineeIdentity(trx, match.id, { userId: c.userId ?? match.userId, name: c.name });
+        } else {
+          await queries.insertNominee(trx, { nominationId: id, userId: c.userId, name: c.name, email: c.email, token: crypto.randomBytes(24).toString('base64url') }, now);
+        }
+      }
+      await queries.deleteNominees(trx, before.filter((b) => !stay.has(b.id)).map((b) => b.id));
+
+      const removed = (existing?.attachments ?? []).filter((a) => input.removeAttachmentIds.includes(a.id));
+      await queries.deleteAttachments(trx, id, removed.map((a) => a.id));
+      removedFiles = removed.map((a) => a.storageName);
+      for (const [i, p] of processed.entries()) {
+        await queries.insertAttachment(trx, { nominationId: id, storageName: stored[i], originalName: p.originalName, mime: p.mime, sizeBytes: p.data.length, width: p.width, height: p.height, hasThumbnail: Boolean(p.thumbnail) }, now);
+      }
+
+      const nominees = await queries.nomineesOf(trx, [id]);
+      const wasSubmitted = status !== 'draft' && status !== 'changes_requested';
+      if (submitting || (wasSubmitted && req.action === 'submit')) {
+        const next: queries.Status = consentBlocks(nominees, input.declinePolicy) ? 'awaiting_consent' : 'in_moderation';
+        await queries.updateStatus(trx, id, { status: next, submittedAt: now }, now);
+        toRequest = nominees.filter((x) => x.consent === 'pending' && !x.requestedAt);
+        await queries.markRequested(trx, toRequest.map((x) => x.id), now);
+        await audit.record(trx, { actorId: user.id, action: wasSubmitted ? 'nomination.updated' : 'nomination.submitted', subjectType: 'nomination', subjectId: id, details: { status: next } }, now);
+        return { id, status: next, duplicate: false, submitted: true };
+      }
+      return { id, status, duplicate: false, submitted: false };
+    });
+  } catch (err) {
+    await Promise.all(stored.map((s) => files.remove(deps.dataDir, s)));
+    if (!existing && req.formKey && isUniqueViolation(err)) {
+      const dup = await queries.findByFormKey(db, user.id, req.formKey);
+      if (dup) return { id: dup.id, status: dup.status, duplicate: true, submitted: dup.status !== 'draft' };
+    }
+    throw err;
+  }
+  if (result.duplicate) await Promise.all(stored.map((s) => files.remove(deps.dataDir, s)));
+  await Promise.all(removedFiles.map((s) => files.remove(deps.dataDir, s)));
+
+  const submitterLabel = input.showSubmitter ? user.name : '';
+  for (const n of toRequest) await requestConsent(deps, n, { title: input.title, submitter: submitterLabel }, now);
+
+  if (req.action === 'submit' && !result.submitted && !result.duplicate) throw new IncompleteSubmission(result.id, incomplete);
+  return result;
+}
+
+async function requestConsent(deps: Deps, n: queries.Nominee, about: { title: string; submitter: string }, now: Date): Promise<void> {
+  const link = `/consent/${n.consentToken}`;
+  const params = { title: about.title, submitter: about.submitter || 'notify.someone' };
+  if (n.userId) {
+    await notifications.notify(deps.db, deps.mailer, { userId: n.userId, kind: 'consent.requested', params, link }, now, deps.defaultLocale);
+  } else {
+    await notifications.sendMail(deps.mailer, { email: n.email, name: n.name, locale: deps.defaultLocale ?? 'sv', kind: 'consent.requested', params, link });
+  }
+}
+
+export async function withdraw(deps: Deps, viewer: Viewer, id: number, now: Date): Promise<void> {
+  const { nomination: n } = await ownNomination(deps.db, viewer, id);
+  const edition = await editions.findById(deps.db, n.editionId);
+  const phase = editions.phaseAt(edition!, now);
+  if (!nextSteps(n.status, phase.judgingStarted).withdraw) throw conflict('nominations.error.cannotWithdraw');
+  await deps.db.transaction(async (trx) => {
+    await queries.updateStatus(trx, n.id, { status: 'withdrawn', withdrawnAt: now }, now);
+    await audit.record(trx, { actorId: viewer.user.id, action: 'nomination.withdrawn', subjectType: 'nomination', subjectId: n.id, details: { from: n.status } }, now);
+  });
+}
+
+// ---------------------------------------------------------------- My nominations (N5)
+
+export async function mine(db: Queryable, viewer: Viewer, now: Date) {
+  const own = await toViews(db, await queries.listBySubmitter(db, viewer.user.id));
+  const phases = new Map<number, editions.PhaseState>();
+  for (const v of own) {
+    if (!phases.has(v.nomination.editionId)) {
+      const e = await editions.findById(db, v.nomination.editionId);
+      if (e) phases.set(e.id, editions.phaseAt(e, now));
+    }
+  }
+  const requests = await queries.nomineesForPerson(db, viewer.user.id, viewer.user.email);
+  const about = await queries.listByIds(db, [...new Set(requests.map((r) => r.nominationId))]);
+  return {
+    own: own.map((v) => ({ ...v, next: nextSteps(v.nomination.status, phases.get(v.nomination.editionId)?.judgingStarted ?? true) })),
+    requests: requests
+      .map((r) => ({ nominee: r, nomination: about.find((n) => n.id === r.nominationId)! }))
+      .filter((r) => r.nomination && r.nomination.status !== 'draft' && r.nomination.status !== 'withdrawn' && r.nomination.submitterId !== viewer.user.id),
+  };
+}
+
+// ---------------------------------------------------------------- consent (N3)
+
+export type ConsentAnswer = 'give' | 'decline' | 'withdraw';
+
+/** The consent request behind a link, for the named person only (403 for anyone else). */
+export async function consentRequest(db: Queryable, viewer: Viewer, token: string, now: Date) {
+  const nominee = /^[\w-]{16,64}$/.test(token) ? await queries.findNomineeByToken(db, token) : null;
+  if (!nominee) throw notFound();
+  const isPerson = nominee.userId === viewer.user.id || (nominee.userId === null && nominee.email.toLowerCase() === viewer.user.email.toLowerCase());
+  if (!isPerson) throw forbidden();
+  const n = await queries.findById(db, nominee.nominationId);
+  if (!n || n.status === 'draft') throw notFound();
+  const edition = await editions.findById(db, n.editionId);
+  const phase = editions.phaseAt(edition!, now);
+  const view = (await toViews(db, [n]))[0];
+  const open = !phase.judgingStarted && n.status !== 'withdrawn' && n.status !== 'rejected';
+  return { nominee, entry: view, canAnswer: open, phase };
+}
+
+export async function answerConsent(deps: Deps, viewer: Viewer, token: string, answer: ConsentAnswer, message: string, now: Date): Promise<queries.Consent> {
+  const { nominee, entry, canAnswer } = await consentRequest(deps.db, viewer, token, now);
+  if (!canAnswer) throw conflict('consent.error.closed');
+  const target: queries.Consent = answer === 'give' ? 'given' : answer === 'decline' ? 'declined' : 'withdrawn';
+  if (answer === 'withdraw' && nominee.consent !== 'given') throw conflict('consent.error.notGiven');
+  if (answer === 'decline' && nominee.consent === 'given') throw conflict('consent.error.useWithdraw');
+  if (nominee.consent === target) return target;
+  const n = entry.nomination;
+  await deps.db.transaction(async (trx) => {
+    await queries.setConsent(trx, nominee.id, { consent: target, message: message || null, userId: viewer.user.id }, now);
+    const nominees = await queries.nomineesOf(trx, [n.id]);
+    const next = statusAfterConsent(n.status, consentBlocks(nominees, n.declinePolicy));
+    if (next !== n.status) await queries.updateStatus(trx, n.id, { status: next, ...(n.status === 'published' ? { publishedAt: null } : {}) }, now);
+    await audit.record(trx, { actorId: viewer.user.id, action: `consent.${target}`, subjectType: 'nomination', subjectId: n.id, details: { nomineeId: nominee.id, status: next } }, now);
+  });
+  const effect = target === 'given' ? '' : n.declinePolicy === 'remove' ? 'notify.effect.removed' : 'notify.effect.keptUnpublished';
+  await notifications.notify(
+    deps.db,
+    deps.mailer,
+    { userId: n.submitterId, kind: `consent.${target}`, params: { name: nominee.name, title: n.title, message: message ? `”${message}”` : '', effect }, link: `/nominations/mine` },
+    now,
+    deps.defaultLocale,
+  );
+  return target;
+}
+
+// ---------------------------------------------------------------- moderation (N4)
+
+export const MODERATION_STATUSES: queries.Status[] = ['in_moderation', 'awaiting_consent', 'changes_requested'];
+
+export async function moderationQueue(db: Queryable, editionId: number): Promise<EntryView[]> {
+  return toViews(db, await queries.listByStatus(db, editionId, MODERATION_STATUSES));
+}
+
+export async function moderationItem(db: Queryable, id: number): Promise<EntryView> {
+  const n = Number.isInteger(id) ? await queries.findById(db, id) : null;
+  if (!n || n.status === 'draft') throw notFound();
+  return (await toViews(db, [n]))[0];
+}
+
+export type ModerationAction = { kind: 'publish' } | { kind: 'request_changes'; message: string } | { kind: 'reject'; reason: string };
+
+export async function moderate(deps: Deps, adminId: number, id: number, action: ModerationAction, now: Date): Promise<queries.Status> {
+  const { nomination: n } = await moderationItem(deps.db, id);
+  let next: queries.Status;
+  let kind: string;
+  let params: Record<string, string> = { title: n.title };
+  let link = '/nominations/mine';
+  const status = await deps.db.transaction(async (trx) => {
+    const fresh = (await queries.findById(trx, n.id))!;
+    const nominees = await queries.nomineesOf(trx, [n.id]);
+    if (action.kind === 'publish') {
+      // N3: never published while a named colleague has not agreed, whatever the moderator clicks.
+      if (consentBlocks(nominees, fresh.declinePolicy)) throw conflict('moderation.error.consentMissing');
+      if (fresh.status !== 'in_moderation') throw conflict('moderation.error.notReady');
+      next = 'published';
+      kind = 'moderation.published';
+      link = `/entries/${n.id}`;
+      await queries.updateStatus(trx, n.id, { status: next, publishedAt: now, moderatorMessage: null }, now);
+    } else if (action.kind === 'request_changes') {
+      if (!['in_moderation', 'awaiting_consent'].includes(fresh.status)) throw conflict('moderation.error.notReady');
+      next = 'changes_requested';
+      kind = 'moderation.changesRequested';
+      params = { ...params, message: action.message };
+      link = `/nominations/${n.id}/edit`;
+      await queries.updateStatus(trx, n.id, { status: next, moderatorMessage: action.message }, now);
+    } else {
+      if (!MODERATION_STATUSES.includes(fresh.status)) throw conflict('moderation.error.notReady');
+      next = 'rejected';
+      kind = 'moderation.rejected';
+      params = { ...params, reason: action.reason };
+      await queries.updateStatus(trx, n.id, { status: next, rejectionReason: action.reason }, now);
+    }
+    await audit.record(trx, { actorId: adminId, action: `moderation.${action.kind}`, subjectType: 'nomination', subjectId: n.id, details: { from: fresh.status, to: next, ...(action.kind === 'publish' ? {} : { text: action.kind === 'reject' ? action.reason : action.message }) } }, now);
+    return next;
+  });
+  await notifications.notify(deps.db, deps.mailer, { userId: n.submitterId, kind: kind!, params, link }, now, deps.defaultLocale);
+  return status;
+}
+
+export async function fixTypos(deps: Deps, adminId: number, id: number, texts: { title: string; whatHappened: string; lesson: string; changes: string; teamName: string }, now: Date): Promise<void> {
+  const { nomination: n } = await moderationItem(deps.db, id);
+  const errors: FieldErrors = {};
+  if (!texts.title) errors.title = { key: 'nominations.error.titleRequired' };
+  if (!texts.lesson) errors.lesson = { key: 'nominations.error.lessonRequired' };
+  const more = hardErrors({ ...texts, colleagues: [], departmentId: null, includesSelf: false, showSubmitter: true, declinePolicy: 'remove', eligibilityConfirmed: true, removeAttachmentIds: [] }, '');
+  Object.assign(errors, more);
+  if (Object.keys(errors).length) throw new ValidationError(errors);
+  const changed = (['title', 'whatHappened', 'lesson', 'changes'] as const).filter((k) => n[k] !== texts[k]);
+  if ((n.teamName ?? '') !== texts.teamName) changed.push('teamName' as never);
+  if (!changed.length) return;
+  await deps.db.transaction(async (trx) => {
+    await queries.updateTexts(trx, n.id, { ...texts, teamName: texts.teamName || null, searchText: buildSearchText(texts) }, now);
+    await audit.record(trx, { actorId: adminId, action: 'moderation.edit', subjectType: 'nomination', subjectId: n.id, details: { fields: changed } }, now);
+  });
+}
