@@ -26,7 +26,7 @@ import { adminRoutes } from './admin/routes';
 import { createLiveBus } from './live/bus';
 import { liveRoutes } from './live/routes';
 import { ceremonyRoutes } from './ceremony/routes';
-import { archiveRoutes } from './archive/routes';
+import { archiveRoutes, entryAwardLocals } from './archive/routes';
 import { cardRoutes } from './cards/routes';
 import { juryRoutes } from './jury/routes';
 import { privacyRoutes } from './privacy/routes';
@@ -164,6 +164,8 @@ export function createApp(deps: AppDeps): AppHandle {
 
   // Everything below needs a signed-in user (SPEC §5).
   app.use(requireSignIn);
+  // Before the entry page: the winner/finalist badge and vote count once revealed (C3).
+  app.use(entryAwardLocals(deps));
   // Before the gallery: puts the viewer's voting state in res.locals.voting for /entries pages.
   app.use(votingRoutes(deps));
   app.use(notificationRoutes(deps));
