@@ -106,7 +106,8 @@ export async function processUpload(originalName: string, buf: Buffer): Promise<
   }
   let meta: Metadata;
   try {
-    meta = await sharp(buf, { limitInputPixels: MAX_PIXELS }).metadata();
+    // Only the header is read here (no pixels decoded), so the size can be checked before any decoding.
+    meta = await sharp(buf, { limitInputPixels: false }).metadata();
   } catch {
     throw new FileRefused('unreadable', name);
   }
