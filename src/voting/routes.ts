@@ -18,6 +18,8 @@ registerMessages(votingMessages);
 
 /** What views get in res.locals.voting. Counts are present only where canSeeCounts() allows (V3). */
 export type VotingLocals = {
+  /** The current edition: controls show only for its published entries. */
+  editionId: number;
   open: boolean;
   closed: boolean;
   budget: number;
@@ -51,6 +53,7 @@ export async function votingLocals(deps: AppDeps, viewer: Viewer): Promise<Votin
   const voted = new Set(ballot.votedIds);
   const own = new Set(ballot.ownIds);
   return {
+    editionId: current.edition.id,
     open: ballot.open,
     closed: ballot.closed,
     budget: ballot.budget,
