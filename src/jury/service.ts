@@ -102,8 +102,9 @@ export async function conflicts(db: Queryable, editionId: number, entries?: quer
     }
   }
   const seen = new Set(out.map((c) => `${c.entryId}:${c.jurorId}`));
+  const entryIds = new Set(list.map((e) => e.id));
   for (const d of await queries.listDeclaredConflicts(db, editionId)) {
-    if (!seen.has(`${d.entryId}:${d.jurorId}`)) out.push({ entryId: d.entryId, jurorId: d.jurorId, kind: 'declared', reason: d.reason });
+    if (entryIds.has(d.entryId) && !seen.has(`${d.entryId}:${d.jurorId}`)) out.push({ entryId: d.entryId, jurorId: d.jurorId, kind: 'declared', reason: d.reason });
   }
   return out;
 }

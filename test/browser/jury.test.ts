@@ -1,0 +1,174 @@
+// The jury's journey in Chromium (J1–J7): two jurors score, one declares jäv, the chair reads the
+// ranking, picks finalists and the winner, writes the motivation and locks; an employee sees nothing of
+// it. Every page visited passes axe, in Swedish and in English.
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import type { Browser, Page } from 'playwright-core';
+import { startApp, type RunningApp } from '../helpers/server';
+import { devSignIn, expectAccessible, launchBrowser } from '../helpers/browser';
+
+let app: RunningApp;
+let browser: Browser;
+let db: Knex;
+const ids: Record<string, number> = {};
+
+const FORM = 'Bygglovsblanketten med 47 frågor';
+const APP = 'Appen som ingen förälder laddade ner';
+const NIGHT = 'Nattpatrullen som körde i cirklar';
+const SOLAR = 'Solcellerna på fel tak';
+const MOTIVATION = 'Bygglovsenheten vågade ta bort frågor i stället för att lägga till fler, och mätte vad som hände.';
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+  // The app runs on the real clock: open judging the way an admin would, with the override.
+  db = knexFactory({ client: 'better-sqlite3', connection: { filename: path.join(app.dataDir, 'arets-misstag.sqlite') }, useNullAsDefault: true });
+  await db('editions').whereNull('archived_at').update({ judging_override: 'open' });
+  const edition = await db('editions').whereNull('archived_at').first();
+  for (const n of await db('nominations').where({ edition_id: edition.id }).select('id', 'title')) ids[n.title] = Number(n.id);
+});
+afterAll(async () => {
+  await db?.destroy();
+  await browser?.close();
+  await app?.stop();
+});
+
+async function signedIn(name: string, locale: 'sv' | 'en' = 'sv'): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  if (locale === 'en') await page.goto(`${app.url}/lang/en?next=/auth/dev`);
+  await devSignIn(page, app.url, name);
+  return page;
+}
+
+async function statusText(page: Page): Promise<string> {
+  return (await page.locator('[data-save-status]').textContent())?.trim() ?? '';
+}
+
+/** Scores every criterion with `value` by clicking the rubric labels, and waits for the autosave. */
+async function scoreAll(page: Page, value: number): Promise<void> {
+  const fieldsets = page.locator('fieldset.criterion');
+  const count = await fieldsets.count();
+  expect(count).toBe(4);
+  for (let i = 0; i < count; i++) await fieldsets.nth(i).locator('.scale__option label').nth(value - 1).click();
+  await page.waitForFunction(() => document.querySelector('[data-save-status]')?.textContent?.trim() === 'Sparat');
+}
+
+async function scoreAndSubmit(page: Page, entryId: number, value: number, note: string): Promise<void> {
+  await page.goto(`${app.url}/jury/entries/${entryId}`);
+  await scoreAll(page, value);
+  await page.getByLabel('Din anteckning').fill(note);
+  await page.waitForFunction(() => document.querySelector('[data-save-status]')?.textContent?.trim() === 'Sparat');
+  await page.getByRole('button', { name: 'Skicka in bedömning' }).click();
+  await page.waitForURL(/#others$/);
+  expect(await page.locator('.notice--success').first().innerText()).toContain('Din bedömning är inskickad');
+}
+
+test('when an admin manages the jury, then the page lists members and search results and passes axe in both languages', async () => {
+  for (const locale of ['sv', 'en'] as const) {
+    const admin = await signedIn('Alva', locale);
+    await admin.goto(`${app.url}/admin`);
+    await admin.locator('a[href="/admin/jury"]').click();
+    expect(await admin.locator('main').innerText()).toContain('Cecilia Nordin');
+    await admin.getByLabel(locale === 'sv' ? 'Sök person' : 'Find a person').fill('hanna');
+    await admin.getByRole('button', { name: locale === 'sv' ? 'Sök' : 'Search', exact: true }).click();
+    expect(await admin.locator('main').innerText()).toContain('Hanna Öst');
+    await expectAccessible(admin, `admin jury with search results (${locale})`);
+    await admin.context().close();
+  }
+});
+
+test('when two jurors score, one declares jäv and the chair decides and locks, then the result is sealed from employees', async () => {
+  // David scores two entries and declares jäv on a third.
+  const david = await signedIn('David');
+  await david.goto(`${app.url}/jury`);
+  expect(await david.locator('h2#progress-heading').innerText()).toBe('0 av 11 bedömda');
+  await expectAccessible(david, 'jury dashboard (sv)');
+  await david.goto(`${app.url}/jury/entries/${ids[FORM]}`);
+  await expectAccessible(david, 'scoring page (sv)');
+  await scoreAndSubmit(david, ids[FORM], 4, 'Modigt att ta bort frågor.');
+  expect(await david.locator('#others').innerText()).toContain('Har inte skickat in ännu');
+  await expectAccessible(david, 'scoring page after submit (sv)');
+  await scoreAndSubmit(david, ids[APP], 3, 'Bra lärdom om användare.');
+
+  await david.goto(`${app.url}/jury/entries/${ids[NIGHT]}`);
+  await david.getByLabel('Skäl till jäv').fill('Jag har arbetat i nattpatrullen.');
+  await david.getByRole('button', { name: 'Anmäl jäv' }).click();
+  await david.waitForURL(`${app.url}/jury`);
+  const dashboard = await david.locator('main').innerText();
+  expect(dashboard).toContain('2 av 10 bedömda');
+  expect(dashboard).toContain('Anmält jäv: Jag har arbetat i nattpatrullen.');
+  await expectAccessible(david, 'jury dashboard with jäv (sv)');
+  const refused = await david.goto(`${app.url}/jury/entries/${ids[NIGHT]}`);
+  expect(refused?.status()).toBe(403);
+
+  // Cecilia (chair) scores, then sees David's review of the same entry.
+  const cecilia = await signedIn('Cecilia');
+  await scoreAndSubmit(cecilia, ids[FORM], 5, 'Årets tydligaste lärdom.');
+  expect(await cecilia.locator('#others').innerText()).toContain('Modigt att ta bort frågor.');
+  await scoreAndSubmit(cecilia, ids[APP], 2, 'Viktig men smal.');
+
+  // The ranking: FORM first, David's jäv and its reason visible to the chair; sortable by link.
+  await cecilia.goto(`${app.url}/jury/ranking`);
+  const firstRow = await cecilia.locator('table.ranking tbody tr').first().innerText();
+  expect(firstRow).toContain(FORM);
+  expect(await cecilia.locator('main').innerText()).toContain('Jag har arbetat i nattpatrullen.');
+  await expectAccessible(cecilia, 'ranking (sv)');
+  await cecilia.locator('table.ranking thead').getByRole('link', { name: /^Bidrag/ }).click();
+  expect(new URL(cecilia.url()).search).toBe('?sort=title&dir=asc');
+  expect(await cecilia.locator('th[aria-sort="ascending"]').innerText()).toContain('Bidrag');
+
+  // The decision: three finalists, the winner, the motivation; then the lock.
+  await cecilia.goto(`${app.url}/jury/decision`);
+  await expectAccessible(cecilia, 'decision form (sv)');
+  for (const title of [FORM, APP, SOLAR]) await cecilia.getByLabel(`Finalister: ${title}`).check();
+  await cecilia.getByLabel(`Vinnare: ${FORM}`).check();
+  await cecilia.getByLabel('Juryns motivering').fill(MOTIVATION);
+  await cecilia.getByRole('button', { name: 'Spara beslutet' }).click();
+  await cecilia.waitForURL(`${app.url}/jury/decision`);
+  expect(await cecilia.locator('.notice--success').first().innerText()).toContain('Beslutet är sparat');
+  await cecilia.getByLabel(/Jag har läst igenom finalisterna/).check();
+  await cecilia.getByRole('button', { name: 'Lås resultatet' }).click();
+  await cecilia.waitForURL(`${app.url}/jury/decision`);
+  const locked = await cecilia.locator('main').innerText();
+  expect(locked).toContain('Resultatet låstes');
+  expect(locked).toContain(MOTIVATION);
+  expect(await cecilia.locator('ol.finalist-list li').allInnerTexts()).toEqual([`${FORM} Vinnare`, APP, SOLAR]);
+  await expectAccessible(cecilia, 'decision locked (sv)');
+
+  // After the lock the scoring page says so and the controls are disabled.
+  await cecilia.goto(`${app.url}/jury/entries/${ids[FORM]}`);
+  expect(await cecilia.locator('main').innerText()).toContain('Juryns resultat är låst');
+  expect(await cecilia.getByRole('button', { name: 'Skicka in bedömning' }).isDisabled()).toBe(true);
+
+  // An employee sees nothing of it: no jury pages, nothing in the page source.
+  const anna = await signedIn('Anna');
+  for (const p of ['/jury', '/jury/decision', '/jury/ranking']) {
+    const res = await anna.goto(`${app.url}${p}`);
+    expect(res?.status()).toBe(403);
+    expect(await anna.content()).not.toContain(MOTIVATION);
+  }
+  await expectAccessible(anna, 'jury refused for an employee (sv)');
+  for (const p of ['/', '/entries', `/entries/${ids[FORM]}`]) {
+    await anna.goto(`${app.url}${p}`);
+    expect(await anna.content()).not.toContain(MOTIVATION);
+  }
+  for (const p of [david, cecilia, anna]) await p.context().close();
+});
+
+test('when the jury and admin pages are read in English, then they are complete and pass axe', async () => {
+  const eva = await signedIn('Eva', 'en');
+  await eva.goto(`${app.url}/jury`);
+  expect(await eva.locator('h1').innerText()).toBe('Jury scoring');
+  await expectAccessible(eva, 'jury dashboard (en)');
+  await eva.goto(`${app.url}/jury/entries/${ids[APP]}`);
+  expect(await eva.locator('main').innerText()).toContain('What we learned');
+  await expectAccessible(eva, 'scoring page (en)');
+  await eva.goto(`${app.url}/jury/ranking?sort=count&dir=desc`);
+  expect(await eva.locator('th[aria-sort="descending"]').innerText()).toContain('Reviews');
+  await expectAccessible(eva, 'ranking (en)');
+  await eva.goto(`${app.url}/jury/decision`);
+  expect(await eva.locator('main').innerText()).toContain('The result was locked');
+  await expectAccessible(eva, 'decision (en)');
+  await eva.context().close();
+});
