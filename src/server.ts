@@ -7,6 +7,7 @@ import { migrate, openDatabase, type Db } from './db';
 import { createApp } from './app';
 import { createMailer } from './mail';
 import { isSeeded, seedDemo } from '../db/seeds/demo';
+import { startHousekeeping } from './admin/housekeeping';
 import type { Logger } from 'pino';
 
 export type RunningServer = { server: http.Server; db: Db; config: Config; close(): Promise<void> };
@@ -20,14 +21,17 @@ export async function start(env: Record<string, string | undefined> = process.en
     await seedDemo(db);
     logger.info('demo data seeded');
   }
+  const mailer = createMailer(config, logger);
   const { app, sessionStore } = createApp({
     config,
     db,
     logger,
     now: () => new Date(),
-    mailer: createMailer(config, logger),
+    mailer,
     sessionCookieName: config.isProduction ? '__Host-am.sid' : 'am.sid',
   });
+  // Draft clean-up (R6) and phase-opening notices (R7), at start and then periodically.
+  const housekeeping = startHousekeeping({ db, mailer, config, logger, now: () => new Date() });
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -48,6 +52,7 @@ export async function start(env: Record<string, string | undefined> = process.en
         setTimeout(() => server.closeAllConnections(), 5_000).unref();
       });
       sessionStore.close();
+      await housekeeping.stop();
       await db.destroy();
     })());
   return { server, db, config, close };

@@ -10,6 +10,7 @@ import * as m005 from './005-jury';
 import * as m006 from './006-results-and-live-vote';
 import * as m007 from './007-audit-and-notifications';
 import * as m010 from './010-nomination-form-key';
+import * as m060 from './060-phase-announcements';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -22,6 +23,7 @@ const migrations: Array<[string, Migration]> = [
   ['006-results-and-live-vote', m006],
   ['007-audit-and-notifications', m007],
   ['010-nomination-form-key', m010],
+  ['060-phase-announcements', m060],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

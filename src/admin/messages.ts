@@ -172,3 +172,43 @@ export const adminMessages = defineMessages({
     'audit.action.notify.jury_reminder': 'Reminder to the jury',
   },
 });
+
+/** Texts of the notifications this feature sends: notify.<kind>.subject|text|body (see src/notifications). */
+export const announcementMessages = defineMessages({
+  sv: {
+    'admin.remind.title': 'Påminnelse till juryn',
+    'admin.remind.button': 'Påminn juryn',
+    'admin.remind.hint': 'Jurymedlemmar som har bidrag kvar att bedöma får ett meddelande i tjänsten och ett e-postmeddelande.',
+    'admin.remind.sent': 'Påminnelsen är skickad till {count} jurymedlemmar.',
+    'admin.remind.nobody': 'Alla jurymedlemmar har bedömt alla bidrag. Ingen påminnelse behövdes.',
+    'admin.remind.notJudging': 'Juryn kan bara påminnas medan bedömningen pågår.',
+    'admin.remind.tooSoon': 'Juryn fick en påminnelse för mindre än en timme sedan. Vänta en stund innan du skickar nästa.',
+    'notify.phase.nominationOpen.subject': 'Nu kan du nominera till {title}',
+    'notify.phase.nominationOpen.text': 'Nomineringen till {title} är öppen.',
+    'notify.phase.nominationOpen.body': 'Nomineringen till {title} är öppen. Har du eller dina kollegor gjort ett misstag som ni har lärt er något av? Berätta om lärdomen och nominera det. Vi belönar lärdomen, inte misstaget.',
+    'notify.phase.votingOpen.subject': 'Nu kan du rösta i {title}',
+    'notify.phase.votingOpen.text': 'Röstningen i {title} är öppen.',
+    'notify.phase.votingOpen.body': 'Röstningen i {title} är öppen. Läs kollegornas lärdomar och rösta på de bidrag du tycker mest om. Din röst är hemlig.',
+    'notify.jury.reminder.subject': 'Påminnelse: {left} bidrag kvar att bedöma',
+    'notify.jury.reminder.text': 'Du har {left} av {total} bidrag kvar att bedöma i {title}.',
+    'notify.jury.reminder.body': 'Det här är en påminnelse från administratörerna för {title}. Du har {left} av {total} bidrag kvar att bedöma. Tack för ditt arbete i juryn!',
+  },
+  en: {
+    'admin.remind.title': 'Reminder to the jury',
+    'admin.remind.button': 'Remind the jury',
+    'admin.remind.hint': 'Jury members who have entries left to score get a notification in the service and an e-mail.',
+    'admin.remind.sent': 'The reminder has been sent to {count} jury members.',
+    'admin.remind.nobody': 'Every jury member has scored every entry. No reminder was needed.',
+    'admin.remind.notJudging': 'The jury can only be reminded while judging is open.',
+    'admin.remind.tooSoon': 'The jury got a reminder less than an hour ago. Wait a while before you send the next one.',
+    'notify.phase.nominationOpen.subject': 'You can now nominate for {title}',
+    'notify.phase.nominationOpen.text': 'Nominations for {title} are open.',
+    'notify.phase.nominationOpen.body': 'Nominations for {title} are open. Have you or your colleagues made a mistake that you learned something from? Tell us about the lesson and nominate it. We reward the lesson, not the mistake.',
+    'notify.phase.votingOpen.subject': 'You can now vote in {title}',
+    'notify.phase.votingOpen.text': 'Voting in {title} is open.',
+    'notify.phase.votingOpen.body': "Voting in {title} is open. Read your colleagues' lessons and vote for the entries you like most. Your vote is secret.",
+    'notify.jury.reminder.subject': 'Reminder: {left} entries left to score',
+    'notify.jury.reminder.text': 'You have {left} of {total} entries left to score in {title}.',
+    'notify.jury.reminder.body': 'This is a reminder from the administrators of {title}. You have {left} of {total} entries left to score. Thank you for your work on the jury!',
+  },
+});

@@ -13,6 +13,7 @@ import { ADMIN_SECTIONS } from './sections';
 import * as service from './service';
 import * as privacy from '../privacy/service';
 import * as stats from '../stats/service';
+import { remindJury } from './announcements';
 
 registerMessages(adminMessages);
 registerMessages(statsMessages);
@@ -48,6 +49,13 @@ export function adminRoutes(deps: AppDeps): Router {
   router.get('/admin', admin, async (req, res) => {
     const dashboard = await stats.dashboard(deps.db, deps.now());
     res.render('admin/index', { title: req.t('admin.title'), sections: ADMIN_SECTIONS, dashboard, charts: stats.charts(dashboard, req.t, res.locals.fmt) });
+  });
+
+  router.post('/admin/reminders/jury', admin, async (req, res) => {
+    const count = await remindJury(deps.db, deps.mailer, req.viewer!.user.id, deps.now(), deps.config.defaultLocale);
+    if (count > 0) flash(req, 'success', 'admin.remind.sent', { count });
+    else flash(req, 'info', 'admin.remind.nobody');
+    res.redirect(303, '/admin#stat-jury');
   });
 
   router.get('/admin/users', admin, async (req, res) => {

@@ -1,0 +1,55 @@
+// Periodic work of the running app (started by server.ts): delete forgotten drafts (R6) at start and
+// every 12 hours, and announce phase openings (R7) at start and every 5 minutes. The timers are
+// unref'd (they never keep the process alive) and stopped at shutdown; a failed run is logged and
+// tried again at the next tick. Safe with several instances: both jobs are idempotent.
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Db } from '../db';
+import type { Mailer } from '../mail';
+import { deleteStaleDrafts } from '../privacy/service';
+import { announceOpenPhases } from './announcements';
+
+export const CLEANUP_INTERVAL_MS = 12 * 60 * 60 * 1000;
+export const ANNOUNCE_INTERVAL_MS = 5 * 60 * 1000;
+
+export type HousekeepingDeps = { db: Db; mailer: Mailer; config: Config; logger: Logger; now: () => Date };
+
+export function attachmentsDir(config: Config): string {
+  return path.join(config.dataDir, 'attachments');
+}
+
+export async function cleanUpOnce(deps: HousekeepingDeps): Promise<number> {
+  const deleted = await deleteStaleDrafts(deps.db, deps.now(), deps.config.draftMaxAgeDays, attachmentsDir(deps.config));
+  if (deleted > 0) deps.logger.info({ deleted, maxAgeDays: deps.config.draftMaxAgeDays }, 'old drafts deleted');
+  return deleted;
+}
+
+export async function announceOnce(deps: HousekeepingDeps): Promise<void> {
+  const phases = await announceOpenPhases(deps.db, deps.mailer, deps.now(), deps.config.defaultLocale);
+  if (phases.length) deps.logger.info({ phases }, 'phase openings announced');
+}
+
+export function startHousekeeping(deps: HousekeepingDeps): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  // One job at a time, so shutdown can wait for the one in progress before the database closes.
+  const run = (name: string, job: () => Promise<unknown>) => {
+    if (stopped) return;
+    running = running.then(() => (stopped ? undefined : job())).catch((err) => deps.logger.error({ err, job: name }, 'housekeeping failed'));
+  };
+  run('cleanup', () => cleanUpOnce(deps));
+  run('announce', () => announceOnce(deps));
+  const cleanup = setInterval(() => run('cleanup', () => cleanUpOnce(deps)), CLEANUP_INTERVAL_MS);
+  const announce = setInterval(() => run('announce', () => announceOnce(deps)), ANNOUNCE_INTERVAL_MS);
+  cleanup.unref();
+  announce.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(cleanup);
+      clearInterval(announce);
+      await running;
+    },
+  };
+}
