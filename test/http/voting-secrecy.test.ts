@@ -112,7 +112,7 @@ describe('while voting is open (V3)', () => {
   test('when the admin opens edition setup during voting, then they see the total participation but no count per entry', async () => {
     const admin = await ctx.signIn('admin@example.org');
     const text = visibleText((await admin.get(`/admin/editions/${editionId}`)).text);
-    expect(text).toMatch(/1[\s\u00a0\u202f]848 röster från 1[\s\u00a0\u202f]848 medarbetare hittills\./);
+    expect(text).toMatch(/Lagda röster hittills: 1[\s\u00a0\u202f]848, från 1[\s\u00a0\u202f]848 medarbetare\./);
     expect(text).toContain('visas här först när röstningen har stängt');
   });
 

@@ -1,0 +1,143 @@
+// Voting in a real browser (SPEC V1, V2): vote, see the panel update without a reload, move the vote,
+// withdraw it, vote again — with axe checks in Swedish and English — and the same without JavaScript.
+import type { Browser, Page } from 'playwright-core';
+import { startApp, type RunningApp } from '../helpers/server';
+import { devSignIn, expectAccessible, launchBrowser } from '../helpers/browser';
+
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+const text = {
+  sv: { used: (n: number) => `Du har använt ${n} av 3 röster.`, voted: 'Din röst på', moved: 'Din röst är flyttad', withdrawn: 'Du har tagit tillbaka din röst', withdraw: 'Ta tillbaka rösten', moveSubmit: 'Flytta hit' },
+  en: { used: (n: number) => `You have used ${n} of 3 votes.`, voted: 'Your vote for', moved: 'Your vote was moved', withdrawn: 'You withdrew your vote', withdraw: 'Withdraw vote', moveSubmit: 'Move here' },
+};
+
+async function panelText(page: Page): Promise<string> {
+  return (await page.locator('[data-voting-panel]').first().innerText()).replace(/\s+/g, ' ');
+}
+
+async function waitForPanel(page: Page, expected: string): Promise<void> {
+  await page.waitForFunction((t) => (document.querySelector('[data-voting-panel]')?.textContent ?? '').replace(/\s+/g, ' ').includes(t), expected, { timeout: 10_000 });
+}
+
+/** Waits until the live region has announced the text (screen readers hear it). */
+async function waitForLive(page: Page, expected: string): Promise<void> {
+  await page.waitForFunction((t) => (document.getElementById('vote-live')?.textContent ?? '').includes(t), expected, { timeout: 10_000 });
+}
+
+/** The ids of entries this viewer can vote for now (their cards show a plain vote form). */
+async function votableIds(page: Page): Promise<string[]> {
+  return page.locator('[data-vote-for]:has(form[action$="/vote"])').evaluateAll((els) => els.map((e) => e.getAttribute('data-vote-for') ?? ''));
+}
+
+describe.each([
+  ['sv', 'Bo'],
+  ['en', 'Eva'],
+] as const)('voting with JavaScript in %s', (locale, name) => {
+  test(`when ${name} votes, moves the vote, withdraws it and votes again, then the panel follows without a reload and every step passes axe`, async () => {
+    const t = text[locale];
+    const page = await (await browser.newContext()).newPage();
+    if (locale === 'en') await page.goto(`${app.url}/lang/en?next=/auth/dev`);
+    await devSignIn(page, app.url, name);
+    await page.goto(`${app.url}/entries`);
+    expect(await page.getAttribute('html', 'lang')).toBe(locale);
+    expect(await panelText(page)).toContain(t.used(0));
+    await expectAccessible(page, `gallery before voting (${locale})`);
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+
+    // Vote three times: the panel counts up, the page does not reload, the result is announced.
+    const [a, b, c, d] = await votableIds(page);
+    for (const [i, id] of [a, b, c].entries()) {
+      await page.locator(`[data-vote-for="${id}"] form[action$="/vote"] button`).click();
+      await waitForPanel(page, t.used(i + 1));
+      await waitForLive(page, t.voted);
+    }
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    // Focus stays with the entry the person acted on.
+    expect(await page.evaluate(() => document.activeElement?.closest('[data-vote-for]')?.getAttribute('data-vote-for'))).toBe(c);
+    expect(await page.locator(`[data-vote-for="${c}"]`).innerText()).toContain(t.withdraw);
+    await expectAccessible(page, `gallery after voting (${locale})`);
+
+    // Budget used: the fourth entry offers to move a vote there. Move the first vote.
+    const move = page.locator(`[data-vote-for="${d}"] form[action="/votes/move"]`);
+    await move.locator('select').selectOption(a);
+    await move.getByRole('button', { name: new RegExp(t.moveSubmit) }).click();
+    await waitForLive(page, t.moved);
+    await waitForPanel(page, t.used(3));
+    const panelLinks = await page.locator('[data-voting-panel] a[href^="/entries/"]').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+    expect(panelLinks).toEqual(expect.arrayContaining([`/entries/${b}`, `/entries/${c}`, `/entries/${d}`]));
+    expect(panelLinks).not.toContain(`/entries/${a}`);
+    await expectAccessible(page, `gallery after moving (${locale})`);
+
+    // Withdraw it from the panel, then vote again.
+    await page.locator('[data-voting-panel] li', { has: page.locator(`a[href="/entries/${d}"]`) }).getByRole('button').click();
+    await waitForPanel(page, t.used(2));
+    await waitForLive(page, t.withdrawn);
+    await page.locator(`[data-vote-for="${a}"] form[action$="/vote"] button`).click();
+    await waitForPanel(page, t.used(3));
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    await expectAccessible(page, `gallery after voting again (${locale})`);
+
+    // The entry page and "My votes" agree.
+    await page.goto(`${app.url}/entries/${a}`);
+    expect(await page.locator(`[data-vote-for="${a}"]`).innerText()).toContain(t.withdraw);
+    await expectAccessible(page, `entry page (${locale})`);
+    await page.goto(`${app.url}/votes`);
+    expect(await panelText(page)).toContain(t.used(3));
+    await expectAccessible(page, `my votes (${locale})`);
+    await page.context().close();
+  });
+});
+
+test('when JavaScript is off, then voting and withdrawing work as plain forms with a confirmation', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await devSignIn(page, app.url, 'Anna');
+  await page.goto(`${app.url}/entries`);
+  const [id] = await votableIds(page);
+  await page.goto(`${app.url}/entries/${id}`);
+  await page.locator(`[data-vote-for="${id}"] form[action$="/vote"] button`).click();
+  await page.waitForLoadState('domcontentloaded');
+  expect(new URL(page.url()).pathname).toBe(`/entries/${id}`);
+  expect(await page.locator('.notice--success').innerText()).toContain('Tack! Din röst på');
+  expect(await page.locator(`[data-vote-for="${id}"]`).innerText()).toContain('Du har röstat på det här bidraget.');
+
+  await page.goto(`${app.url}/votes`);
+  expect(await panelText(page)).toContain('Du har använt 1 av 3 röster.');
+  await page.locator('[data-voting-panel] li').getByRole('button').click();
+  await page.waitForLoadState('domcontentloaded');
+  expect(new URL(page.url()).pathname).toBe('/votes');
+  expect(await page.locator('.notice--success').innerText()).toContain('Du har tagit tillbaka din röst');
+  expect(await panelText(page)).toContain('Du har använt 0 av 3 röster.');
+  await context.close();
+});
+
+test('when the admin opens edition setup, then the page passes axe in both languages', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await devSignIn(page, app.url, 'Alva');
+  await page.goto(`${app.url}/admin/editions`);
+  await expectAccessible(page, 'editions list (sv)');
+  await page.locator('a[href^="/admin/editions/"]').first().click();
+  await expectAccessible(page, 'edition setup (sv)');
+  // A failed save comes back with the error summary focused.
+  await page.locator('#f-voteBudget').fill('0');
+  await page.getByRole('button', { name: 'Spara inställningarna' }).click();
+  await page.waitForLoadState('domcontentloaded');
+  expect(await page.locator('.error-summary').innerText()).toContain('Röster per person ska vara ett heltal');
+  await expectAccessible(page, 'edition setup with errors (sv)');
+  await page.goto(`${app.url}/lang/en?next=/admin/editions`);
+  await expectAccessible(page, 'editions list (en)');
+  await page.locator('a[href^="/admin/editions/"]').first().click();
+  expect(await page.locator('h1').innerText()).toContain('Set up');
+  await expectAccessible(page, 'edition setup (en)');
+  await page.context().close();
+});
