@@ -2,7 +2,6 @@
 // every 12 hours, and announce phase openings (R7) at start and every 5 minutes. The timers are
 // unref'd (they never keep the process alive) and stopped at shutdown; a failed run is logged and
 // tried again at the next tick. Safe with several instances: both jobs are idempotent.
-import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Db } from '../db';
@@ -15,12 +14,8 @@ export const ANNOUNCE_INTERVAL_MS = 5 * 60 * 1000;
 
 export type HousekeepingDeps = { db: Db; mailer: Mailer; config: Config; logger: Logger; now: () => Date };
 
-export function attachmentsDir(config: Config): string {
-  return path.join(config.dataDir, 'attachments');
-}
-
 export async function cleanUpOnce(deps: HousekeepingDeps): Promise<number> {
-  const deleted = await deleteStaleDrafts(deps.db, deps.now(), deps.config.draftMaxAgeDays, attachmentsDir(deps.config));
+  const deleted = await deleteStaleDrafts(deps.db, deps.now(), deps.config.draftMaxAgeDays, deps.config.dataDir);
   if (deleted > 0) deps.logger.info({ deleted, maxAgeDays: deps.config.draftMaxAgeDays }, 'old drafts deleted');
   return deleted;
 }

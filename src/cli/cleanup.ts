@@ -1,6 +1,5 @@
 // node dist/src/cli/cleanup.js: deletes drafts older than DRAFT_MAX_AGE_DAYS once (R6), e.g. from cron
 // when the app's own 12-hour clean-up is not enough.
-import path from 'node:path';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db';
 import { deleteStaleDrafts } from '../privacy/service';
@@ -9,7 +8,7 @@ async function main() {
   const config = loadConfig();
   const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    const deleted = await deleteStaleDrafts(db, new Date(), config.draftMaxAgeDays, path.join(config.dataDir, 'attachments'));
+    const deleted = await deleteStaleDrafts(db, new Date(), config.draftMaxAgeDays, config.dataDir);
     console.log(`Deleted ${deleted} drafts older than ${config.draftMaxAgeDays} days.`);
   } finally {
     await db.destroy();

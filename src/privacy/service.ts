@@ -1,11 +1,10 @@
 // Personal data (R6): "my data" as JSON, anonymising a person, and deleting forgotten drafts.
 // Every function takes `now`; nothing here sees req/res.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Db, Queryable } from '../db';
 import * as queries from './queries';
 import * as userQueries from '../users/queries';
 import * as audit from '../audit/service';
+import * as attachmentFiles from '../attachments/files';
 import { AppError, notFound } from '../errors';
 
 /** The name an anonymised person gets everywhere (pages, exports, old audit lines). */
@@ -69,7 +68,7 @@ export async function anonymiseUser(db: Db, actorId: number, targetId: number, n
  * Files are removed after the rows are gone, so a crash in between leaves orphan files, never rows
  * that point at missing files.
  */
-export async function deleteStaleDrafts(db: Db, now: Date, maxAgeDays: number, attachmentsDir: string): Promise<number> {
+export async function deleteStaleDrafts(db: Db, now: Date, maxAgeDays: number, dataDir: string): Promise<number> {
   const olderThan = new Date(now.getTime() - maxAgeDays * 24 * 60 * 60 * 1000);
   const drafts = await db.transaction(async (trx) => {
     const found = await queries.staleDrafts(trx, olderThan);
@@ -77,23 +76,6 @@ export async function deleteStaleDrafts(db: Db, now: Date, maxAgeDays: number, a
     if (found.length) await audit.record(trx, { actorId: null, action: 'drafts.deleted', details: { count: found.length, maxAgeDays } }, now);
     return found;
   });
-  for (const name of drafts.flatMap((d) => d.storageNames)) removeStoredFile(attachmentsDir, name);
+  for (const name of drafts.flatMap((d) => d.storageNames)) await attachmentFiles.remove(dataDir, name);
   return drafts.length;
-}
-
-/** Removes a stored attachment and its derived files (thumbnails share the random name as prefix). */
-function removeStoredFile(dir: string, storageName: string): void {
-  if (!/^[\w-]+(\.\w+)?$/.test(storageName)) return;
-  const stem = storageName.replace(/\.\w+$/, '');
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const f of names) {
-    if (f === storageName || f.startsWith(stem + '.') || f.startsWith(stem + '-') || f.startsWith(stem + '_')) {
-      fs.rmSync(path.join(dir, f), { force: true });
-    }
-  }
 }

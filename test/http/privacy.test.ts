@@ -185,17 +185,17 @@ describe('draft clean-up (R6)', () => {
     const path = await import('node:path');
     const dir = path.join(ctx.dataDir, 'attachments');
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'aaaabbbbccccdddd.jpg'), 'x');
-    fs.writeFileSync(path.join(dir, 'aaaabbbbccccdddd.thumb.webp'), 'x');
-    fs.writeFileSync(path.join(dir, 'keepkeepkeepkeep.jpg'), 'x');
-    await ctx.db('attachments').insert({ nomination_id: oldDraft, storage_name: 'aaaabbbbccccdddd.jpg', original_name: 'bild.jpg', mime: 'image/jpeg', size_bytes: 1, created_at: old });
+    const gone = 'a'.repeat(48);
+    const kept = 'b'.repeat(48);
+    for (const f of [gone, `${gone}.thumb`, kept, `${kept}.thumb`]) fs.writeFileSync(path.join(dir, f), 'x');
+    await ctx.db('attachments').insert({ nomination_id: oldDraft, storage_name: gone, original_name: 'bild.jpg', mime: 'image/jpeg', size_bytes: 1, created_at: old });
 
-    const deleted = await deleteStaleDrafts(ctx.db, now, ctx.config.draftMaxAgeDays, dir);
+    const deleted = await deleteStaleDrafts(ctx.db, now, ctx.config.draftMaxAgeDays, ctx.dataDir);
 
     expect(deleted).toBe(1);
     const left = (await ctx.db('nominations').whereIn('id', [oldDraft, freshDraft, oldSubmitted])).map((r) => Number(r.id)).sort();
     expect(left).toEqual([freshDraft, oldSubmitted].sort());
-    expect(fs.readdirSync(dir).sort()).toEqual(['keepkeepkeepkeep.jpg']);
+    expect(fs.readdirSync(dir).sort()).toEqual([kept, `${kept}.thumb`]);
     const line = await ctx.db('audit_log').where({ action: 'drafts.deleted' }).first();
     expect(JSON.parse(line.details)).toEqual({ count: 1, maxAgeDays: 180 });
   });
