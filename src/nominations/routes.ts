@@ -149,6 +149,12 @@ export function nominationRoutes(deps: AppDeps): Router {
 
   router.post('/nominations/:id', (req, res) => handleSave(req, res, Number(req.params.id)));
 
+  // Withdrawing is final, so it is confirmed on its own page (works without JavaScript).
+  router.get('/nominations/:id/withdraw', async (req, res) => {
+    const entry = await service.ownNomination(deps.db, req.viewer!, Number(req.params.id));
+    res.render('nominations/withdraw', { title: req.t('withdraw.title'), entry });
+  });
+
   router.post('/nominations/:id/withdraw', async (req, res) => {
     await service.withdraw(svcDeps(), req.viewer!, Number(req.params.id), deps.now());
     flash(req, 'success', 'nominations.withdrawn');

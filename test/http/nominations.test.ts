@@ -360,6 +360,9 @@ describe('consent and moderation (N3, N4)', () => {
 
   test('when anna withdraws a nomination, then it is withdrawn and no longer in the gallery', async () => {
     const anna = await ctx.signIn('anna@example.org');
+    const confirm = await anna.get(`/nominations/${id}/withdraw`);
+    expect(visibleText(confirm.text)).toContain('Vill du återkalla ”Samtyckestestet”?');
+    expect((await ctx.db('nominations').where({ id }).first()).status).toBe('published');
     await form(anna, `/nominations/${id}/withdraw`, {});
     expect((await ctx.db('nominations').where({ id }).first()).status).toBe('withdrawn');
     expect((await (await ctx.signIn('eva@example.org')).get(`/entries/${id}`)).status).toBe(404);
