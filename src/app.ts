@@ -18,19 +18,20 @@ import { loadViewer, requireSignIn } from './auth/guards';
 import { authRoutes } from './auth/routes';
 import { applyUserLocale, localeMiddleware } from './http/locale';
 import { parseMultipart } from './http/multipart';
+import { requestMemoScope } from './http/request-memo';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { AppError } from './errors';
 import { publicRoutes } from './http/public-routes';
 import { homeRoutes } from './home/routes';
 import { adminRoutes } from './admin/routes';
+import { juryRoutes } from './jury/routes';
+import { privacyRoutes } from './privacy/routes';
+import { exportRoutes } from './exports/routes';
 import { createLiveBus } from './live/bus';
 import { liveRoutes } from './live/routes';
 import { ceremonyRoutes } from './ceremony/routes';
 import { archiveRoutes, entryAwardLocals } from './archive/routes';
 import { cardRoutes } from './cards/routes';
-import { juryRoutes } from './jury/routes';
-import { privacyRoutes } from './privacy/routes';
-import { exportRoutes } from './exports/routes';
 import { votingRoutes } from './voting/routes';
 import { editionAdminRoutes } from './editions/routes';
 import type { Mailer } from './mail';
@@ -60,6 +61,8 @@ export function createApp(deps: AppDeps): AppHandle {
   app.set('views', viewsDir());
   app.set('view engine', 'ejs');
   registerViewEngine(app, config.isProduction);
+  // First: a per-request memo for GET pages (src/http/request-memo.ts).
+  app.use(requestMemoScope);
 
   app.use(
     pinoHttp({
@@ -176,7 +179,6 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use(juryRoutes(deps));
   app.use(privacyRoutes(deps));
   app.use(exportRoutes(deps));
-
   // Ceremony (C1–C3), live vote (C2), archive (C4), share cards (C5); live streams end at shutdown.
   const liveBus = createLiveBus({ db, databaseUrl: config.databaseUrl, logger });
   (app as unknown as NodeJS.EventEmitter).on('shutdown', () => void liveBus.close());

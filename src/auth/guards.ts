@@ -5,20 +5,20 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Db } from '../db';
 import * as users from '../users/service';
 import * as editions from '../editions/service';
-import * as jury from '../jury/service';
 import { AppError, forbidden } from '../errors';
 
 export function loadViewer(db: Db) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const userId = req.session?.userId;
     if (userId) {
-      const user = await users.findById(db, userId);
-      if (!user) {
+      // The current edition is memoised for the request (pages read it again); user and jury role
+      // come in one query.
+      const current = await editions.current(db, new Date());
+      const found = await users.findWithJuryRole(db, userId, current?.edition.id ?? null);
+      if (!found) {
         delete req.session.userId;
       } else {
-        const current = await editions.current(db, new Date());
-        const role = current ? await jury.juryRole(db, current.edition.id, user.id) : { member: false, chair: false };
-        req.viewer = { user, roles: { admin: user.isAdmin, jury: role.member, chair: role.chair } };
+        req.viewer = { user: found.user, roles: { admin: found.user.isAdmin, jury: found.jury.member, chair: found.jury.chair } };
       }
     }
     res.locals.viewer = req.viewer ?? null;

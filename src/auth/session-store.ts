@@ -6,8 +6,18 @@ import { toDate } from '../db';
 
 const DEFAULT_TTL_MS = 8 * 60 * 60 * 1000;
 
+/**
+ * Sessions roll (every answer pushes the expiry 8 hours on), which made every page view an UPDATE of
+ * its session row. A touch that would move the stored expiry by less than this is skipped: a session
+ * may then end up to this much earlier than 8 hours after its last request, and a page view reads.
+ */
+const TOUCH_AFTER_MS = 5 * 60 * 1000;
+const REMEMBERED_EXPIRIES = 10_000;
+
 export class KnexSessionStore extends session.Store {
   private pruneTimer?: NodeJS.Timeout;
+  /** The expiry each recently read or written session has in the table (sid → ms). */
+  private readonly storedExpiry = new Map<string, number>();
 
   constructor(private readonly db: Knex, options: { pruneIntervalMs?: number } = {}) {
     super();
@@ -30,6 +40,7 @@ export class KnexSessionStore extends session.Store {
         if (!row) return cb(null, null);
         const expires = toDate(row.expires_at);
         if (expires && expires.getTime() <= Date.now()) return cb(null, null);
+        if (expires) this.remember(sid, expires.getTime());
         cb(null, JSON.parse(String(row.sess)) as session.SessionData);
       })
       .catch((err) => cb(err));
@@ -41,19 +52,38 @@ export class KnexSessionStore extends session.Store {
       .insert(row)
       .onConflict('sid')
       .merge(['sess', 'expires_at'])
-      .then(() => cb?.())
+      .then(() => {
+        this.remember(sid, row.expires_at.getTime());
+        cb?.();
+      })
       .catch((err) => cb?.(err));
   }
 
   override touch(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
+    const expires = this.expiry(sess);
+    const stored = this.storedExpiry.get(sid);
+    if (stored !== undefined && expires.getTime() - stored < TOUCH_AFTER_MS) {
+      cb?.();
+      return;
+    }
     this.db('sessions')
       .where({ sid })
-      .update({ expires_at: this.expiry(sess) })
-      .then(() => cb?.())
+      .update({ expires_at: expires })
+      .then(() => {
+        this.remember(sid, expires.getTime());
+        cb?.();
+      })
       .catch((err) => cb?.(err));
   }
 
+  private remember(sid: string, expiresAt: number): void {
+    this.storedExpiry.delete(sid);
+    if (this.storedExpiry.size >= REMEMBERED_EXPIRIES) this.storedExpiry.delete(this.storedExpiry.keys().next().value as string);
+    this.storedExpiry.set(sid, expiresAt);
+  }
+
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
+    this.storedExpiry.delete(sid);
     this.db('sessions')
       .where({ sid })
       .delete()

@@ -1,5 +1,5 @@
 // Rate limits (SPEC §6) on sign-in, votes and uploads. The answer is the localised error page.
-import { rateLimit, type Options } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
 import type { Request } from 'express';
 import { AppError } from '../errors';
 
@@ -20,5 +20,6 @@ export const perUserLimiter = (limit: number, windowMs = 60 * 1000) =>
   limiter({
     windowMs,
     limit,
-    keyGenerator: (req: Request) => `user:${req.viewer?.user.id ?? req.ip}`,
+    // Signed out (should not happen behind requireSignIn): by address, IPv6 grouped by /56.
+    keyGenerator: (req: Request) => (req.viewer ? `user:${req.viewer.user.id}` : `ip:${ipKeyGenerator(req.ip ?? '')}`),
   });

@@ -40,6 +40,26 @@ export async function findById(db: Queryable, id: number): Promise<User | null> 
   return row ? toUser(row) : null;
 }
 
+/**
+ * The signed-in user with their jury role in the given edition, in one query (loadViewer runs on every
+ * request; it used to take three).
+ */
+export async function findWithJuryRole(
+  db: Queryable,
+  id: number,
+  editionId: number | null,
+): Promise<{ user: User; jury: { member: boolean; chair: boolean } } | null> {
+  const row = await db('users as u')
+    .leftJoin('jury_members as jm', (join) => {
+      join.on('jm.user_id', '=', 'u.id').andOn('jm.edition_id', '=', db.raw('?', [editionId ?? -1]));
+    })
+    .where('u.id', id)
+    .first('u.*', 'jm.id as jury_member_id', 'jm.is_chair as jury_is_chair');
+  if (!row) return null;
+  const member = row.jury_member_id !== null && row.jury_member_id !== undefined;
+  return { user: toUser(row), jury: { member, chair: member && toBool(row.jury_is_chair) } };
+}
+
 export async function findByEmail(db: Queryable, email: string): Promise<User | null> {
   const row = await db('users').whereRaw('lower(email) = ?', [email.trim().toLowerCase()]).orderBy('id').first();
   return row ? toUser(row) : null;

@@ -5,6 +5,7 @@ import * as audit from '../audit/service';
 
 export type { User, Identity } from './queries';
 export const findById = queries.findById;
+export const findWithJuryRole = queries.findWithJuryRole;
 export const findByEmail = queries.findByEmail;
 export const listDemoUsers = queries.listDemoUsers;
 export const setLocale = queries.setLocale;
