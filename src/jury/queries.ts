@@ -235,12 +235,3 @@ export async function isLocked(db: Queryable, editionId: number): Promise<boolea
   const row = await db('results').where({ edition_id: editionId }).whereNotNull('locked_at').first('edition_id');
   return Boolean(row);
 }
-
-/**
- * People's-choice counts per entry, straight from the votes table. Used only when the voting feature
- * does not (yet) expose voteCounts() in src/voting/service.ts.
- */
-export async function countVotes(db: Queryable, editionId: number): Promise<Map<number, number>> {
-  const rows: Row[] = await db('votes').where({ edition_id: editionId }).groupBy('nomination_id').select('nomination_id').count({ n: '*' });
-  return new Map(rows.map((r) => [Number(r.nomination_id), toNumber(r.n)]));
-}

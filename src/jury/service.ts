@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../db';
 import { isUniqueViolation } from '../db';
-import { AppError, forbidden, notFound } from '../errors';
+import { AppError, notFound } from '../errors';
 import type { FieldErrors } from '../errors';
 import * as audit from '../audit/service';
 import * as editions from '../editions/service';
@@ -477,7 +477,3 @@ export async function lockedResult(db: Queryable, editionId: number): Promise<Lo
 }
 
 export const isLocked = queries.isLocked;
-
-export function assertJuror(role: { member: boolean }): void {
-  if (!role.member) throw forbidden();
-}
