@@ -1,8 +1,6 @@
-// The locked result of an edition and the people's vote counts, read for the ceremony, the archive and
-// the share cards. Until the jury and voting features expose lockedResult()/voteCounts() in their
-// services, these small queries read the shared tables directly (results, finalists, votes).
+// What the ceremony, the archive and the share cards show of a locked result: the entries' texts. The
+// decision comes from the jury's lockedResult(), the counts from the voting service.
 import type { Queryable } from '../db';
-import { toDate, toNumber } from '../db';
 
 type Row = Record<string, unknown>;
 
@@ -15,15 +13,6 @@ export type ResultEntry = {
   department: string | null;
   /** An image attachment of the entry, if any (for a photo on the slide). */
   imageAttachmentId: number | null;
-};
-
-export type LockedResult = {
-  editionId: number;
-  winnerId: number;
-  motivation: string;
-  lockedAt: Date;
-  /** Finalists in the chair's order; the winner is one of them. */
-  finalists: ResultEntry[];
 };
 
 function toEntry(r: Row): ResultEntry {
@@ -54,52 +43,11 @@ function entryColumns(db: Queryable) {
   ];
 }
 
-/** The result if the chair has locked it (winner and motivation set), else null. */
-export async function findLockedResult(db: Queryable, editionId: number): Promise<LockedResult | null> {
-  const result = await db('results').where({ edition_id: editionId }).first();
-  if (!result || !result.locked_at || result.winner_nomination_id == null) return null;
-  const rows: Row[] = await db('finalists as f')
-    .join('nominations as n', 'n.id', 'f.nomination_id')
-    .leftJoin('departments as d', 'd.id', 'n.department_id')
-    .where('f.edition_id', editionId)
-    .orderBy([{ column: 'f.position' }, { column: 'f.id' }])
-    .select(entryColumns(db));
-  const finalists = rows.map(toEntry);
-  const winnerId = Number(result.winner_nomination_id);
-  if (!finalists.some((f) => f.id === winnerId)) {
-    // A winner outside the finalist list still belongs on stage.
-    const winner = await db('nominations as n').leftJoin('departments as d', 'd.id', 'n.department_id').where('n.id', winnerId).first(entryColumns(db));
-    if (winner) finalists.push(toEntry(winner));
-  }
-  return {
-    editionId,
-    winnerId,
-    motivation: String(result.motivation ?? ''),
-    lockedAt: toDate(result.locked_at) ?? new Date(0),
-    finalists,
-  };
-}
-
-/** People's-choice vote counts per entry of an edition (only counts, never voters). */
-export async function voteCounts(db: Queryable, editionId: number): Promise<Map<number, number>> {
-  const rows: Row[] = await db('votes').where({ edition_id: editionId }).groupBy('nomination_id').select('nomination_id').count({ n: '*' });
-  return new Map(rows.map((r) => [Number(r.nomination_id), toNumber(r.n)]));
-}
-
-/** Published entries of an edition with the most people's votes (ties give several). */
-export async function topVoted(db: Queryable, editionId: number): Promise<Array<ResultEntry & { votes: number }>> {
-  const rows: Row[] = await db('nominations as n')
-    .join('votes as v', 'v.nomination_id', 'n.id')
-    .leftJoin('departments as d', 'd.id', 'n.department_id')
-    .where({ 'n.edition_id': editionId, 'n.status': 'published' })
-    .groupBy('n.id', 'n.title', 'n.lesson', 'n.changes', 'n.team_name', 'd.name')
-    .select(entryColumns(db))
-    .count({ votes: 'v.id' })
-    .orderBy('votes', 'desc');
-  if (rows.length === 0) return [];
-  const top = toNumber(rows[0].votes);
-  if (top === 0) return [];
-  return rows.filter((r) => toNumber(r.votes) === top).map((r) => ({ ...toEntry(r), votes: top }));
+/** The entries of a result (finalists and winner) with what the slides and cards show, by id. */
+export async function findEntries(db: Queryable, ids: number[]): Promise<Map<number, ResultEntry>> {
+  if (ids.length === 0) return new Map();
+  const rows: Row[] = await db('nominations as n').leftJoin('departments as d', 'd.id', 'n.department_id').whereIn('n.id', ids).select(entryColumns(db));
+  return new Map(rows.map((r) => [Number(r.id), toEntry(r)]));
 }
 
 export async function markRevealed(db: Queryable, editionId: number, now: Date): Promise<number> {

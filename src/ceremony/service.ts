@@ -4,14 +4,48 @@ import type { Db, Queryable } from '../db';
 import type { Viewer } from '../types';
 import * as editions from '../editions/service';
 import * as jury from '../jury/service';
+import * as voting from '../voting/service';
 import { record } from '../audit/service';
 import { AppError, forbidden, notFound } from '../errors';
 import * as queries from './queries';
 
-export type { LockedResult, ResultEntry } from './queries';
-export const lockedResult = queries.findLockedResult;
-export const voteCounts = queries.voteCounts;
-export const peoplesChoice = queries.topVoted;
+export type { ResultEntry } from './queries';
+
+export type LockedResult = {
+  editionId: number;
+  winnerId: number;
+  motivation: string;
+  lockedAt: Date;
+  /** Finalists in the chair's order, with their texts; the winner is one of them. */
+  finalists: queries.ResultEntry[];
+};
+
+/** The jury's locked decision (J7) with the finalists' texts, or null while it is not locked. */
+export async function lockedResult(db: Queryable, editionId: number): Promise<LockedResult | null> {
+  const decision = await jury.lockedResult(db, editionId);
+  if (!decision) return null;
+  const ids = decision.finalistIds.includes(decision.winnerId) ? decision.finalistIds : [...decision.finalistIds, decision.winnerId];
+  const entries = await queries.findEntries(db, ids);
+  return {
+    editionId,
+    winnerId: decision.winnerId,
+    motivation: decision.motivation,
+    lockedAt: decision.lockedAt,
+    finalists: ids.map((id) => entries.get(id)).filter((e): e is queries.ResultEntry => Boolean(e)),
+  };
+}
+export const voteCounts = voting.voteCounts;
+
+/** The people's choice (most votes in the voting; ties give several) with their texts. */
+export async function peoplesChoice(db: Queryable, editionId: number): Promise<Array<queries.ResultEntry & { votes: number }>> {
+  const choice = await voting.peoplesChoice(db, editionId);
+  if (!choice) return [];
+  const entries = await queries.findEntries(db, choice.nominationIds);
+  return choice.nominationIds.flatMap((id) => {
+    const e = entries.get(id);
+    return e ? [{ ...e, votes: choice.votes }] : [];
+  });
+}
 
 export type CeremonyAccess = {
   edition: editions.Edition;
@@ -46,7 +80,7 @@ export type Slide =
   | { kind: 'winner'; entry: queries.ResultEntry; motivation: string };
 
 /** The slides in running order, generated from the locked result. */
-export function buildSlides(result: queries.LockedResult, peoples: Array<queries.ResultEntry & { votes: number }>): Slide[] {
+export function buildSlides(result: LockedResult, peoples: Array<queries.ResultEntry & { votes: number }>): Slide[] {
   const winner = result.finalists.find((f) => f.id === result.winnerId);
   const shown = result.finalists;
   return [
@@ -63,7 +97,7 @@ export function buildSlides(result: queries.LockedResult, peoples: Array<queries
 /** C3: publishes the result. Needs a locked result; a second reveal changes nothing. Audited. */
 export async function reveal(db: Db, editionId: number, actorId: number, now: Date): Promise<{ revealedNow: boolean }> {
   return db.transaction(async (trx) => {
-    const result = await queries.findLockedResult(trx, editionId);
+    const result = await lockedResult(trx, editionId);
     if (!result) throw new AppError(409, 'ceremony.errors.notLocked', undefined, 'ceremony.notLockedTitle');
     const changed = await queries.markRevealed(trx, editionId, now);
     if (changed > 0) {

@@ -17,7 +17,7 @@ export const liveMessages = defineMessages({
     'live.errors.noPoll': 'Omröstningen finns inte.',
     'live.errors.closed': 'Omröstningen är stängd. Din röst kunde inte registreras.',
     'live.errors.notAFinalist': 'Välj en av finalisterna.',
-    'live.errors.noFinalists': 'Det finns inga finalister att rösta på. Juryn behöver låsa resultatet först.',
+    'live.errors.noFinalists': 'Det finns inga finalister att rösta på ännu. Juryn behöver låsa sitt resultat först.',
   },
   en: {
     'live.title': 'Audience vote',

@@ -47,11 +47,6 @@ export async function counts(db: Queryable, pollId: number): Promise<Map<number,
   return new Map(rows.map((r) => [Number(r.nomination_id), toNumber(r.n)]));
 }
 
-export async function finalistIds(db: Queryable, editionId: number): Promise<number[]> {
-  const rows: Row[] = await db('finalists').where({ edition_id: editionId }).orderBy(['position', 'id']).select('nomination_id');
-  return rows.map((r) => Number(r.nomination_id));
-}
-
 export async function titles(db: Queryable, ids: number[]): Promise<Map<number, string>> {
   if (ids.length === 0) return new Map();
   const rows: Row[] = await db('nominations').whereIn('id', ids).select('id', 'title');

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import type { Db, Queryable } from '../db';
 import { isUniqueViolation } from '../db';
 import * as editions from '../editions/service';
+import * as jury from '../jury/service';
 import { record } from '../audit/service';
 import { AppError, badRequest, conflict } from '../errors';
 import * as queries from './queries';
@@ -16,9 +17,14 @@ export type PollCounts = { pollId: number; open: boolean; total: number; options
 
 export const latestPoll = queries.latestPoll;
 
+/** The options of a live vote: the finalists of the jury's locked result, in the chair's order. */
+async function finalistIds(db: Queryable, editionId: number): Promise<number[]> {
+  return (await jury.lockedResult(db, editionId))?.finalistIds ?? [];
+}
+
 /** The options (finalists in order) with their counts. */
 export async function pollCounts(db: Queryable, poll: queries.Poll): Promise<PollCounts> {
-  const ids = await queries.finalistIds(db, poll.editionId);
+  const ids = await finalistIds(db, poll.editionId);
   const [titles, counts] = await Promise.all([queries.titles(db, ids), queries.counts(db, poll.id)]);
   const options = ids.map((id) => ({ nominationId: id, title: titles.get(id) ?? '', votes: counts.get(id) ?? 0 }));
   return { pollId: poll.id, open: poll.closedAt === null, total: options.reduce((s, o) => s + o.votes, 0), options };
@@ -29,7 +35,7 @@ export async function open(db: Db, editionId: number, actorId: number, now: Date
   return db.transaction(async (trx) => {
     const latest = await queries.latestPoll(trx, editionId);
     if (latest && latest.closedAt === null) return latest;
-    if ((await queries.finalistIds(trx, editionId)).length === 0) throw conflict('live.errors.noFinalists');
+    if ((await finalistIds(trx, editionId)).length === 0) throw conflict('live.errors.noFinalists');
     const code = crypto.randomBytes(6).toString('base64url');
     const id = await queries.insertPoll(trx, editionId, code, now);
     await record(trx, { actorId, action: 'live.open', subjectType: 'live_poll', subjectId: id }, now);
@@ -61,7 +67,7 @@ export async function vote(db: Db, pollId: number, voterId: number, nominationId
   const poll = await queries.findPoll(db, pollId);
   if (!poll) throw new AppError(404, 'live.errors.noPoll', undefined, 'errors.notFound.title');
   if (poll.closedAt !== null) throw conflict('live.errors.closed');
-  const finalists = await queries.finalistIds(db, poll.editionId);
+  const finalists = await finalistIds(db, poll.editionId);
   if (!finalists.includes(nominationId)) throw badRequest('live.errors.notAFinalist');
   try {
     await queries.upsertVote(db, pollId, voterId, nominationId, now);
