@@ -7,6 +7,7 @@ import type { AppDeps } from '../app';
 import { requireRole } from '../auth/guards';
 import { registerMessages } from '../i18n';
 import { flash } from '../http/locale';
+import { perUserLimiter } from '../http/rate-limit';
 import { ValidationError, notFound, type FieldErrors } from '../errors';
 import * as editions from '../editions/service';
 import * as files from '../attachments/files';
@@ -130,7 +131,9 @@ export function nominationRoutes(deps: AppDeps): Router {
     }
   }
 
-  router.post('/nominate', (req, res) => handleSave(req, res, null));
+  // Uploads are rate-limited per person (SPEC §6); a person saving a draft now and then never meets it.
+  const saveLimiter = perUserLimiter(30, 10 * 60 * 1000);
+  router.post('/nominate', saveLimiter, (req, res) => handleSave(req, res, null));
 
   router.get('/nominations/mine', async (req, res) => {
     const data = await service.mine(deps.db, req.viewer!, deps.now());
@@ -147,7 +150,7 @@ export function nominationRoutes(deps: AppDeps): Router {
     await renderForm(req, res, { entry, values: valuesFromEntry(entry, new Set(colleagues.map((c) => c.id))), formKey: null });
   });
 
-  router.post('/nominations/:id', (req, res) => handleSave(req, res, Number(req.params.id)));
+  router.post('/nominations/:id', saveLimiter, (req, res) => handleSave(req, res, Number(req.params.id)));
 
   // Withdrawing is final, so it is confirmed on its own page (works without JavaScript).
   router.get('/nominations/:id/withdraw', async (req, res) => {
