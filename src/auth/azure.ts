@@ -10,7 +10,7 @@ import type { Request, Response } from 'express';
 import passport from 'passport';
 import { OIDCStrategy, type VerifyDone } from 'passport-azure-ad';
 import type { Logger } from 'pino';
-import type { Config } from '../config';
+import { ConfigError, type Config } from '../config';
 
 /** What a successful sign-in tells us about the person. */
 export type EntraClaims = {
@@ -51,6 +51,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function classifyFailure(message: unknown): SignInFailure {
   const text = String(message ?? '');
   if (text === 'wrong_tenant') return 'wrongTenant';
+  if (text === 'missing_claims') return 'invalidToken';
   if (text === 'access_denied') return 'cancelled';
   if (/^[a-z_]+$/.test(text)) return 'providerError'; // any other OAuth error code from the provider
   if (/invalid state|missing state|invalid custom state/i.test(text)) return 'state';
@@ -107,6 +108,9 @@ export function createEntraSignIn(config: Config, logger: Logger): EntraSignIn {
     // loadConfig() already refuses to start without them; this guards direct callers.
     throw new Error('Entra ID sign-in needs AZURE_AD_TENANT_ID, AZURE_AD_CLIENT_ID, AZURE_AD_CLIENT_SECRET and AZURE_AD_REDIRECT_URL');
   }
+  if (config.isProduction && !redirectUrl.startsWith('https://')) {
+    throw new ConfigError(['AZURE_AD_REDIRECT_URL: must start with https:// in production']);
+  }
 
   // A private passport instance: nothing is registered globally and passport never touches the session
   // for the user (our own session does that, see session.ts).
@@ -145,24 +149,58 @@ export function createEntraSignIn(config: Config, logger: Logger): EntraSignIn {
 
   const failed = (reason: SignInFailure, detail: unknown): { ok: false; reason: SignInFailure } => {
     // The library's messages hold no personal data (loggingNoPII); they say which check failed.
-    logger.warn({ reason, detail: String(detail instanceof Error ? detail.message : (detail ?? '')).slice(0, 300) }, 'entra sign-in failed');
+    const cause = detail instanceof Error && detail.cause instanceof Error ? `: ${detail.cause.message}` : '';
+    logger.warn({ reason, detail: String(detail instanceof Error ? detail.message + cause : (detail ?? '')).slice(0, 300) }, 'entra sign-in failed');
     return { ok: false, reason };
   };
   const reasonOf = (detail: unknown) => classifyFailure(detail instanceof Error ? detail.message : detail);
 
-  let logoutUrl: string | undefined;
+  // passport-azure-ad parses the provider's answers inside its own response handlers, where a page that
+  // is not JSON (an outage page, a proxy's block page) throws past every callback and ends the process.
+  // So the app reads the metadata and the keys itself first, and only then lets the library run; a
+  // success is trusted for a few minutes (the library caches the metadata for 30).
+  let providerCheckedUntil = 0;
+  let endSessionEndpoint: string | undefined;
+  const getJson = async (url: string): Promise<Record<string, unknown>> => {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5000), headers: { accept: 'application/json' } });
+    if (!response.ok) throw new Error(`${new URL(url).pathname} answered ${response.status}`);
+    const body: unknown = await response.json();
+    if (!body || typeof body !== 'object') throw new Error(`${new URL(url).pathname} is not a JSON object`);
+    return body as Record<string, unknown>;
+  };
+  const providerAnswers = async (): Promise<boolean> => {
+    if (Date.now() < providerCheckedUntil) return true;
+    try {
+      const metadata = await getJson(metadataUrl);
+      if (typeof metadata.jwks_uri !== 'string' || typeof metadata.issuer !== 'string') throw new Error('metadata without issuer or jwks_uri');
+      const jwks = await getJson(metadata.jwks_uri);
+      if (!Array.isArray(jwks.keys)) throw new Error('signing keys missing');
+      endSessionEndpoint = typeof metadata.end_session_endpoint === 'string' ? metadata.end_session_endpoint : undefined;
+      providerCheckedUntil = Date.now() + 5 * 60 * 1000;
+      return true;
+    } catch (err) {
+      failed('unreachable', err);
+      return false;
+    }
+  };
 
   return {
-    start(req, res) {
+    async start(req, res) {
+      if (!(await providerAnswers())) return 'unreachable';
       return new Promise<SignInFailure | null>((resolve) => {
         // On success the strategy answers with the redirect itself; the callback only hears of failures.
-        res.once('finish', () => resolve(null));
+        res.once('close', () => resolve(null));
         const fail = (detail: unknown) => resolve(failed(reasonOf(detail), detail).reason);
         authenticator.authenticate(STRATEGY, { session: false }, (err: unknown, _user: unknown, info: unknown) => fail(err ?? info))(req, res, fail);
       });
     },
 
-    finish(req, res) {
+    async finish(req, res) {
+      // An answer to a sign-in this session never started is refused by the library before it contacts
+      // the provider; only a known state needs the provider to be checked first.
+      const pending = (req.session.oidc as { content?: Array<{ state?: unknown }> } | undefined)?.content;
+      const knownState = Array.isArray(pending) && pending.some((tuple) => tuple.state === req.query.state);
+      if (knownState && !(await providerAnswers())) return { ok: false, reason: 'unreachable' };
       return new Promise<SignInResult>((resolve) => {
         const fail = (detail: unknown) => resolve(failed(reasonOf(detail), detail));
         authenticator.authenticate(STRATEGY, { session: false }, (err: unknown, user: unknown, info: unknown) => {
@@ -173,21 +211,11 @@ export function createEntraSignIn(config: Config, logger: Logger): EntraSignIn {
     },
 
     async logoutUrl() {
-      if (logoutUrl) return logoutUrl;
-      try {
-        const response = await fetch(metadataUrl, { signal: AbortSignal.timeout(5000) });
-        if (!response.ok) throw new Error(`metadata answered ${response.status}`);
-        const metadata = (await response.json()) as { end_session_endpoint?: unknown };
-        if (typeof metadata.end_session_endpoint !== 'string') return undefined;
-        const url = new URL(metadata.end_session_endpoint);
-        url.searchParams.set('post_logout_redirect_uri', new URL('/auth/login', redirectUrl).href);
-        url.searchParams.set('client_id', clientId);
-        logoutUrl = url.href;
-        return logoutUrl;
-      } catch (err) {
-        logger.warn({ err: String(err) }, 'entra sign-out address unavailable');
-        return undefined;
-      }
+      if (!(await providerAnswers()) || !endSessionEndpoint) return undefined;
+      const url = new URL(endSessionEndpoint);
+      url.searchParams.set('post_logout_redirect_uri', new URL('/auth/login', redirectUrl).href);
+      url.searchParams.set('client_id', clientId);
+      return url.href;
     },
   };
 }

@@ -5,13 +5,16 @@
 // stale and forged tokens and an unreachable provider each get a page to try again; sign-out ends the
 // session and offers Microsoft's sign-out.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { openDatabase, type Db } from '../../src/db';
 import { projectRoot } from '../../src/paths';
 import { expectAccessible, launchBrowser } from '../helpers/browser';
 import { freePort, startApp, type RunningApp } from '../helpers/server';
-import { OTHER_TENANT_ID, azureEnv, startOidcProvider, testUser, type OidcProvider } from '../helpers/oidc-provider';
+import { OTHER_TENANT_ID, azureEnv, makeCertificate, startOidcProvider, testUser, type OidcProvider } from '../helpers/oidc-provider';
 
 const ADMIN_GROUP = '6c1e2f3a-0b9d-4c8e-a7f6-112233445566';
 const ADMIN_ROLE = 'Misstag.Admin';
@@ -315,6 +318,43 @@ describe('when the provider cannot be reached', () => {
     expect(await page.locator('h1').innerText()).toBe(locale === 'sv' ? 'Microsofts inloggning svarar inte' : "Microsoft's sign-in is not answering");
     expect(await page.getByRole('link', { name: locale === 'sv' ? 'Försök igen' : 'Try again' }).getAttribute('href')).toBe('/auth/azure');
     await expectAccessible(page, `provider unreachable (${locale})`);
+  });
+});
+
+describe('when the provider answers with an error page instead of its keys', () => {
+  let broken: RunningApp;
+  let server: https.Server;
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-broken-'));
+    const tls = await makeCertificate(dir);
+    const brokenPort = await freePort();
+    const base = `https://127.0.0.1:${brokenPort}/${provider.tenantId}/v2.0`;
+    server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+      if (req.url?.startsWith(`/${provider.tenantId}/v2.0/.well-known/openid-configuration`)) {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ issuer: base, authorization_endpoint: `${base}/auth`, token_endpoint: `${base}/token`, jwks_uri: `${base}/jwks`, id_token_signing_alg_values_supported: ['RS256'] }));
+        return;
+      }
+      res.writeHead(503, { 'content-type': 'text/html' }).end('<html><body>Service unavailable</body></html>');
+    });
+    await new Promise<void>((resolve) => server.listen(brokenPort, '127.0.0.1', resolve));
+    const appPort = await freePort();
+    broken = await startApp(azureEnv(provider, appPort, { NODE_EXTRA_CA_CERTS: tls.certFile, AZURE_AD_METADATA_URL: `${base}/.well-known/openid-configuration` }));
+  });
+  afterAll(async () => {
+    await broken?.stop();
+    await new Promise((resolve) => server?.close(resolve));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('then starting the sign-in shows the page to try again later, and the app keeps running', async () => {
+    const response = await fetch(`${broken.url}/auth/azure`);
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain('Microsofts inloggning svarar inte');
+    const again = await fetch(`${broken.url}/auth/azure`);
+    expect(again.status).toBe(503);
+    expect((await fetch(`${broken.url}/readyz`)).status).toBe(200);
   });
 });
 

@@ -2,7 +2,9 @@
 // are in test/browser/azure-signin.test.ts): what a signed-out visitor sees, and that every way the
 // callback can go wrong gives a page in the reader's language with a way to try again — never a 500.
 import { createTestContext, type TestContext } from '../helpers/context';
-import { classifyFailure, claimsFromToken } from '../../src/auth/azure';
+import pino from 'pino';
+import { loadConfig } from '../../src/config';
+import { classifyFailure, claimsFromToken, createEntraSignIn } from '../../src/auth/azure';
 import { isAdminByClaims } from '../../src/auth/azure-routes';
 
 const TENANT = '3f8a1c52-6b7d-4e21-9a0c-5d4e3b2a1f00';
@@ -140,6 +142,7 @@ describe('reading the ID token', () => {
   test('when passport-azure-ad reports a failure, then it becomes the reason a person can act on', () => {
     expect(classifyFailure('access_denied')).toBe('cancelled');
     expect(classifyFailure('server_error')).toBe('providerError');
+    expect(classifyFailure('missing_claims')).toBe('invalidToken');
     expect(classifyFailure('In collectInfoFromReq: invalid state received in the request')).toBe('state');
     expect(classifyFailure('In _validateResponse: jwt issuer is invalid')).toBe('wrongTenant');
     expect(classifyFailure('In _validateResponse: jwt is expired')).toBe('expired');
@@ -147,5 +150,20 @@ describe('reading the ID token', () => {
     expect(classifyFailure('In _validateResponse: invalid nonce')).toBe('invalidToken');
     expect(classifyFailure('connect ECONNREFUSED 127.0.0.1:9')).toBe('unreachable');
     expect(classifyFailure('In _authCodeFlowHandler: failed to redeem authorization code')).toBe('unreachable');
+  });
+});
+
+describe('configuration', () => {
+  test('when production is given an http redirect URI, then the sign-in refuses to start, naming the variable', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      SESSION_SECRET: 's'.repeat(40),
+      AZURE_AD_TENANT_ID: TENANT,
+      AZURE_AD_CLIENT_ID: 'client-id',
+      AZURE_AD_CLIENT_SECRET: 'client-secret',
+      AZURE_AD_REDIRECT_URL: 'http://misstag.example.org/auth/callback',
+    });
+    expect(() => createEntraSignIn(config, pino({ level: 'silent' }))).toThrow(/AZURE_AD_REDIRECT_URL: must start with https:\/\//);
+    expect(() => createEntraSignIn({ ...config, azure: { ...config.azure, redirectUrl: 'https://misstag.example.org/auth/callback' } }, pino({ level: 'silent' }))).not.toThrow();
   });
 });
