@@ -9,10 +9,10 @@
 // sign-ins. A user may carry `idToken: 'expired' | 'bad-signature'`: the provider then answers the token
 // request with an ID token that was re-signed with an expiry in the past, or whose signature was broken
 // on the way — how a stale or tampered token reaches the app.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import Provider from 'oidc-provider';
-import { SignJWT, decodeJwt, decodeProtectedHeader, importJWK } from 'jose';
 
 const config = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const prefix = `/${config.tenantId}/v2.0`;
@@ -66,20 +66,23 @@ const provider = new Provider(issuer, {
   ttl: { Session: 600, Interaction: 600, Grant: 600, AuthorizationCode: 60, IdToken: 600, AccessToken: 600 },
 });
 
-const signingKeyPromise = importJWK(config.signingKey, 'RS256');
+const signingKey = crypto.createPrivateKey({ key: config.signingKey, format: 'jwk' });
+const decodePart = (part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+const encodePart = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** The token endpoint's answer, changed for the users whose test asks for a stale or tampered token. */
 async function alterTokenResponse(body) {
   const json = JSON.parse(body);
   if (!json.id_token) return body;
-  const claims = decodeJwt(json.id_token);
+  const [headerPart, claimsPart] = json.id_token.split('.');
+  const claims = decodePart(claimsPart);
   const user = Object.values(readUsers()).find((u) => `sub-${u.login}` === claims.sub);
   if (user?.idToken === 'expired') {
-    const header = decodeProtectedHeader(json.id_token);
+    // Signed properly with the provider's own key (RS256), only two hours old.
     const now = Math.floor(Date.now() / 1000);
-    json.id_token = await new SignJWT({ ...claims, iat: now - 7200, exp: now - 3600 })
-      .setProtectedHeader({ alg: 'RS256', kid: header.kid, typ: header.typ })
-      .sign(await signingKeyPromise);
+    const signingInput = `${encodePart(decodePart(headerPart))}.${encodePart({ ...claims, iat: now - 7200, exp: now - 3600 })}`;
+    const signature = crypto.sign('sha256', Buffer.from(signingInput), signingKey).toString('base64url');
+    json.id_token = `${signingInput}.${signature}`;
   } else if (user?.idToken === 'bad-signature') {
     const [h, p, s] = json.id_token.split('.');
     const sig = Buffer.from(s, 'base64url');
