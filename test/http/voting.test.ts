@@ -339,3 +339,35 @@ describe('integrity under concurrency (V5)', () => {
     expect(Number(n)).toBe(200);
   }, 120_000);
 });
+
+describe('rate limit and the people’s choice', () => {
+  test('when one user fires many vote requests in a minute, then the surplus gets 429 with a clear message', async () => {
+    const [email] = await createUsers('hasty', 1);
+    const agent = await ctx.signIn(email);
+    const token = await agent.csrf();
+    const target = await entryId('Nattpatrullen');
+    const statuses: number[] = [];
+    let last = '';
+    for (let i = 0; i < 32; i++) {
+      const res = await agent.post(`/entries/${target}/${i % 2 ? 'unvote' : 'vote'}`).set('x-csrf-token', token).set('Accept', 'application/json');
+      statuses.push(res.status);
+      if (res.status === 429) last = res.body.error;
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);
+    expect(statuses.slice(30)).toEqual([429, 429]);
+    expect(last).toContain('Du har gjort för många försök på kort tid.');
+  });
+
+  test('when two entries share the most votes, then the people’s choice is a tie naming both', async () => {
+    const [a, b, c] = [await entryId('Nattpatrullen'), await entryId('Solcellerna'), await entryId('Biblioteksevenemanget')];
+    const emails = await createUsers('tie', 5);
+    const voters = await Promise.all(emails.map(async (email) => ({ id: await userId(email), email })));
+    for (const [i, target] of [a, b, a, b, c].entries()) await voting.castVote(ctx.db, voters[i], target, ctx.clock.now());
+    expect(await voting.peoplesChoice(ctx.db, editionId)).toEqual({ nominationIds: [a, b].sort((x, y) => x - y), votes: 2, tie: true });
+    expect(Object.fromEntries(await voting.voteCounts(ctx.db, editionId))).toEqual({ [a]: 2, [b]: 2, [c]: 1 });
+  });
+
+  test('when nobody has voted, then there is no people’s choice', async () => {
+    expect(await voting.peoplesChoice(ctx.db, editionId)).toBeNull();
+  });
+});
