@@ -40,11 +40,12 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
     return { pollId: c.pollId, open: c.open, total: c.total, options: c.options.map((o) => ({ nominationId: o.nominationId, votes: o.votes })) };
   };
 
-  const slidesFor = async (editionId: number) => {
+  const slidesFor = async (editionId: number, revealed = false) => {
     const result = await ceremony.lockedResult(deps.db, editionId);
     if (!result) return null;
     const peoples = await ceremony.peoplesChoice(deps.db, editionId);
-    return { result, slides: ceremony.buildSlides(result, peoples) };
+    const withLive = !revealed || (await live.latestPoll(deps.db, editionId)) !== null;
+    return { result, slides: ceremony.buildSlides(result, peoples, withLive) };
   };
 
   const slideIndex = (slides: ceremony.Slide[], kind: ceremony.Slide['kind']) => slides.findIndex((s) => s.kind === kind) + 1;
@@ -52,7 +53,7 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
   router.get('/ceremony/:year', async (req, res) => {
     const { edition, phase, presenter } = await accessFor(req);
     res.set('Cache-Control', 'no-store');
-    const built = await slidesFor(edition.id);
+    const built = await slidesFor(edition.id, phase.revealed);
     if (!built) {
       res.render('ceremony/not-locked', { title: req.t('ceremony.notLockedTitle'), edition });
       return;
@@ -89,7 +90,7 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
       res.json({ revealed: true });
       return;
     }
-    const built = await slidesFor(edition.id);
+    const built = await slidesFor(edition.id, true);
     flash(req, 'success', 'ceremony.revealed');
     res.redirect(303, `/ceremony/${edition.year}?slide=${built ? slideIndex(built.slides, 'winner') : 1}`);
   });

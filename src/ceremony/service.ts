@@ -80,7 +80,8 @@ export type Slide =
   | { kind: 'winner'; entry: queries.ResultEntry; motivation: string };
 
 /** The slides in running order, generated from the locked result. */
-export function buildSlides(result: LockedResult, peoples: Array<queries.ResultEntry & { votes: number }>): Slide[] {
+/** `withLive`: include the audience-vote slide (left out of a past ceremony that had no live vote). */
+export function buildSlides(result: LockedResult, peoples: Array<queries.ResultEntry & { votes: number }>, withLive = true): Slide[] {
   const winner = result.finalists.find((f) => f.id === result.winnerId);
   const shown = result.finalists;
   return [
@@ -88,7 +89,7 @@ export function buildSlides(result: LockedResult, peoples: Array<queries.ResultE
     { kind: 'idea' },
     ...shown.map((entry, i): Slide => ({ kind: 'finalist', entry, number: i + 1, of: shown.length })),
     ...(peoples.length ? [{ kind: 'peoples-choice', entries: peoples } as Slide] : []),
-    { kind: 'live' },
+    ...(withLive ? [{ kind: 'live' } as Slide] : []),
     { kind: 'drumroll' },
     ...(winner ? [{ kind: 'winner', entry: winner, motivation: result.motivation } as Slide] : []),
   ];

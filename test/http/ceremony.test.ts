@@ -118,6 +118,9 @@ describe('the reveal', () => {
     const audits = await ctx.db('audit_log').where({ action: 'ceremony.reveal' });
     expect(audits).toHaveLength(1);
     const page = await chair.get(res.headers.location);
+    const total = /data-total="(\d+)"/.exec(page.text)![1];
+    expect(page.text).toContain(`data-current="${total}"`);
+    expect(page.text).toMatch(new RegExp(`id="slide-${total}" data-kind="winner"`));
     expect(page.text).toContain('class="slide__winner"');
   });
 

@@ -169,3 +169,27 @@ describe('a live vote', () => {
     expect(visibleText((await anna.get('/live')).text)).toContain('Omröstningen är stängd.');
   });
 });
+
+test('when the app shuts down, then open live streams are ended so the server can stop', async () => {
+  const server = http.createServer(ctx.app).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  try {
+    const admin = await ctx.signIn('admin@example.org');
+    const cookie = (admin as unknown as { jar: { getCookies(o: unknown): Array<{ name: string; value: string }> } }).jar
+      .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false })
+      .map((c) => `${c.name}=${c.value}`)
+      .join('; ');
+    const ended = new Promise<boolean>((resolve) => {
+      http.get({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, path: `/ceremony/${fixture.year}/live/stream`, headers: { cookie } }, (res) => {
+        res.resume();
+        res.on('data', () => ctx.app.emit('shutdown'));
+        res.on('end', () => resolve(true));
+      });
+      setTimeout(() => resolve(false), 5000);
+    });
+    expect(await ended).toBe(true);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+});
