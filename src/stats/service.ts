@@ -72,7 +72,8 @@ type T = (key: string, params?: Record<string, string | number>) => string;
 export function charts(d: Dashboard | null, t: T, fmt: Formatters) {
   if (!d) return null;
   const n = (v: number) => fmt.number(v);
-  const shortDay = (day: string) => fmt.date(new Date(`${day}T12:00:00Z`)).replace(/\s\d{4}$/, '');
+  const dayMonth = new Intl.DateTimeFormat(fmt.locale === 'sv' ? 'sv-SE' : 'en-GB', { day: 'numeric', month: 'numeric', timeZone: 'UTC' });
+  const shortDay = (day: string) => dayMonth.format(new Date(`${day}T12:00:00Z`));
   return {
     departments: svg.horizontalBars({
       label: t('stats.departments.chartLabel'),

@@ -63,7 +63,8 @@ export function columns(opts: { label: string; points: Array<{ label: string; va
   const max = niceMax(Math.max(0, ...opts.points.map((p) => p.value)));
   const every = Math.max(1, Math.ceil(n / 8));
   const parts: string[] = [];
-  for (const fraction of [0, 0.5, 1]) {
+  // Gridlines only at whole numbers: a half line on a scale of 1 would read "0,5 votes".
+  for (const fraction of Number.isInteger(max / 2) ? [0, 0.5, 1] : [0, 1]) {
     const y = top + plotHeight - fraction * plotHeight;
     parts.push(`<line class="chart__grid" x1="${left}" x2="${WIDTH}" y1="${y}" y2="${y}"/>`);
     parts.push(`<text class="chart__axis" x="${left - 6}" y="${y + 4}" text-anchor="end">${escapeXml(opts.format(max * fraction))}</text>`);
