@@ -104,6 +104,10 @@ async function signIn(page: Page, login: string): Promise<void> {
   await signInAtProvider(page, login);
 }
 
+async function sessionCookie() {
+  return (await context.cookies(app.url)).find((c) => c.name === 'am.sid');
+}
+
 async function userRow(oid: string) {
   return db('users').where({ object_id: oid }).first();
 }
@@ -126,12 +130,17 @@ describe.each(['sv', 'en'] as const)('signing in with Entra ID in %s', (locale) 
     expect(new URL(page.url()).pathname).toBe('/auth/login');
     expect(await page.getAttribute('html', 'lang')).toBe(locale);
     await expectAccessible(page, `sign-in page (${locale})`);
+    const before = await sessionCookie();
     await page.getByRole('link', { name: text.button }).click();
 
     await signInAtProvider(page, 'anna');
     const landed = new URL(page.url());
     expect(landed.pathname + landed.search).toBe('/nominate?source=intranet');
     expect(await page.locator('.who').innerText()).toBe(text.signedInAs);
+    // A new session id at sign-in (no fixation), in an HttpOnly, SameSite=Lax cookie.
+    const signedIn = await sessionCookie();
+    expect(signedIn?.value).not.toBe(before?.value);
+    expect(signedIn).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
 
     // Stored by tenant and object id, with name, e-mail and department from the claims.
     const row = await userRow(anna.claims.oid);
@@ -147,9 +156,12 @@ describe.each(['sv', 'en'] as const)('signing in with Entra ID in %s', (locale) 
     expect(msHref.searchParams.get('post_logout_redirect_uri')).toBe(`${app.url}/auth/login`);
 
     await expectSignedOut(page);
+    // The old session is gone on the server too: bringing its cookie back does not sign anyone in.
+    await context.addCookies([{ name: 'am.sid', value: signedIn?.value ?? '', url: app.url }]);
+    await expectSignedOut(page);
 
     // Signing out of Microsoft too: the provider's session ends and it sends the browser back to us.
-    await page.goBack();
+    await page.goto(`${app.url}/auth/signed-out`);
     await page.getByRole('link', { name: text.msSignOut }).click();
     await page.waitForURL((u) => u.href.startsWith(provider.issuer));
     await page.locator('button[name="logout"][value="yes"]').click();
