@@ -249,6 +249,9 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
 
   const incomplete = req.action === 'submit' ? submitErrors(input, departments.map((d) => d.id)) : {};
   const submitting = req.action === 'submit' && Object.keys(incomplete).length === 0;
+  // An entry already sent (waiting for consent or in moderation) is never saved incomplete.
+  const alreadySent = existing !== null && existing.nomination.status !== 'draft' && existing.nomination.status !== 'changes_requested';
+  if (alreadySent && !submitting) throw new ValidationError(req.action === 'submit' ? incomplete : { title: { key: 'nominations.error.notEditable' } });
 
   const stored: string[] = [];
   for (const p of processed) stored.push(await files.store(deps.dataDir, p));

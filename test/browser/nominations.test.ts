@@ -40,6 +40,11 @@ describe.each(['sv', 'en'] as const)('nominating in %s', (locale) => {
     const anna = await signedIn('Anna', locale);
     await anna.goto(`${app.url}/nominate`);
     await expectAccessible(anna, `nominate (${locale})`);
+    // sending it empty brings the form back with an error summary linking to the fields
+    await anna.click('button[name="action"][value="submit"]');
+    await anna.waitForLoadState('domcontentloaded');
+    expect(await anna.locator('.error-summary a[href="#f-lesson"]').count()).toBe(1);
+    await expectAccessible(anna, `nominate with errors (${locale})`);
     await anna.fill('#f-title', title);
     await anna.fill('#f-lesson', 'Vi lärde oss att fråga användarna innan vi ändrar standardinställningar.');
     await anna.fill('#f-changes', 'Nu testar vi varje ändring med tre kollegor först.');

@@ -352,6 +352,30 @@ describe('consent and moderation (N3, N4)', () => {
     expect(await ctx.db('audit_log').where({ action: 'moderation.reject', subject_id: row.id })).toHaveLength(1);
   });
 
+  test('when a colleague without an account is named by e-mail, then the consent mail still reaches them', async () => {
+    const anna = await ctx.signIn('anna@example.org');
+    await post(anna, '/nominate', complete({ title: 'Ny kollega', c0_name: 'Kim Nyström', c0_email: 'kim.nystrom@example.org' }));
+    const row = await latestOf('anna');
+    const nominee = await ctx.db('nominees').where({ nomination_id: row.id }).first();
+    expect(nominee.user_id).toBeNull();
+    const mail = await smtp.waitFor((m) => m.to.includes('kim.nystrom@example.org'));
+    expect(mail.text).toContain('Hej Kim Nyström!');
+    expect(mail.text).toContain(`/consent/${nominee.consent_token}`);
+  });
+
+  test('when an entry already sent is changed so that the lesson is empty, then nothing is saved', async () => {
+    const anna = await ctx.signIn('anna@example.org');
+    await post(anna, '/nominate', complete({ title: 'Redan skickad' }));
+    const row = await latestOf('anna');
+    expect(row.status).toBe('in_moderation');
+    const res = await post(anna, `/nominations/${row.id}`, complete({ title: 'Redan skickad', lesson: '', version: String(row.version) }));
+    expect(res.status).toBe(422);
+    expect(visibleText(res.text)).toContain('Skriv vad ni lärde er.');
+    const after = await ctx.db('nominations').where({ id: row.id }).first();
+    expect(after.lesson).toBe(row.lesson);
+    expect(after.status).toBe('in_moderation');
+  });
+
   test('when an employee opens moderation, then they are refused', async () => {
     const bo = await ctx.signIn('bo@example.org');
     expect((await bo.get('/admin/moderation')).status).toBe(403);
@@ -400,6 +424,20 @@ describe('gallery (N6)', () => {
     const page = visibleText((await eva.get(`/entries/${fatima.id}`)).text);
     expect(page).toContain('Nattpatrullen');
     expect(page).not.toContain('Fatima Haddad');
+  });
+
+  test('when there are more entries than fit on a page, then the pages together hold each entry once, in the same order every time', async () => {
+    const eva = await ctx.signIn('eva@example.org');
+    const ids = (html: string) => [...html.matchAll(/id="entry-(\d+)-title"/g)].map((m) => m[1]);
+    const total = Number((await ctx.db('nominations').where({ status: 'published' }).whereIn('edition_id', ctx.db('editions').whereNull('archived_at').select('id')).count({ n: '*' }).first())?.n);
+    expect(total).toBeGreaterThan(12);
+    const page1 = await eva.get('/entries');
+    expect(visibleText(page1.text)).toContain('Sida 1 av 2');
+    const page2 = await eva.get('/entries?page=2');
+    const all = [...ids(page1.text), ...ids(page2.text)];
+    expect(all).toHaveLength(total);
+    expect(new Set(all).size).toBe(total);
+    expect([...ids((await eva.get('/entries')).text), ...ids((await eva.get('/entries?page=2')).text)]).toEqual(all);
   });
 
   test("when an entry of last year's archived edition is opened, then its permanent page works", async () => {
