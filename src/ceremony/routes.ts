@@ -10,7 +10,7 @@ import { forbidden } from '../errors';
 import { flash } from '../http/locale';
 import type { LiveBus } from '../live/bus';
 import * as live from '../live/service';
-import { sendEventStream } from '../live/stream';
+import { createLiveFeeds } from '../live/stream';
 import { ceremonyMessages } from './messages';
 import * as ceremony from './service';
 
@@ -39,6 +39,8 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
     const c = await live.pollCounts(deps.db, poll);
     return { pollId: c.pollId, open: c.open, total: c.total, options: c.options.map((o) => ({ nominationId: o.nominationId, votes: o.votes })) };
   };
+
+  const feeds = createLiveFeeds(bus, liveCounts);
 
   const slidesFor = async (editionId: number, revealed = false) => {
     const result = await ceremony.lockedResult(deps.db, editionId);
@@ -119,7 +121,7 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
 
   router.get('/ceremony/:year/live/stream', async (req, res) => {
     const { edition } = await accessFor(req);
-    sendEventStream(req, res, { bus, editionId: edition.id, load: () => liveCounts(edition.id) });
+    feeds.attach(res, edition.id);
   });
 
   return router;

@@ -1,70 +1,111 @@
-// Server-sent events for the presenter's chart: fresh counts after every change (at most a few times a
-// second, however many votes arrive), a heartbeat comment so proxies keep the stream open, and an end
-// on shutdown. Only counts are sent, never who voted.
-import type { Request, Response } from 'express';
+// Server-sent events for the live chart (C2). One feed per edition and app instance: on a change it
+// loads the counts once (bursts of votes are coalesced) and writes the same message to every screen
+// connected to this instance, so a thousand open streams cost one query, not a thousand. A heartbeat
+// comment keeps proxies from closing idle streams; shutdown ends them. Only counts are ever sent.
+import type { Response } from 'express';
 import type { LiveBus } from './bus';
 
 const HEARTBEAT_MS = 15_000;
-const THROTTLE_MS = 250;
+const COALESCE_MS = 100;
 
-export function sendEventStream(_req: Request, res: Response, options: { bus: LiveBus; editionId: number; load: () => Promise<unknown> }): void {
-  res.status(200);
-  res.set({
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
-    'X-Accel-Buffering': 'no',
-    Connection: 'keep-alive',
-  });
-  res.flushHeaders();
-  res.write('retry: 3000\n\n');
+type Feed = {
+  clients: Set<Response>;
+  last: string | null;
+  timer: NodeJS.Timeout | null;
+  running: boolean;
+  pending: boolean;
+  heartbeat: NodeJS.Timeout;
+  unsubscribe: () => void;
+};
 
-  let ended = false;
-  let timer: NodeJS.Timeout | null = null;
-  let pending = false;
-  let running = false;
+export type LiveFeeds = { attach(res: Response, editionId: number): void };
 
-  const push = async () => {
-    if (ended) return;
-    running = true;
-    try {
-      const data = await options.load();
-      if (!ended) res.write(`event: counts\ndata: ${JSON.stringify(data)}\n\n`);
-    } catch {
-      /* the database hiccupped; the next change or reconnect sends fresh counts */
-    } finally {
-      running = false;
-    }
+export function createLiveFeeds(bus: LiveBus, load: (editionId: number) => Promise<unknown>): LiveFeeds {
+  const feeds = new Map<number, Feed>();
+
+  const broadcast = (feed: Feed, message: string) => {
+    for (const res of feed.clients) res.write(message);
   };
 
-  // Coalesce bursts: one query per THROTTLE_MS per stream.
-  const schedule = () => {
-    if (ended) return;
-    if (timer || running) {
-      pending = true;
+  const refresh = async (editionId: number, feed: Feed) => {
+    feed.running = true;
+    feed.pending = false;
+    try {
+      const message = `event: counts\ndata: ${JSON.stringify(await load(editionId))}\n\n`;
+      feed.last = message;
+      broadcast(feed, message);
+    } catch {
+      /* the database hiccupped: the next change or a reconnect brings fresh counts */
+    } finally {
+      feed.running = false;
+    }
+    if (feed.pending && feeds.get(editionId) === feed) schedule(editionId, feed, COALESCE_MS);
+  };
+
+  const schedule = (editionId: number, feed: Feed, delay: number) => {
+    if (feed.timer || feed.running) {
+      feed.pending = true;
       return;
     }
-    timer = setTimeout(async () => {
-      timer = null;
-      pending = false;
-      await push();
-      if (pending) schedule();
-    }, THROTTLE_MS);
+    feed.timer = setTimeout(() => {
+      feed.timer = null;
+      void refresh(editionId, feed);
+    }, delay);
   };
 
-  const heartbeat = setInterval(() => {
-    if (!ended) res.write(': heartbeat\n\n');
-  }, HEARTBEAT_MS);
-
-  const end = () => {
-    if (ended) return;
-    ended = true;
-    clearInterval(heartbeat);
-    if (timer) clearTimeout(timer);
-    unsubscribe();
-    res.end();
+  const close = (editionId: number, feed: Feed) => {
+    if (feeds.get(editionId) !== feed) return;
+    feeds.delete(editionId);
+    clearInterval(feed.heartbeat);
+    if (feed.timer) clearTimeout(feed.timer);
+    feed.unsubscribe();
+    for (const res of feed.clients) res.end();
+    feed.clients.clear();
   };
 
-  const unsubscribe = options.bus.subscribe(options.editionId, schedule, end);
-  res.on('close', end);
-  void push();
+  const feedFor = (editionId: number): Feed => {
+    const existing = feeds.get(editionId);
+    if (existing) return existing;
+    const feed: Feed = {
+      clients: new Set(),
+      last: null,
+      timer: null,
+      running: false,
+      pending: false,
+      heartbeat: setInterval(() => broadcast(feed, ': heartbeat\n\n'), HEARTBEAT_MS),
+      unsubscribe: () => undefined,
+    };
+    feed.unsubscribe = bus.subscribe(
+      editionId,
+      () => {
+        feed.last = null;
+        schedule(editionId, feed, COALESCE_MS);
+      },
+      () => close(editionId, feed),
+    );
+    feeds.set(editionId, feed);
+    return feed;
+  };
+
+  return {
+    attach(res, editionId) {
+      res.status(200);
+      res.set({
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache, no-transform',
+        'X-Accel-Buffering': 'no',
+        Connection: 'keep-alive',
+      });
+      res.flushHeaders();
+      res.write('retry: 3000\n\n');
+      const feed = feedFor(editionId);
+      feed.clients.add(res);
+      if (feed.last) res.write(feed.last);
+      else schedule(editionId, feed, 0);
+      res.on('close', () => {
+        feed.clients.delete(res);
+        if (feed.clients.size === 0) close(editionId, feed);
+      });
+    },
+  };
 }
