@@ -147,6 +147,11 @@ export function nominationRoutes(deps: AppDeps): Router {
       res.redirect(303, `/entries/${entry.nomination.id}`);
       return;
     }
+    const ctx = await service.formContext(deps.db, deps.now());
+    if (entry.nomination.status === 'draft' && (!ctx || ctx.edition.id !== entry.nomination.editionId || !ctx.phase.nominationOpen)) {
+      res.render('nominations/closed', { title: req.t('nominations.closed.title'), ctx, now: deps.now() });
+      return;
+    }
     await renderForm(req, res, { entry, values: valuesFromEntry(entry, new Set(colleagues.map((c) => c.id))), formKey: null });
   });
 

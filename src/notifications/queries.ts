@@ -46,6 +46,11 @@ export async function listForUser(db: Queryable, userId: number, limit = 100): P
   return rows.map(toNotification);
 }
 
+export async function findForUser(db: Queryable, userId: number, id: number): Promise<Notification | null> {
+  const row = await db('notifications').where({ id, user_id: userId }).first();
+  return row ? toNotification(row) : null;
+}
+
 export async function countUnread(db: Queryable, userId: number): Promise<number> {
   const row = await db('notifications').where({ user_id: userId }).whereNull('read_at').count({ n: '*' }).first();
   return toNumber(row?.n);

@@ -30,8 +30,8 @@ export function notificationRoutes(deps: AppDeps): Router {
 
   router.get('/notifications/:id/open', async (req, res) => {
     const id = Number(req.params.id);
-    const mine = (await notifications.list(deps.db, req.viewer!.user.id, 1000)).find((n) => n.id === id);
-    if (!Number.isInteger(id) || !mine) throw notFound();
+    const mine = Number.isInteger(id) ? await notifications.findForUser(deps.db, req.viewer!.user.id, id) : null;
+    if (!mine) throw notFound();
     await notifications.markRead(deps.db, req.viewer!.user.id, id, deps.now());
     res.redirect(303, safeLink(mine.link));
   });

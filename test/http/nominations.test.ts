@@ -81,9 +81,11 @@ describe('the form (N1)', () => {
 
   test('when nominations have closed, then the page says so with the date and a post stores nothing', async () => {
     const anna = await ctx.signIn('anna@example.org');
+    const draft = await post(anna, '/nominate', { title: 'Hann inte klart', action: 'draft' });
     ctx.clock.advance(15 * DAY);
     const page = await anna.get('/nominate');
     expect(visibleText(page.text)).toContain('Nomineringen stängde');
+    expect(visibleText((await anna.get(draft.headers.location)).text)).toContain('Nomineringen stängde');
     const before = await count('nominations');
     const res = await post(anna, '/nominate', complete());
     expect(res.status).toBe(409);
