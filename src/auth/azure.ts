@@ -79,7 +79,7 @@ export function claimsFromToken(jwtClaims: Record<string, unknown>, expectedTena
   const tenantId = text(jwtClaims.tid);
   const objectId = text(jwtClaims.oid);
   const iss = text(jwtClaims.iss) ?? '';
-  if (!tenantId || !objectId) return 'missing_claims';
+  if (!tenantId || !objectId || tenantId.length > 64 || objectId.length > 64) return 'missing_claims';
   const issuerTenant = (() => {
     try {
       return new URL(iss).pathname.split('/')[1] ?? '';
@@ -90,13 +90,14 @@ export function claimsFromToken(jwtClaims: Record<string, unknown>, expectedTena
   if (issuerTenant.toLowerCase() !== tenantId.toLowerCase()) return 'wrong_tenant';
   if (expectedTenant && GUID.test(expectedTenant) && expectedTenant.toLowerCase() !== tenantId.toLowerCase()) return 'wrong_tenant';
   const email = text(jwtClaims.email) ?? text(jwtClaims.preferred_username) ?? text(jwtClaims.upn);
-  if (!email) return 'missing_claims';
+  if (!email || email.length > 320) return 'missing_claims';
+  // Entra allows display names of 256 characters; the users table keeps 200.
   return {
     tenantId,
     objectId,
     email,
-    name: text(jwtClaims.name) ?? email,
-    department: text(jwtClaims.department),
+    name: (text(jwtClaims.name) ?? email).slice(0, 200),
+    department: text(jwtClaims.department)?.slice(0, 200) ?? null,
     groups: stringList(jwtClaims.groups),
     roles: stringList(jwtClaims.roles),
   };

@@ -127,8 +127,14 @@ describe('reading the ID token', () => {
     expect(claimsFromToken(token({ tid: other }), TENANT)).toBe('wrong_tenant');
   });
 
-  test('when oid is missing, then the token is refused', () => {
+  test('when oid is missing or not an id, then the token is refused', () => {
     expect(claimsFromToken(token({ oid: undefined }), TENANT)).toBe('missing_claims');
+    expect(claimsFromToken(token({ oid: 'x'.repeat(65) }), TENANT)).toBe('missing_claims');
+  });
+
+  test('when the name and department are longer than the database keeps, then they are shortened, not refused', () => {
+    const claims = claimsFromToken(token({ name: 'Å'.repeat(256), department: 'D'.repeat(300) }), TENANT);
+    expect(typeof claims === 'object' && [claims.name.length, claims.department?.length]).toEqual([200, 200]);
   });
 
   test('when an admin group or the admin role is in the claims, then the person is admin by claim', () => {
