@@ -73,6 +73,9 @@ export const adminMessages = defineMessages({
     'admin.audit.system': 'Systemet',
     'admin.audit.subject.user': 'Användare {name}',
     'admin.audit.subject.other': '{type} nr {id}',
+    'admin.audit.type.nomination': 'Nominering',
+    'admin.audit.type.edition': 'Omgång',
+    'admin.audit.type.user': 'Användare',
 
     'audit.action.role.admin_granted': 'Blev administratör',
     'audit.action.role.admin_revoked': 'Rollen administratör togs bort',
@@ -181,6 +184,9 @@ export const adminMessages = defineMessages({
     'admin.audit.system': 'The system',
     'admin.audit.subject.user': 'User {name}',
     'admin.audit.subject.other': '{type} no. {id}',
+    'admin.audit.type.nomination': 'Nomination',
+    'admin.audit.type.edition': 'Edition',
+    'admin.audit.type.user': 'User',
 
     'audit.action.role.admin_granted': 'Became admin',
     'audit.action.role.admin_revoked': 'Admin role removed',

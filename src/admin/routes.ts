@@ -119,6 +119,7 @@ export function adminRoutes(deps: AppDeps): Router {
       lines: hasErrors ? [] : result.lines,
       total: hasErrors ? 0 : result.total,
       actionLabel: (a: string) => auditActionLabel(req, a),
+      typeLabel: (type: string) => (hasKey(`admin.audit.type.${type}`) ? req.t(`admin.audit.type.${type}`) : type),
       query: (page: number) => new URLSearchParams({ ...filters, page: String(page) }).toString(),
     });
   });
