@@ -101,4 +101,18 @@ describe('statistics dashboard (R2)', () => {
     const agent = await ctx.signIn('cecilia@example.org');
     expect((await agent.get('/admin')).status).toBe(403);
   });
+
+  test('when there is no current edition, then the hub still works and says there are no statistics', async () => {
+    const edition = await currentEdition();
+    await ctx.db('editions').where({ id: edition.id }).update({ archived_at: ctx.clock.now() });
+    try {
+      const agent = await ctx.signIn('admin@example.org');
+      const res = await agent.get('/admin');
+      expect(res.status).toBe(200);
+      expect(visibleText(res.text)).toContain('Det finns ingen aktuell omgång');
+      expect(res.text).toContain('href="/admin/users"');
+    } finally {
+      await ctx.db('editions').where({ id: edition.id }).update({ archived_at: null });
+    }
+  });
 });
