@@ -107,6 +107,7 @@ describe('statistics dashboard (R2)', () => {
     await ctx.db('editions').where({ id: edition.id }).update({ archived_at: ctx.clock.now() });
     try {
       const agent = await ctx.signIn('admin@example.org');
+      await agent.get('/lang/sv');
       const res = await agent.get('/admin');
       expect(res.status).toBe(200);
       expect(visibleText(res.text)).toContain('Det finns ingen aktuell omgång');
