@@ -14,6 +14,18 @@ registerMessages(cardMessages);
 export function cardRoutes(deps: AppDeps): Router {
   const router = Router();
   router.use('/admin/cards', requireRole('admin'));
+  // Drawing a card takes a few hundred milliseconds; keep the latest ones (keyed by their full text).
+  const cache = new Map<string, Promise<Buffer>>();
+  const cached = (key: string, render: () => Promise<Buffer>) => {
+    let png = cache.get(key);
+    if (!png) {
+      png = render();
+      png.catch(() => cache.delete(key));
+      cache.set(key, png);
+      if (cache.size > 40) cache.delete(cache.keys().next().value as string);
+    }
+    return png;
+  };
 
   const lockedEditions = async () => {
     const out = [];
@@ -39,16 +51,14 @@ export function cardRoutes(deps: AppDeps): Router {
     const format = m[1] as CardFormat;
     const found = (await lockedEditions()).flatMap((e) => e.entries.map((x) => ({ ...x, edition: e.edition }))).find((x) => x.entry.id === id);
     if (!found) throw notFound();
-    const png = await renderCard(
-      {
-        award: found.edition.title,
-        kind: req.t(found.winner ? 'cards.winner' : 'cards.finalist'),
-        title: found.entry.title,
-        lesson: found.entry.lesson,
-        footer: req.t('cards.footer', { org: deps.config.orgName }),
-      },
-      format,
-    );
+    const text = {
+      award: found.edition.title,
+      kind: req.t(found.winner ? 'cards.winner' : 'cards.finalist'),
+      title: found.entry.title,
+      lesson: found.entry.lesson,
+      footer: req.t('cards.footer', { org: deps.config.orgName }),
+    };
+    const png = await cached(JSON.stringify([format, text]), () => renderCard(text, format));
     res.set('Content-Type', 'image/png');
     res.set('Cache-Control', 'private, no-store');
     if (req.query.inline !== '1') {
