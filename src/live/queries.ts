@@ -29,6 +29,11 @@ export async function closePoll(db: Queryable, id: number, now: Date): Promise<n
   return db('live_polls').where({ id }).whereNull('closed_at').update({ closed_at: now });
 }
 
+/** Secret ballot (V4): once a poll is closed, only the counts are kept, not who voted for what. */
+export async function eraseVoters(db: Queryable, pollId: number): Promise<number> {
+  return db('live_votes').where({ poll_id: pollId }).whereNotNull('voter_id').update({ voter_id: null });
+}
+
 /** One vote per voter and poll (unique in the database); voting again moves the vote. */
 export async function upsertVote(db: Queryable, pollId: number, voterId: number, nominationId: number, now: Date): Promise<void> {
   await db('live_votes')

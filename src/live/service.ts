@@ -48,6 +48,7 @@ export async function close(db: Db, editionId: number, actorId: number, now: Dat
     const latest = await queries.latestPoll(trx, editionId);
     if (!latest) return null;
     if ((await queries.closePoll(trx, latest.id, now)) > 0) {
+      await queries.eraseVoters(trx, latest.id);
       await record(trx, { actorId, action: 'live.close', subjectType: 'live_poll', subjectId: latest.id }, now);
     }
     return queries.findPoll(trx, latest.id);

@@ -157,7 +157,7 @@ describe('a live vote', () => {
     }
   });
 
-  test('when the presenter closes the vote, then votes are refused and the counts stay', async () => {
+  test('when the presenter closes the vote, then votes are refused, the counts stay and the voters are erased', async () => {
     const admin = await ctx.signIn('admin@example.org');
     const res = await admin.post(`/ceremony/${fixture.year}/live/close`).set('Accept', 'application/json').type('form').send({ _csrf: await admin.csrf() });
     expect(res.body).toMatchObject({ open: false, total: 3 });
@@ -167,6 +167,10 @@ describe('a live vote', () => {
     const rows = await ctx.db('live_votes').where({ nomination_id: fixture.finalistIds[0] });
     expect(rows).toHaveLength(0);
     expect(visibleText((await anna.get('/live')).text)).toContain('Omröstningen är stängd.');
+    // Secret ballot: after the close only the counts remain, not who voted for what.
+    const left = await ctx.db('live_votes');
+    expect(left).toHaveLength(3);
+    expect(left.every((r) => r.voter_id === null)).toBe(true);
   });
 });
 
