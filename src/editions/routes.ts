@@ -13,6 +13,7 @@ import * as setup from './setup-service';
 import { DATE_FIELDS, formFromBody, formFromEdition, parseSettings, type SettingsForm } from './validation';
 import type { PhaseName } from './queries';
 import { editionMessages } from './messages';
+import { stockholmYear } from '../time';
 
 registerMessages(editionMessages);
 
@@ -53,14 +54,38 @@ export function editionAdminRoutes(deps: AppDeps): Router {
     };
   }
 
-  router.get('/admin/editions', async (req, res) => {
+  async function listLocals(req: Request, newYear?: string) {
     const now = deps.now();
     const all = await editions.all(db);
     const current = await editions.current(db, now);
-    res.render('admin/editions/index', {
+    return {
       title: req.t('editions.list.title'),
       editions: all.map((e) => ({ ...e, stage: editions.phaseAt(e, now).stage, isCurrent: current?.edition.id === e.id })),
-    });
+      newYear: newYear ?? String(Math.max(stockholmYear(now), ...all.map((e) => e.year + 1))),
+    };
+  }
+
+  router.get('/admin/editions', async (req, res) => {
+    res.render('admin/editions/index', await listLocals(req));
+  });
+
+  // A new edition from scratch, with the default criteria and departments (R1; e.g. a new installation).
+  router.post('/admin/editions', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const typed = typeof body.year === 'string' ? body.year.trim() : '';
+    const year = /^\d{4}$/.test(typed) ? Number(typed) : NaN;
+    if (!(year >= 2000 && year <= 2100)) {
+      throw new ValidationError({ year: { key: 'editions.error.year' } }, 'admin/editions/index', await listLocals(req, typed));
+    }
+    let id: number;
+    try {
+      id = await setup.createEdition(db, year, `${req.t('app.name')} ${year}`, req.viewer!.user.id, deps.now());
+    } catch (err) {
+      if (err instanceof ValidationError && !err.view) throw new ValidationError(err.fieldErrors, 'admin/editions/index', await listLocals(req, typed));
+      throw err;
+    }
+    flash(req, 'success', 'editions.flash.copied', { year });
+    res.redirect(303, `/admin/editions/${id}`);
   });
 
   router.get('/admin/editions/:id', async (req, res) => {

@@ -7,6 +7,7 @@ import { ValidationError, conflict, notFound, type FieldErrors } from '../errors
 import * as audit from '../audit/service';
 import * as voting from '../voting/service';
 import * as queries from './queries';
+import * as editionService from './service';
 import { phaseAt } from './phases';
 import { nextTitle, shiftOneYear, type ParsedSettings } from './validation';
 
@@ -111,6 +112,19 @@ export async function setPhaseOverride(db: Knex, editionId: number, phase: queri
       { actorId, action: 'phase.override', subjectType: 'edition', subjectId: editionId, details: { year: edition.year, phase, override: choice, previous: edition[`${phase}Override`] ?? 'dates', openNow: after[`${phase}Open`] } },
       now,
     );
+  });
+}
+
+/** A new edition with the default criteria and departments (e.g. the first one on a new installation). */
+export async function createEdition(db: Knex, year: number, title: string, actorId: number, now: Date): Promise<number> {
+  return db.transaction(async (trx) => {
+    if (await queries.findByYear(trx, year)) throw new ValidationError({ year: { key: 'editions.error.yearExists', params: { year } } });
+    // An older year would become the current edition (the oldest one not archived): only later years.
+    const latest = Math.max(0, ...(await queries.listAll(trx)).map((e) => e.year));
+    if (year < latest) throw new ValidationError({ year: { key: 'editions.error.yearTooEarly', params: { year: latest } } });
+    const id = await editionService.create(trx, { year, title }, now);
+    await audit.record(trx, { actorId, action: 'edition.created', subjectType: 'edition', subjectId: id, details: { year } }, now);
+    return id;
   });
 }
 

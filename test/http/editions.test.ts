@@ -301,3 +301,41 @@ describe('next year and archiving', () => {
     expect(visibleText((await bo.get('/')).text)).toContain(`${year + 1}`);
   });
 });
+
+describe('a new edition from scratch', () => {
+  test('when the admin creates an edition for a free year, then it has the default criteria and departments and is audited', async () => {
+    const admin = await ctx.signIn('admin@example.org');
+    const res = await admin.post('/admin/editions').type('form').send({ _csrf: await admin.csrf(), year: String(year + 5) });
+    expect(res.status).toBe(303);
+    const created = await ctx.db('editions').where({ year: year + 5 }).first();
+    expect(res.headers.location).toBe(`/admin/editions/${created.id}`);
+    expect(created.title).toBe(`Årets misstag ${year + 5}`);
+    expect((await ctx.db('criteria').where({ edition_id: created.id }).orderBy('sort_order').select('name_sv')).map((r) => r.name_sv)).toEqual(['Mod', 'Lärdom', 'Spridning', 'Utmaning']);
+    expect(Number((await ctx.db('departments').where({ edition_id: created.id }).count({ n: '*' }))[0].n)).toBeGreaterThan(5);
+    const audit = await ctx.db('audit_log').where({ action: 'edition.created', subject_id: created.id }).first();
+    expect(JSON.parse(audit.details)).toEqual({ year: year + 5 });
+  });
+
+  test('when the year is taken or not a year, then the list comes back with the message and nothing is created', async () => {
+    const admin = await ctx.signIn('admin@example.org');
+    const before = Number((await ctx.db('editions').count({ n: '*' }))[0].n);
+    const taken = await admin.post('/admin/editions').type('form').send({ _csrf: await admin.csrf(), year: String(year) });
+    expect(taken.status).toBe(422);
+    expect(visibleText(taken.text)).toContain(`Det finns redan en omgång för ${year}.`);
+    const early = await admin.post('/admin/editions').type('form').send({ _csrf: await admin.csrf(), year: String(year - 3) });
+    expect(early.status).toBe(422);
+    expect(visibleText(early.text)).toContain(`En ny omgång måste gälla ett senare år än den senaste omgången (${year + 5}).`);
+    const bad = await admin.post('/admin/editions').type('form').send({ _csrf: await admin.csrf(), year: 'nästa år' });
+    expect(bad.status).toBe(422);
+    expect(visibleText(bad.text)).toContain('Skriv ett år med fyra siffror');
+    expect(bad.text).toContain('value="nästa år"');
+    expect(Number((await ctx.db('editions').count({ n: '*' }))[0].n)).toBe(before);
+  });
+
+  test('when an employee posts a new edition, then it is refused', async () => {
+    const anna = await ctx.signIn('anna@example.org');
+    const res = await anna.post('/admin/editions').type('form').send({ _csrf: await anna.csrf(), year: '2090' });
+    expect(res.status).toBe(403);
+    expect(await ctx.db('editions').where({ year: 2090 }).first()).toBeUndefined();
+  });
+});
