@@ -16,11 +16,18 @@ export type CsvFile = { filename: string; csv: string; rows: number };
 
 const when = (d: Date | null) => (d ? toStockholmLocal(d).replace('T', ' ') : '');
 
-/** The edition asked for by year, else the current one; 404 for a year that does not exist. */
+/** The edition asked for by year, else the current one (or the newest, when all are archived); 404 for a year that does not exist. */
 export async function editionFor(db: Queryable, year: string, now: Date): Promise<editions.EditionWithPhase> {
-  const found = year ? (/^\d{4}$/.test(year) ? await editions.byYear(db, Number(year), now) : null) : await editions.current(db, now);
-  if (!found) throw notFound();
-  return found;
+  if (year) {
+    const found = /^\d{4}$/.test(year) ? await editions.byYear(db, Number(year), now) : null;
+    if (!found) throw notFound();
+    return found;
+  }
+  const current = await editions.current(db, now);
+  if (current) return current;
+  const [newest] = await editions.all(db);
+  if (!newest) throw notFound();
+  return { edition: newest, phase: editions.phaseAt(newest, now) };
 }
 
 export async function entriesCsv(db: Queryable, e: editions.EditionWithPhase, locale: Locale, actorId: number, now: Date): Promise<CsvFile> {
