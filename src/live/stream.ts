@@ -72,7 +72,7 @@ export function createLiveFeeds(bus: LiveBus, load: (editionId: number) => Promi
       timer: null,
       running: false,
       pending: false,
-      heartbeat: setInterval(() => broadcast(feed, ': heartbeat\n\n'), HEARTBEAT_MS),
+      heartbeat: setInterval(() => broadcast(feed, ': heartbeat\n\n'), HEARTBEAT_MS).unref(),
       unsubscribe: () => undefined,
     };
     feed.unsubscribe = bus.subscribe(

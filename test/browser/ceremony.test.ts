@@ -149,6 +149,10 @@ test('when the presenter runs the ceremony with the keyboard, then phones vote l
     await page.goto(`${app.url}/archive?q=${encodeURIComponent(winnerTitle.toLocaleUpperCase('sv-SE'))}`);
     expect(await page.locator('#results-heading').count()).toBe(1);
     await expectAccessible(page, `archive search (${locale})`);
+    // After the reveal every employee may watch the presentation again.
+    await page.goto(`${app.url}/ceremony/${fixture.year}?slide=3`);
+    expect(await visibleSlideKind(page)).toBe('finalist');
+    await expectAccessible(page, `ceremony after the reveal, as an employee (${locale})`);
     await page.goto(`${app.url}/archive/${fixture.year - 1}`);
     await page.locator('.archive-list__title a').first().click();
     await page.waitForLoadState('domcontentloaded');
