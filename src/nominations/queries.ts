@@ -334,6 +334,18 @@ export async function listColleagues(db: Queryable, exceptUserId: number, limit:
   return rows.map((r: Row) => ({ id: Number(r.id), name: String(r.name), email: String(r.email), department: (r.department as string | null) ?? null }));
 }
 
+export async function searchColleagues(db: Queryable, exceptUserId: number, folded: string, limit: number): Promise<Array<{ id: number; name: string; email: string; department: string | null }>> {
+  const like = `%${escapeLike(folded)}%`;
+  const rows = await db('users')
+    .whereNot({ id: exceptUserId })
+    .whereNull('anonymised_at')
+    .andWhere((q) => q.whereRaw("lower(name) like ? escape '\\'", [like]).orWhereRaw("lower(email) like ? escape '\\'", [like]))
+    .orderBy('name')
+    .limit(limit)
+    .select('id', 'name', 'email', 'department');
+  return rows.map((r: Row) => ({ id: Number(r.id), name: String(r.name), email: String(r.email), department: (r.department as string | null) ?? null }));
+}
+
 export async function findUser(db: Queryable, by: { id?: number; email?: string }): Promise<{ id: number; name: string; email: string } | null> {
   const q = db('users').whereNull('anonymised_at');
   if (by.id !== undefined) q.where({ id: by.id });

@@ -135,6 +135,13 @@ export function nominationRoutes(deps: AppDeps): Router {
   const saveLimiter = perUserLimiter(30, 10 * 60 * 1000);
   router.post('/nominate', saveLimiter, (req, res) => handleSave(req, res, null));
 
+  // The colleague search behind the form's suggestions (public/js/nominations.js); JSON, signed in only.
+  router.get('/nominations/colleagues', async (req, res) => {
+    const q = typeof req.query.q === 'string' ? req.query.q : '';
+    const found = await service.searchColleagues(deps.db, req.viewer!.user.id, q);
+    res.json({ colleagues: found.map((c) => ({ name: c.name, email: c.email, department: c.department })) });
+  });
+
   router.get('/nominations/mine', async (req, res) => {
     const data = await service.mine(deps.db, req.viewer!, deps.now());
     res.render('nominations/mine', { title: req.t('mine.title'), ...data });
@@ -152,7 +159,7 @@ export function nominationRoutes(deps: AppDeps): Router {
       res.render('nominations/closed', { title: req.t('nominations.closed.title'), ctx, now: deps.now() });
       return;
     }
-    await renderForm(req, res, { entry, values: valuesFromEntry(entry, new Set(colleagues.map((c) => c.id))), formKey: null });
+    await renderForm(req, res, { entry, values: valuesFromEntry(entry, new Set((colleagues ?? []).map((c) => c.id))), formKey: null });
   });
 
   router.post('/nominations/:id', saveLimiter, (req, res) => handleSave(req, res, Number(req.params.id)));

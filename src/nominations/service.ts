@@ -155,7 +155,21 @@ export async function formContext(db: Queryable, now: Date) {
   return { ...current, departments, criteria };
 }
 
-export const listColleagues = (db: Queryable, exceptUserId: number) => queries.listColleagues(db, exceptUserId, 2000);
+/** Up to this many colleagues the form offers a list to choose from; above it, name and e-mail are typed (with search). */
+export const COLLEAGUE_LIST_MAX = 500;
+
+/** Colleagues for the form's list, or null when the organisation is too large for a list. */
+export async function listColleagues(db: Queryable, exceptUserId: number) {
+  const list = await queries.listColleagues(db, exceptUserId, COLLEAGUE_LIST_MAX + 1);
+  return list.length > COLLEAGUE_LIST_MAX ? null : list;
+}
+
+/** Colleagues whose name or e-mail contains the text (the form's search, for large organisations). */
+export async function searchColleagues(db: Queryable, exceptUserId: number, text: string) {
+  const q = foldForSearch(text.trim()).slice(0, 100);
+  if (q.length < 2) return [];
+  return queries.searchColleagues(db, exceptUserId, q, 10);
+}
 
 export async function ownNomination(db: Queryable, viewer: Viewer, id: number): Promise<EntryView> {
   const n = Number.isInteger(id) ? await queries.findById(db, id) : null;
@@ -231,6 +245,7 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
     const found = c.userId ? await queries.findUser(db, { id: c.userId }) : await queries.findUser(db, { email: c.email });
     if (c.userId && !found) throw new ValidationError({ [`c${i}_user`]: { key: 'nominations.error.colleagueUnknown' } });
     if (found && found.id === user.id) throw new ValidationError({ [`c${i}_${c.userId ? 'user' : 'email'}`]: { key: 'nominations.error.colleagueIsYou' } });
+    if (!found && !c.name) throw new ValidationError({ [`c${i}_name`]: { key: 'nominations.error.colleagueName' } });
     const person = found ? { userId: found.id, name: found.name, email: found.email.toLowerCase() } : { userId: null, name: c.name, email: c.email };
     if (colleagues.some((x) => x.email === person.email)) throw new ValidationError({ [`c${i}_${c.userId ? 'user' : 'email'}`]: { key: 'nominations.error.colleagueTwice' } });
     colleagues.push(person);

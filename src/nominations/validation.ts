@@ -77,7 +77,6 @@ export function hardErrors(input: NominationInput, submitterEmail: string): Fiel
   input.colleagues.forEach((c, i) => {
     if (c.userId) return;
     if (c.name.length > LIMITS.name) errors[`c${i}_name`] = { key: 'nominations.error.tooLong', params: { max: LIMITS.name, length: c.name.length } };
-    else if (!c.name) errors[`c${i}_name`] = { key: 'nominations.error.colleagueName' };
     if (!EMAIL.test(c.email) || c.email.length > LIMITS.email) errors[`c${i}_email`] = { key: 'nominations.error.colleagueEmail' };
     else if (c.email === submitterEmail.toLowerCase()) errors[`c${i}_email`] = { key: 'nominations.error.colleagueIsYou' };
     else if (seen.has(c.email)) errors[`c${i}_email`] = { key: 'nominations.error.colleagueTwice' };

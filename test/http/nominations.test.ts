@@ -458,3 +458,36 @@ describe('gallery (N6)', () => {
     expect(visibleText(res.text)).toContain('Search the entries');
   });
 });
+
+describe('choosing colleagues in a large organisation', () => {
+  test('when searching for a colleague, then name and e-mail matches come back as JSON', async () => {
+    const anna = await ctx.signIn('anna@example.org');
+    const res = await anna.get('/nominations/colleagues?q=ekstr').set('Accept', 'application/json');
+    expect(res.body.colleagues).toEqual([{ name: 'Bo Ekström', email: 'bo@example.org', department: 'Stadsbyggnadsförvaltningen' }]);
+    expect((await anna.get('/nominations/colleagues?q=lindqvist').set('Accept', 'application/json')).body.colleagues).toEqual([]);
+    expect((await ctx.anonymous().get('/nominations/colleagues?q=bo').set('Accept', 'application/json')).status).toBe(401);
+  });
+
+  test('when a typed e-mail belongs to nobody and has no name, then the name is asked for and nothing is stored', async () => {
+    const anna = await ctx.signIn('anna@example.org');
+    const before = await count('nominations');
+    const res = await post(anna, '/nominate', complete({ c0_email: 'okand@example.org' }));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('href="#f-c0_name"');
+    expect(await count('nominations')).toBe(before);
+  });
+
+  test('when the organisation has more than 500 people, then the form asks for name and e-mail instead of a long list', async () => {
+    const rows = Array.from({ length: 510 }, (_, i) => ({ tenant_id: 'bulk', object_id: `u${i}`, email: `person${i}@example.org`, name: `Person ${i}`, created_at: ctx.clock.now() }));
+    await ctx.db.batchInsert('users', rows, 100);
+    const anna = await ctx.signIn('anna@example.org');
+    const res = await anna.get('/nominate');
+    expect(res.text).not.toContain('name="c0_user"');
+    expect(visibleText(res.text)).toContain('Skriv kollegans namn och e-postadress.');
+    expect(res.text.length).toBeLessThan(60_000);
+    const sent = await post(anna, '/nominate', complete({ title: 'Stor organisation', c0_email: 'person42@example.org' }));
+    expect(sent.status).toBe(303);
+    const nominee = await ctx.db('nominees').where({ nomination_id: (await latestOf('anna')).id }).first();
+    expect(nominee.name).toBe('Person 42');
+  });
+});
