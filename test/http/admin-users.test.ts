@@ -114,6 +114,28 @@ describe('users and roles (R5)', () => {
   });
 });
 
+describe('two admins demoting each other at once (R5)', () => {
+  test('when both requests race, then exactly one succeeds and one admin remains', async () => {
+    const alva = await ctx.signIn('admin@example.org');
+    const hannaId = await userId('hanna@example.org');
+    const alvaId = await userId('admin@example.org');
+    await alva.post(`/admin/users/${hannaId}/role`).type('form').send({ _csrf: await alva.csrf(), admin: '1' });
+    const admins = await ctx.db('users').where({ is_admin: true });
+    expect(admins.map((u) => u.email).sort()).toEqual(['admin@example.org', 'hanna@example.org']);
+    const hanna = await ctx.signIn('hanna@example.org');
+    const [a, b] = await Promise.all([
+      alva.post(`/admin/users/${hannaId}/role`).type('form').send({ _csrf: await alva.csrf(), admin: '0' }),
+      hanna.post(`/admin/users/${alvaId}/role`).type('form').send({ _csrf: await hanna.csrf(), admin: '0' }),
+    ]);
+    // The loser is refused either by the last-admin rule (409) or, if the winner finished first, because
+    // they are no longer an admin (403).
+    const statuses = [a.status, b.status].sort();
+    expect(statuses[0]).toBe(303);
+    expect([403, 409]).toContain(statuses[1]);
+    expect(await ctx.db('users').where({ is_admin: true })).toHaveLength(1);
+  });
+});
+
 describe('audit log (R4)', () => {
   test('when an admin filters by who, what and when, then only matching lines are shown', async () => {
     const agent = await ctx.signIn('admin@example.org');

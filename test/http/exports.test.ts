@@ -177,6 +177,8 @@ describe('exports (R3)', () => {
     expect(text).toContain('Finalistrapport');
     expect(text).toContain('Finalisterna är inte valda ännu');
     expect(text).toContain('Vad vi lärde oss');
+    // Voting is open: no vote column (V3).
+    expect(res.text).not.toMatch(/<th scope="col" class="num">Röster<\/th>/);
     expect(await ctx.db('audit_log').where({ action: 'export.finalists' })).toHaveLength(1);
   });
 
