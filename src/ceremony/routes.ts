@@ -42,10 +42,11 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
 
   const feeds = createLiveFeeds(bus, liveCounts);
 
-  const slidesFor = async (editionId: number, revealed = false) => {
+  const slidesFor = async (editionId: number, revealed: boolean, votingClosed: boolean) => {
     const result = await ceremony.lockedResult(deps.db, editionId);
     if (!result) return null;
-    const peoples = await ceremony.peoplesChoice(deps.db, editionId);
+    // Vote counts stay hidden until voting has closed (V3).
+    const peoples = votingClosed || revealed ? await ceremony.peoplesChoice(deps.db, editionId) : [];
     const withLive = !revealed || (await live.latestPoll(deps.db, editionId)) !== null;
     return { result, slides: ceremony.buildSlides(result, peoples, withLive) };
   };
@@ -55,7 +56,7 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
   router.get('/ceremony/:year', async (req, res) => {
     const { edition, phase, presenter } = await accessFor(req);
     res.set('Cache-Control', 'no-store');
-    const built = await slidesFor(edition.id, phase.revealed);
+    const built = await slidesFor(edition.id, phase.revealed, phase.votingClosed);
     if (!built) {
       res.render('ceremony/not-locked', { title: req.t('ceremony.notLockedTitle'), edition });
       return;
@@ -86,20 +87,20 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
   });
 
   router.post('/ceremony/:year/reveal', async (req, res) => {
-    const { edition } = await presenterAccess(req);
+    const { edition, phase } = await presenterAccess(req);
     await ceremony.reveal(deps.db, edition.id, (req.viewer as Viewer).user.id, deps.now());
     if (wantsJson(req)) {
       res.json({ revealed: true });
       return;
     }
-    const built = await slidesFor(edition.id, true);
+    const built = await slidesFor(edition.id, true, phase.votingClosed);
     flash(req, 'success', 'ceremony.revealed');
     res.redirect(303, `/ceremony/${edition.year}?slide=${built ? slideIndex(built.slides, 'winner') : 1}`);
   });
 
   for (const action of ['open', 'close'] as const) {
     router.post(`/ceremony/:year/live/${action}`, async (req, res) => {
-      const { edition } = await presenterAccess(req);
+      const { edition, phase } = await presenterAccess(req);
       const actorId = (req.viewer as Viewer).user.id;
       if (action === 'open') await live.open(deps.db, edition.id, actorId, deps.now());
       else await live.close(deps.db, edition.id, actorId, deps.now());
@@ -108,7 +109,7 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
         res.json(await liveCounts(edition.id));
         return;
       }
-      const built = await slidesFor(edition.id);
+      const built = await slidesFor(edition.id, phase.revealed, phase.votingClosed);
       res.redirect(303, `/ceremony/${edition.year}?slide=${built ? slideIndex(built.slides, 'live') : 1}`);
     });
   }

@@ -65,6 +65,24 @@ describe('with a locked result, before the reveal', () => {
     expect(res.text).toMatch(/<img class="live-slide__qr" src="data:image\/svg\+xml;base64,/);
   });
 
+  test("when colleagues have voted and voting has closed, then the people's choice slide names the entry with the most votes and its count", async () => {
+    const users = await ctx.db('users').whereIn('email', ['anna@example.org', 'bo@example.org']).select('id');
+    for (const u of users) {
+      await ctx.db('votes').insert({ edition_id: fixture.editionId, nomination_id: fixture.finalistIds[2], voter_id: u.id, slot: 1, created_at: ctx.clock.now() });
+    }
+    const chair = await ctx.signIn('cecilia@example.org');
+    // V3: while voting is open, no counts, so no people's choice slide.
+    expect((await chair.get(`/ceremony/${year}`)).text).not.toContain('slide--peoples-choice');
+    await ctx.db('editions').where({ id: fixture.editionId }).update({ voting_override: 'closed' });
+    const res = await chair.get(`/ceremony/${year}`);
+    const slide = /<section class="slide slide--peoples-choice[\s\S]*?<\/section>/.exec(res.text);
+    expect(slide).not.toBeNull();
+    const text = visibleText(slide![0]);
+    expect(text).toContain('Publikens favorit');
+    expect(text).toContain(fixture.titles[2]);
+    expect(text).toContain('2 röster');
+  });
+
   test('when the chair asks for the winner slide by number before the reveal, then the drumroll slide is shown instead', async () => {
     const chair = await ctx.signIn('cecilia@example.org');
     const first = await chair.get(`/ceremony/${year}`);
