@@ -9,7 +9,8 @@
 // DATABASE_URL (postgres://…: a fresh database is created on that server and dropped afterwards),
 // BENCH_LOG_LEVEL (the app's LOG_LEVEL, default info as in production), BENCH_PROFILE=dir (V8 CPU
 // profiles of the app and the baseline; summarise with `node dist/bench/profile-summary.js file`),
-// BENCH_KEEP=1 (keep the temporary data directory with the app's log).
+// BENCH_KEEP=1 (keep the temporary data directory with the app's log), BENCH_NODE_OPTIONS (NODE_OPTIONS
+// for the app and the baseline, e.g. `-r ./my-probe.js`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -82,7 +83,7 @@ async function startChild(script: string, childEnv: Record<string, string>, logF
   // BENCH_PROFILE=dir writes a V8 CPU profile of each process there (open it in Chrome DevTools).
   const profile = env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(env.BENCH_PROFILE)}`] : [];
   const child = spawn(process.execPath, [...profile, script], {
-    env: { PATH: env.PATH ?? '', ...childEnv, PORT: String(port) },
+    env: { PATH: env.PATH ?? '', ...(env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: env.BENCH_NODE_OPTIONS } : {}), ...childEnv, PORT: String(port) },
     stdio: ['ignore', out, out],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -11,6 +11,7 @@ import * as m006 from './006-results-and-live-vote';
 import * as m007 from './007-audit-and-notifications';
 import * as m010 from './010-nomination-form-key';
 import * as m060 from './060-phase-announcements';
+import * as m070 from './070-read-path-indexes';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -24,6 +25,7 @@ const migrations: Array<[string, Migration]> = [
   ['007-audit-and-notifications', m007],
   ['010-nomination-form-key', m010],
   ['060-phase-announcements', m060],
+  ['070-read-path-indexes', m070],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
