@@ -246,8 +246,17 @@ export async function insertDepartment(db: Queryable, editionId: number, name: s
   await db('departments').insert({ edition_id: editionId, name, sort_order: sortOrder });
 }
 
-export async function updateCriterion(db: Queryable, id: number, c: { nameSv: string; nameEn: string; weight: number; sortOrder: number }): Promise<void> {
-  await db('criteria').where({ id }).update({ name_sv: c.nameSv, name_en: c.nameEn, weight: c.weight, sort_order: c.sortOrder });
+type CriterionEdit = { nameSv: string; nameEn: string; descriptionSv: string; descriptionEn: string; weight: number; sortOrder: number };
+
+export async function updateCriterion(db: Queryable, id: number, c: CriterionEdit): Promise<void> {
+  await db('criteria').where({ id }).update({
+    name_sv: c.nameSv,
+    name_en: c.nameEn,
+    description_sv: c.descriptionSv,
+    description_en: c.descriptionEn,
+    weight: c.weight,
+    sort_order: c.sortOrder,
+  });
 }
 
 export async function deleteCriterion(db: Queryable, id: number): Promise<void> {
@@ -257,15 +266,15 @@ export async function deleteCriterion(db: Queryable, id: number): Promise<void> 
 export async function insertCriterion(
   db: Queryable,
   editionId: number,
-  c: { key: string; nameSv: string; nameEn: string; weight: number; sortOrder: number },
+  c: CriterionEdit & { key: string },
 ): Promise<void> {
   await db('criteria').insert({
     edition_id: editionId,
     key: c.key,
     name_sv: c.nameSv,
     name_en: c.nameEn,
-    description_sv: '',
-    description_en: '',
+    description_sv: c.descriptionSv,
+    description_en: c.descriptionEn,
     levels: '[]',
     weight: c.weight,
     sort_order: c.sortOrder,

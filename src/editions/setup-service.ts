@@ -74,12 +74,12 @@ export async function saveSettings(db: Knex, editionId: number, parsed: ParsedSe
         continue;
       }
       if (row.id !== null) {
-        await queries.updateCriterion(trx, row.id, { nameSv: row.nameSv, nameEn: row.nameEn, weight: row.weight, sortOrder: order++ });
+        await queries.updateCriterion(trx, row.id, { ...row, sortOrder: order++ });
       } else {
         let key = slug(row.nameEn || row.nameSv);
         for (let n = 2; keys.has(key); n++) key = `${slug(row.nameEn || row.nameSv)}-${n}`;
         keys.add(key);
-        await queries.insertCriterion(trx, editionId, { key, nameSv: row.nameSv, nameEn: row.nameEn, weight: row.weight, sortOrder: order++ });
+        await queries.insertCriterion(trx, editionId, { ...row, key, sortOrder: order++ });
       }
     }
 

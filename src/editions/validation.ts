@@ -16,7 +16,7 @@ export const DATE_FIELDS = [
 ] as const;
 export type DateField = (typeof DATE_FIELDS)[number];
 
-export type CriterionRow = { id: number | null; nameSv: string; nameEn: string; weight: string; remove: boolean };
+export type CriterionRow = { id: number | null; nameSv: string; nameEn: string; descriptionSv: string; descriptionEn: string; weight: string; remove: boolean };
 
 /** The form as typed (strings), for re-rendering it after an error. */
 export type SettingsForm = {
@@ -32,7 +32,7 @@ export type SettingsForm = {
 export type ParsedSettings = {
   settings: EditionSettings;
   departments: string[];
-  criteria: Array<{ id: number | null; nameSv: string; nameEn: string; weight: number; remove: boolean }>;
+  criteria: Array<{ id: number | null; nameSv: string; nameEn: string; descriptionSv: string; descriptionEn: string; weight: number; remove: boolean }>;
 };
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '');
@@ -47,7 +47,7 @@ export function formFromEdition(e: Edition, departments: Array<{ name: string }>
     voteBudget: String(e.voteBudget),
     finalistCount: String(e.finalistCount),
     departments: departments.map((d) => d.name).join('\n'),
-    criteria: criteria.map((c) => ({ id: c.id, nameSv: c.nameSv, nameEn: c.nameEn, weight: String(c.weight), remove: false })),
+    criteria: criteria.map((c) => ({ id: c.id, nameSv: c.nameSv, nameEn: c.nameEn, descriptionSv: c.descriptionSv, descriptionEn: c.descriptionEn, weight: String(c.weight), remove: false })),
     ...(Object.fromEntries(DATE_FIELDS.map((f) => [f, local(e[f])])) as Record<DateField, string>),
   };
 }
@@ -57,11 +57,21 @@ export function formFromBody(body: Record<string, unknown>): SettingsForm {
   const sv = list(body.criterionNameSv);
   const en = list(body.criterionNameEn);
   const weights = list(body.criterionWeight);
+  const descSv = list(body.criterionDescriptionSv);
+  const descEn = list(body.criterionDescriptionEn);
   const removed = new Set(list(body.criterionRemove));
   const rows: CriterionRow[] = [];
   for (let i = 0; i < Math.min(Math.max(ids.length, sv.length), 30); i++) {
     const id = /^\d{1,9}$/.test(ids[i] ?? '') ? Number(ids[i]) : null;
-    rows.push({ id, nameSv: (sv[i] ?? '').trim(), nameEn: (en[i] ?? '').trim(), weight: (weights[i] ?? '').trim(), remove: id !== null && removed.has(String(id)) });
+    rows.push({
+      id,
+      nameSv: (sv[i] ?? '').trim(),
+      nameEn: (en[i] ?? '').trim(),
+      descriptionSv: (descSv[i] ?? '').trim(),
+      descriptionEn: (descEn[i] ?? '').trim(),
+      weight: (weights[i] ?? '').trim(),
+      remove: id !== null && removed.has(String(id)),
+    });
   }
   return {
     title: str(body.title).trim(),
@@ -124,16 +134,17 @@ export function parseSettings(form: SettingsForm): { ok: true; value: ParsedSett
 
   const criteria: ParsedSettings['criteria'] = [];
   for (const row of form.criteria) {
-    if (row.id === null && !row.nameSv && !row.nameEn && !row.weight) continue; // the empty "add" row
+    if (row.id === null && !row.nameSv && !row.nameEn && !row.weight && !row.descriptionSv && !row.descriptionEn) continue; // the empty "add" row
     if (row.remove) {
-      criteria.push({ id: row.id, nameSv: row.nameSv, nameEn: row.nameEn, weight: 1, remove: true });
+      criteria.push({ ...row, weight: 1, remove: true });
       continue;
     }
     const weight = Number(row.weight.replace(',', '.'));
     if (!row.nameSv || !row.nameEn) errors.criteria ??= { key: 'editions.error.criterionName' };
     else if (row.nameSv.length > 100 || row.nameEn.length > 100) errors.criteria ??= { key: 'editions.error.tooLong', params: { max: 100 } };
+    else if (row.descriptionSv.length > 1000 || row.descriptionEn.length > 1000) errors.criteria ??= { key: 'editions.error.tooLong', params: { max: 1000 } };
     else if (!row.weight || !Number.isFinite(weight) || weight <= 0 || weight > 100) errors.criteria ??= { key: 'editions.error.criterionWeight' };
-    criteria.push({ id: row.id, nameSv: row.nameSv, nameEn: row.nameEn, weight, remove: false });
+    criteria.push({ ...row, weight, remove: false });
   }
   if (!errors.criteria && criteria.filter((c) => !c.remove).length === 0) errors.criteria = { key: 'editions.error.criteriaRequired' };
 

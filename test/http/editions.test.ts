@@ -23,6 +23,7 @@ async function formOf(agent: Agent): Promise<Record<string, string | string[]>> 
   const value = (name: string) => new RegExp(`name="${name}"[^>]*value="([^"]*)"`).exec(html)?.[1] ?? '';
   const textarea = (name: string) => (new RegExp(`name="${name}"[^>]*>([\\s\\S]*?)</textarea>`).exec(html)?.[1] ?? '').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
   const all = (name: string) => [...html.matchAll(new RegExp(`name="${name}" value="([^"]*)"`, 'g'))].map((m) => m[1]);
+  const allText = (name: string) => [...html.matchAll(new RegExp(`name="${name}"[^>]*>([\\s\\S]*?)</textarea>`, 'g'))].map((m) => m[1]);
   return {
     title: value('title'),
     introSv: textarea('introSv'),
@@ -41,6 +42,8 @@ async function formOf(agent: Agent): Promise<Record<string, string | string[]>> 
     criterionNameSv: all('criterionNameSv'),
     criterionNameEn: all('criterionNameEn'),
     criterionWeight: all('criterionWeight'),
+    criterionDescriptionSv: allText('criterionDescriptionSv'),
+    criterionDescriptionEn: allText('criterionDescriptionEn'),
   };
 }
 
@@ -107,6 +110,8 @@ describe('the settings form', () => {
       criterionNameEn: ['Courage', 'Lesson', 'Spread', 'Challenge', 'Collaboration'],
       criterionWeight: ['1', '2,5', '1', '1', '0.5'],
       criterionId: [...(form.criterionId as string[]).slice(0, 4), ''],
+      criterionDescriptionSv: [...(form.criterionDescriptionSv as string[]).slice(0, 4), 'Hur många arbetade tillsammans?'],
+      criterionDescriptionEn: [...(form.criterionDescriptionEn as string[]).slice(0, 4), 'How many worked together?'],
     });
     expect(res.status).toBe(303);
     const page = await admin.get(res.headers.location);
@@ -122,6 +127,8 @@ describe('the settings form', () => {
     const criteria = await ctx.db('criteria').where({ edition_id: editionId }).orderBy('sort_order');
     expect(criteria.map((c) => [c.name_sv, Number(c.weight)])).toEqual([['Mod', 1], ['Lärdom', 2.5], ['Spridning', 1], ['Utmaning', 1], ['Samverkan', 0.5]]);
     expect(criteria[4].key).toBe('collaboration');
+    expect([criteria[4].description_sv, criteria[4].description_en]).toEqual(['Hur många arbetade tillsammans?', 'How many worked together?']);
+    expect(criteria[0].description_sv).toContain('Hur modigt var det'); // kept as it was
     const departments = await ctx.db('departments').where({ edition_id: editionId }).orderBy('sort_order');
     expect(departments.at(-1).name).toBe('Hamnförvaltningen');
     const audit = await ctx.db('audit_log').where({ action: 'edition.updated' }).orderBy('id', 'desc').first();
