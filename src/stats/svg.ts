@@ -19,7 +19,8 @@ export function niceMax(max: number): number {
   return 10 * magnitude;
 }
 
-const WIDTH = 640;
+// A narrow drawing keeps the text readable on a phone (the SVG scales to the column width).
+const WIDTH = 420;
 
 /**
  * Horizontal bars, one group per row (e.g. departments), one bar per series. The label sits above

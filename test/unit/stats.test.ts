@@ -52,7 +52,7 @@ describe('SVG charts (R2)', () => {
     expect(svg).not.toMatch(/style=/);
     const widths = [...svg.matchAll(/class="chart__bar chart__bar--[ab]" x="0" y="\d+" width="(\d+)"/g)].map((m) => Number(m[1]));
     // the first legend square sits at x=0 too; then 10 → full width, 5 → half, zeros → 0
-    expect(widths).toEqual([14, 580, 290, 0, 0]);
+    expect(widths).toEqual([14, 360, 180, 0, 0]);
     for (const s of [columns({ label: 'v', points: [{ label: '1 mars', value: 3 }], format: String }), progressBars({ label: 'j', rows: [{ label: 'Eva', done: 1, total: 4 }], format: (a, b) => `${a}/${b}` })]) {
       expect(s).toMatch(/role="img" aria-label="[vj]"/);
       expect(s).not.toMatch(/style=/);
