@@ -83,6 +83,12 @@ export async function saveSettings(db: Knex, editionId: number, parsed: ParsedSe
       }
     }
 
+    // Lowering the budget below what someone has already used would leave them over it.
+    if (parsed.settings.voteBudget < edition.voteBudget) {
+      const used = await voting.largestBallot(trx, editionId);
+      if (used > parsed.settings.voteBudget) errors.voteBudget = { key: 'editions.error.budgetBelowUsed', params: { used } };
+    }
+
     if (Object.keys(errors).length > 0) throw new ValidationError(errors); // rolls everything back
 
     await queries.updateSettings(trx, editionId, parsed.settings, now);

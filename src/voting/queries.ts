@@ -97,3 +97,15 @@ export async function standings(db: Queryable, editionId: number): Promise<Array
     .map((r: Row) => ({ nominationId: Number(r.id), title: String(r.title), votes: toNumber(r.votes) }))
     .sort((a, b) => b.votes - a.votes || a.title.localeCompare(b.title, 'sv'));
 }
+
+/** The most votes any one voter has in the edition (the budget cannot be lowered below it). */
+export async function largestBallot(db: Queryable, editionId: number): Promise<number> {
+  const row = (await db('votes')
+    .where({ edition_id: editionId })
+    .whereNotNull('voter_id')
+    .groupBy('voter_id')
+    .select(db.raw('count(*) as n'))
+    .orderBy('n', 'desc')
+    .first()) as Row | undefined;
+  return toNumber(row?.n);
+}

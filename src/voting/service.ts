@@ -171,6 +171,9 @@ export async function peoplesChoice(db: Queryable, editionId: number): Promise<P
  */
 export const standings = queries.standings;
 
+/** The most votes any one voter has cast in the edition: edition setup keeps the budget at least this. */
+export const largestBallot = queries.largestBallot;
+
 /** Votes cast and distinct voters: admins may see this during voting, never per entry (V3). */
 export const participation = queries.participation;
 

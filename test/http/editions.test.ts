@@ -161,6 +161,23 @@ describe('the settings form', () => {
     expect(Number(after.vote_budget)).toBe(Number(before.vote_budget));
   });
 
+  test('when the budget is lowered below what someone has already used, then it is refused', async () => {
+    await ctx.db('editions').where({ id: editionId }).update({ vote_budget: 3 });
+    const bo = Number((await ctx.db('users').where({ email: 'bo@example.org' }).first()).id);
+    const targets = await ctx.db('nominations').where({ edition_id: editionId, status: 'published' }).whereNot({ submitter_id: bo }).limit(2).select('id');
+    await ctx.db('votes').insert(targets.map((t, i) => ({ edition_id: editionId, nomination_id: t.id, voter_id: bo, slot: i + 1, created_at: ctx.clock.now() })));
+    try {
+      const admin = await ctx.signIn('admin@example.org');
+      const res = await save(admin, { ...(await formOf(admin)), voteBudget: '1' });
+      expect(res.status).toBe(422);
+      expect(visibleText(res.text)).toContain('Någon har redan använt 2 röster. Röster per person kan inte bli färre än så.');
+      expect(Number((await ctx.db('editions').where({ id: editionId }).first()).vote_budget)).toBe(3);
+      expect((await save(admin, { ...(await formOf(admin)), voteBudget: '2' })).status).toBe(303);
+    } finally {
+      await ctx.db('votes').where({ voter_id: bo }).del();
+    }
+  });
+
   test('when a department used by entries is removed, then the form says so and nothing is stored', async () => {
     const admin = await ctx.signIn('admin@example.org');
     const form = await formOf(admin);
