@@ -19,6 +19,7 @@ import { authRoutes } from './auth/routes';
 import { applyUserLocale, localeMiddleware } from './http/locale';
 import { parseMultipart } from './http/multipart';
 import { requestMemoScope } from './http/request-memo';
+import { requireKnownBodyType } from './http/body-types';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { AppError } from './errors';
 import { publicRoutes } from './http/public-routes';
@@ -89,7 +90,13 @@ export function createApp(deps: AppDeps): AppHandle {
     res.locals.flash = [];
     res.locals.csrfToken = '';
     res.locals.currentPath = req.path;
-    res.locals.config = { orgName: config.orgName, orgLogoUrl: config.orgLogoUrl, authMode: config.authMode };
+    res.locals.config = {
+      orgName: config.orgName,
+      orgLogoUrl: config.orgLogoUrl,
+      authMode: config.authMode,
+      accessibilityEmail: config.accessibilityEmail,
+      accessibilityPhone: config.accessibilityPhone,
+    };
     res.locals.title = '';
     defaultLocale(req, res, next);
   });
@@ -124,6 +131,7 @@ export function createApp(deps: AppDeps): AppHandle {
 
   app.use(express.urlencoded({ extended: false, limit: '300kb', parameterLimit: 500 }));
   app.use(express.json({ limit: '100kb' }));
+  app.use(requireKnownBodyType);
   app.use(cookieParser());
 
   const sessionStore = new KnexSessionStore(db, { pruneIntervalMs: 15 * 60 * 1000 });

@@ -67,6 +67,8 @@ const schema = z.object({
   INTRANET_ORIGIN: url(['http:', 'https:']).optional(),
   ORG_NAME: z.string().trim().min(1).default('Helsingborgs stad'),
   ORG_LOGO_URL: optionalString,
+  ACCESSIBILITY_EMAIL: z.string().trim().email().optional(),
+  ACCESSIBILITY_PHONE: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DRAFT_MAX_AGE_DAYS: z.coerce.number().int().min(1).default(180),
   SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
@@ -98,6 +100,8 @@ export type Config = {
   intranetOrigin?: string;
   orgName: string;
   orgLogoUrl?: string;
+  accessibilityEmail?: string;
+  accessibilityPhone?: string;
   logLevel: string;
   draftMaxAgeDays: number;
   seedDemo: 'auto' | 'true' | 'false';
@@ -167,6 +171,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     intranetOrigin: e.INTRANET_ORIGIN,
     orgName: e.ORG_NAME,
     orgLogoUrl: e.ORG_LOGO_URL,
+    accessibilityEmail: e.ACCESSIBILITY_EMAIL,
+    accessibilityPhone: e.ACCESSIBILITY_PHONE,
     logLevel: e.LOG_LEVEL,
     draftMaxAgeDays: e.DRAFT_MAX_AGE_DAYS,
     seedDemo: e.SEED_DEMO,

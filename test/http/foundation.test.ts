@@ -235,3 +235,18 @@ describe('roles', () => {
     expect(res.text).toContain('<h1>Administration</h1>');
   });
 });
+
+describe('accessibility statement contact', () => {
+  test('when a contact e-mail and phone are configured, then the statement gives them in both places a reader needs them', async () => {
+    const configured = await createTestContext({ env: { ACCESSIBILITY_EMAIL: 'tillganglighet@helsingborg.se', ACCESSIBILITY_PHONE: '042-10 50 00' } });
+    try {
+      const text = visibleText((await configured.anonymous().get('/accessibility')).text);
+      expect(text).toContain('kommunikationsavdelningen hos Helsingborgs stad: e-post tillganglighet@helsingborg.se , telefon 042-10 50 00.');
+      expect(text).toContain('meddela kommunikationsavdelningen: e-post tillganglighet@helsingborg.se , telefon 042-10 50 00. Då får vi veta att problemet finns.');
+      expect(text.match(/tillganglighet@helsingborg\.se/g)?.length).toBe(2);
+      expect(text).not.toContain('via intranätet eller växeln');
+    } finally {
+      await configured.close();
+    }
+  });
+});
