@@ -17,6 +17,8 @@ export function authRoutes(deps: AppDeps): Router {
 
   router.get('/auth/login', (req, res) => {
     if (typeof req.query.returnTo === 'string') req.session.returnTo = safeReturnTo(req.query.returnTo);
+    // Already signed in (e.g. a bookmarked sign-in page): go where they were heading.
+    if (req.viewer) return res.redirect(303, safeReturnTo(req.session.returnTo));
     if (config.authMode === 'dev') return res.redirect(303, '/auth/dev');
     res.render('auth/login', { title: req.t('auth.signInTitle') });
   });

@@ -36,6 +36,13 @@ describe('signing in', () => {
     expect(signIn.headers.location).toBe('/nominate?from=intranet');
   });
 
+  test('when a signed-in user opens the sign-in page, then they are sent on to the home page', async () => {
+    const agent = await ctx.signIn('anna@example.org');
+    const res = await agent.get('/auth/login');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/');
+  });
+
   test('when a signed-out script asks for JSON, then it gets 401 and no redirect', async () => {
     const res = await ctx.anonymous().get('/').set('Accept', 'application/json');
     expect(res.status).toBe(401);
