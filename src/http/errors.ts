@@ -12,7 +12,11 @@ export function notFoundHandler(_req: Request, _res: Response, next: NextFunctio
 
 function asAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
-  const e = err as { type?: string; status?: number; statusCode?: number };
+  const e = err as { type?: string; status?: number; statusCode?: number; code?: string };
+  // PostgreSQL refuses a value its column cannot hold — an id of twenty digits typed into a URL
+  // (22003) or a malformed number (22P02): the client's input, answered as on SQLite, never a 500.
+  if (e?.code === '22003') return notFound();
+  if (e?.code === '22P02') return new AppError(400, 'errors.badRequest.text', undefined, 'errors.badRequest.title');
   // body-parser and friends: malformed or oversized bodies are the client's fault.
   if (e?.type === 'entity.too.large') return new AppError(413, 'errors.payloadTooLarge.text', undefined, 'errors.badRequest.title');
   const status = e?.status ?? e?.statusCode;
