@@ -66,8 +66,26 @@ function cachePreparedStatements(conn: SqliteConnection, max = 1000): void {
   };
 }
 
-export async function migrate(db: Knex): Promise<void> {
-  await db.migrate.latest({ migrationSource });
+/**
+ * Applies the migrations. Several instances starting at once (scale-out) race for knex's migration
+ * lock (and, on an empty database, to create knex's tables); the loser used to stop with "Migration
+ * table is already locked" or a duplicate-table error. It now waits for the winner
+ * (who applies them) and then finds nothing left to do. A lock left by a process killed mid-migration
+ * still fails after `waitForLockMs`, naming the lock.
+ */
+export async function migrate(db: Knex, options: { waitForLockMs?: number } = {}): Promise<void> {
+  const deadline = Date.now() + (options.waitForLockMs ?? 60_000);
+  for (;;) {
+    try {
+      await db.migrate.latest({ migrationSource });
+      return;
+    } catch (err) {
+      // On an empty database the racers also collide creating knex's own bookkeeping tables.
+      const racing = err instanceof Error && (err.name === 'LockError' || /already locked|knex_migrations/i.test(err.message));
+      if (!racing || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 500));
+    }
+  }
 }
 
 export async function isReachable(db: Knex): Promise<boolean> {
