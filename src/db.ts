@@ -32,7 +32,9 @@ export function openDatabase(options: { databaseUrl?: string; dataDir: string; p
           conn.pragma('journal_mode = WAL');
           conn.pragma('foreign_keys = ON');
           conn.pragma('busy_timeout = 5000');
-          conn.pragma('synchronous = NORMAL');
+          // FULL: a commit is on disk before the answer goes out, so an acknowledged vote survives a
+          // power cut too (V5), not only a crash of the app; about a fifth of the vote burst's rate.
+          conn.pragma('synchronous = FULL');
           cachePreparedStatements(conn);
           done(null, conn);
         },
