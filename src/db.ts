@@ -83,7 +83,9 @@ export async function migrate(db: Knex, options: { waitForLockMs?: number } = {}
       return;
     } catch (err) {
       // On an empty database the racers also collide creating knex's own bookkeeping tables.
-      const racing = err instanceof Error && (err.name === 'LockError' || /already locked|knex_migrations/i.test(err.message));
+      // (Duck-typed: a driver's error may come from another realm, e.g. under jest.)
+      const e = err as { name?: unknown; message?: unknown } | null;
+      const racing = e?.name === 'LockError' || /already locked|knex_migrations/i.test(String(e?.message ?? ''));
       if (!racing || Date.now() > deadline) throw err;
       await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 500));
     }
