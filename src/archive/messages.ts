@@ -9,7 +9,7 @@ export const archiveMessages = defineMessages({
     'archive.searchButton': 'Sök',
     'archive.results': 'Träffar för ”{q}”',
     'archive.resultCount': '{count} träffar',
-    'archive.noResults': 'Inga bidrag matchar din sökning. Pröva ett annat ord.',
+    'archive.noResults': 'Inga bidrag passar din sökning. Pröva ett annat ord.',
     'archive.empty': 'Arkivet är tomt. När en vinnare har presenterats hamnar omgången här.',
     'archive.winner': 'Vinnare',
     'archive.finalists': 'Finalister',

@@ -18,7 +18,7 @@ export const ceremonyMessages = defineMessages({
     'ceremony.idea.text': 'All utveckling kräver att vi prövar nytt, och ibland blir det fel. Rädslan för att misslyckas är det största hindret för utveckling. Därför lyfter vi fram det vi lärt oss: våga pröva, lära och justera.',
     'ceremony.finalist.eyebrow': 'Finalist {n} av {total}',
     'ceremony.lesson': 'Lärdomen',
-    'ceremony.team': 'Team: {team}',
+    'ceremony.team': 'Grupp: {team}',
     'ceremony.photo': 'Bild från bidraget',
     'ceremony.peoples.heading': 'Publikens favorit',
     'ceremony.peoples.lead': 'Flest röster från kollegorna under röstningen:',

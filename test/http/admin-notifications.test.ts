@@ -122,7 +122,7 @@ describe('jury reminders (R7)', () => {
       expect(reminded).toContain(david);
       expect(reminded).not.toContain(eva);
       expect(reminded).toHaveLength(2);
-      expect(visibleText((await agent.get('/admin')).text)).toContain('Påminnelsen är skickad till 2 jurymedlemmar.');
+      expect(visibleText((await agent.get('/admin')).text)).toContain('Påminnelsen är skickad. Antal jurymedlemmar som fick den: 2.');
 
       const again = await agent.post('/admin/reminders/jury').type('form').send({ _csrf: await agent.csrf() });
       expect(again.status).toBe(409);

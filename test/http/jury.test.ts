@@ -77,7 +77,7 @@ describe('who may enter the jury pages', () => {
     expect(res.headers.location).toBe('/jury/ranking');
     const ranking = await admin.get('/jury/ranking');
     expect(ranking.status).toBe(200);
-    expect(visibleText(ranking.text)).toContain('Rankning');
+    expect(visibleText(ranking.text)).toContain('Rangordning');
   });
 
   test('when a juror opens the dashboard, then they see their progress and automatic jäv for their own entry', async () => {
@@ -87,7 +87,7 @@ describe('who may enter the jury pages', () => {
     const text = visibleText(res.text);
     expect(text).toContain('0 av 11 bedömda'); // 12 published entries, one his own
     expect(text).toContain('Du har jäv för 1 bidrag.');
-    expect(text).toContain('Du har lämnat in bidraget.');
+    expect(text).toContain('Du har skickat in bidraget.');
     expect(res.text).not.toContain(`href="/jury/entries/${entries[OWN_DAVID]}"`);
     expect(res.text).not.toContain(IN_MODERATION);
   });
@@ -328,7 +328,7 @@ describe('ranking (J6)', () => {
     const row = text.slice(text.indexOf(FORM), text.indexOf(FORM) + 120);
     expect(row).toMatch(/^Bygglovsblanketten med 47 frågor 4,04 [+−-]?\d,\d\d 3 2,00/);
     expect(text).toContain('För få bedömningar (minst 3)');
-    expect(text).toContain('Skillnaden mellan högsta och lägsta');
+    expect(text).toContain('Skillnaden mellan det högsta och det lägsta');
   });
 
   test('when the ranking is sorted by title, then the links work without JavaScript and say how it is sorted', async () => {
@@ -346,7 +346,7 @@ describe('ranking (J6)', () => {
     beforeJudging();
     const admin = await ctx.signIn('admin@example.org');
     const during = await admin.get('/jury/ranking');
-    expect(visibleText(during.text)).toContain('Folkets röster visas när röstningen har stängt.');
+    expect(visibleText(during.text)).toContain('Publikens röster visas när röstningen har stängt.');
     expect(during.text).not.toContain('sort=votes');
     intoJudging();
     const after = await admin.get('/jury/ranking');
@@ -484,7 +484,7 @@ describe('jury members (J1)', () => {
     expect(visibleText(page.text)).toContain('Cecilia Nordin');
     const search = await admin.get('/admin/jury?q=hanna');
     expect(visibleText(search.text)).toContain('Hanna Öst');
-    expect(visibleText((await admin.get('/admin/jury?q=cecilia')).text)).toContain('Ingen som inte redan är med i juryn matchar');
+    expect(visibleText((await admin.get('/admin/jury?q=cecilia')).text)).toContain('Vi hittade ingen som passar');
 
     expect((await post(admin, '/admin/jury/members', { userId: String(users.hanna) })).status).toBe(303);
     expect((await post(admin, '/admin/jury/members', { userId: String(users.hanna) })).status).toBe(409);

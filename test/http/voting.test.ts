@@ -213,7 +213,7 @@ describe('withdrawing and moving', () => {
     const text = visibleText((await bo.get('/votes')).text);
     expect(text).toContain('Du har tagit tillbaka din röst på ”Nattpatrullen som körde i cirklar”.');
     expect(text).toContain('Du har använt 0 av 3 röster.');
-    expect(text).toContain('Du har inte röstat än.');
+    expect(text).toContain('Du har inte röstat ännu.');
   });
 
   test('when someone withdraws a vote they do not have, then it is refused and other people’s votes stay', async () => {
