@@ -86,7 +86,7 @@ export const adminMessages = defineMessages({
     'audit.action.export.scores': 'Export av juryns poäng',
     'audit.action.export.finalists': 'Finalistrapport öppnad',
     'audit.action.privacy.data_downloaded': 'Egna uppgifter hämtade',
-    'audit.action.notify.phase_opened': 'Meddelande om att en fas öppnat',
+    'audit.action.notify.phase_opened': 'Meddelande om att en fas har öppnat',
     'audit.action.notify.jury_reminder': 'Påminnelse till juryn',
     'audit.action.consent.given': 'Samtycke givet',
     'audit.action.consent.declined': 'Samtycke nekat',

@@ -53,7 +53,7 @@ export const DEFAULT_CRITERIA: CriterionDefault[] = [
       { sv: 'Lärdomen stannar hos dem som var med.', en: 'The lesson stays with those who were there.' },
       { sv: 'Lärdomen har delats med närmaste kollegor.', en: 'The lesson has been shared with close colleagues.' },
       { sv: 'Lärdomen har spridits till andra enheter.', en: 'The lesson has spread to other units.' },
-      { sv: 'Lärdomen används redan i andra förvaltningar.', en: 'The lesson is already used in other administrations.' },
+      { sv: 'Lärdomen används redan i andra förvaltningar.', en: 'The lesson is already used in other departments.' },
       { sv: 'Lärdomen kan förändra arbetet i hela organisationen och längre än så.', en: 'The lesson can change work across the whole organisation and beyond.' },
     ],
   },
@@ -61,7 +61,7 @@ export const DEFAULT_CRITERIA: CriterionDefault[] = [
     key: 'challenge',
     nameSv: 'Utmaning',
     nameEn: 'Challenge',
-    descriptionSv: 'Hur utmanar misstaget och lärdomen hur vi brukar arbeta?',
+    descriptionSv: 'Hur utmanar misstaget och lärdomen vårt vanliga sätt att arbeta?',
     descriptionEn: 'How do the mistake and the lesson challenge the way we usually work?',
     weight: 1,
     levels: [
