@@ -40,7 +40,7 @@ export const archiveMessages = defineMessages({
     'archive.finalists': 'Finalists',
     'archive.allEntries': 'All {count} entries from {year}',
     'archive.entries': 'All entries',
-    'archive.motivation': "The jury's motivation",
+    'archive.motivation': "The jury's citation",
     'archive.votes': '{count} votes',
     'archive.lesson': 'Lesson',
     'archive.year': 'Year {year}',
