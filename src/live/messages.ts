@@ -4,7 +4,7 @@ export const liveMessages = defineMessages({
   sv: {
     'live.title': 'Publikomröstning',
     'live.lead': 'Vilken finalist tycker du ska vinna {title}? Du har en röst och kan ändra den tills omröstningen stängs.',
-    'live.none': 'Det pågår ingen omröstning just nu. När den öppnas på prisutdelningen kan du rösta här.',
+    'live.none': 'Det pågår ingen omröstning just nu. När den öppnar vid prisutdelningen kan du rösta här.',
     'live.closed': 'Omröstningen är stängd. Tack för att du röstade!',
     'live.choose': 'Välj en finalist',
     'live.submit': 'Rösta',

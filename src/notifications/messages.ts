@@ -6,7 +6,7 @@ import { defineMessages } from '../i18n';
 export const notificationMessages = defineMessages({
   sv: {
     'notifications.title': 'Aviseringar',
-    'notifications.intro': 'Här ser du det som har hänt med dina nomineringar och det du har blivit ombedd att svara på.',
+    'notifications.intro': 'Här ser du vad som har hänt med dina nomineringar och frågor som du behöver svara på.',
     'notifications.none': 'Du har inga aviseringar.',
     'notifications.unread': 'Oläst',
     'notifications.open': 'Öppna',
@@ -46,7 +46,7 @@ export const notificationMessages = defineMessages({
   },
   en: {
     'notifications.title': 'Notifications',
-    'notifications.intro': 'What has happened to your nominations and what you have been asked to answer.',
+    'notifications.intro': 'Here you see what has happened to your nominations and questions you need to answer.',
     'notifications.none': 'You have no notifications.',
     'notifications.unread': 'Unread',
     'notifications.open': 'Open',
