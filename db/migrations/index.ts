@@ -12,6 +12,7 @@ import * as m007 from './007-audit-and-notifications';
 import * as m010 from './010-nomination-form-key';
 import * as m060 from './060-phase-announcements';
 import * as m070 from './070-read-path-indexes';
+import * as m071 from './071-ranking-indexes';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -26,6 +27,7 @@ const migrations: Array<[string, Migration]> = [
   ['010-nomination-form-key', m010],
   ['060-phase-announcements', m060],
   ['070-read-path-indexes', m070],
+  ['071-ranking-indexes', m071],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -131,6 +131,32 @@ export async function listPublishedEntries(db: Queryable, editionId: number, onl
   }));
 }
 
+/** What the ranking needs of an entry: its title, and who submitted it and is named in it (for jäv). */
+export type RankingEntry = { id: number; title: string; submitterId: number; nominees: Array<{ userId: number | null; email: string }> };
+
+/** The published entries of an edition for the ranking, without their texts: two statements in all. */
+export async function listRankingEntries(db: Queryable, editionId: number): Promise<RankingEntry[]> {
+  const rows: Row[] = await db('nominations')
+    .where({ edition_id: editionId, status: 'published' })
+    .select('id', 'title', 'submitter_id')
+    .orderBy('id');
+  const nominees: Row[] = rows.length
+    ? await db('nominees as e')
+        .join('nominations as n', 'n.id', 'e.nomination_id')
+        .where({ 'n.edition_id': editionId, 'n.status': 'published' })
+        .select('e.nomination_id', 'e.user_id', 'e.email')
+        .orderBy('e.id')
+    : [];
+  const byEntry = new Map<number, RankingEntry['nominees']>();
+  for (const n of nominees) {
+    const id = Number(n.nomination_id);
+    const list = byEntry.get(id) ?? [];
+    list.push({ userId: n.user_id === null || n.user_id === undefined ? null : Number(n.user_id), email: String(n.email) });
+    byEntry.set(id, list);
+  }
+  return rows.map((r) => ({ id: Number(r.id), title: String(r.title), submitterId: Number(r.submitter_id), nominees: byEntry.get(Number(r.id)) ?? [] }));
+}
+
 // ---- Scores, reviews and jäv ----
 
 export type Score = { entryId: number; jurorId: number; criterionId: number; value: number };
@@ -141,6 +167,30 @@ export async function listScores(db: Queryable, editionId: number, filter: { ent
   if (filter.jurorId !== undefined) q.andWhere('s.juror_id', filter.jurorId);
   const rows: Row[] = await q.select('s.nomination_id', 's.juror_id', 's.criterion_id', 's.value');
   return rows.map((r) => ({ entryId: Number(r.nomination_id), jurorId: Number(r.juror_id), criterionId: Number(r.criterion_id), value: Number(r.value) }));
+}
+
+/**
+ * Every score of the edition's published entries for the given criteria, read as one row per (entry,
+ * juror) with a column per criterion: a quarter of the rows of listScores, which is what the ranking's
+ * time went into (issue 9). Gives the same scores as listScores, filtered to those criteria.
+ */
+export async function listPublishedScores(db: Queryable, editionId: number, criterionIds: number[]): Promise<Score[]> {
+  if (criterionIds.length === 0) return [];
+  const rows: Row[] = await db('nominations as n')
+    .join('scores as s', 's.nomination_id', 'n.id')
+    .where({ 'n.edition_id': editionId, 'n.status': 'published' })
+    .groupBy('s.nomination_id', 's.juror_id')
+    .select('s.nomination_id', 's.juror_id', ...criterionIds.map((id, i) => db.raw('max(case when s.criterion_id = ? then s.value end) as ??', [id, `c${i}`])));
+  const out: Score[] = [];
+  for (const r of rows) {
+    const entryId = Number(r.nomination_id);
+    const jurorId = Number(r.juror_id);
+    criterionIds.forEach((criterionId, i) => {
+      const value = r[`c${i}`];
+      if (value !== null && value !== undefined) out.push({ entryId, jurorId, criterionId, value: Number(value) });
+    });
+  }
+  return out;
 }
 
 export async function upsertScore(db: Queryable, s: Score, now: Date): Promise<void> {
@@ -164,6 +214,16 @@ export async function listReviews(db: Queryable, editionId: number, filter: { en
     submittedAt: toDate(r.submitted_at),
     updatedAt: toDate(r.updated_at),
   }));
+}
+
+/** The (entry, juror) pairs with a submitted review, without the notes: what the ranking counts. */
+export async function listSubmittedPairs(db: Queryable, editionId: number): Promise<Array<{ entryId: number; jurorId: number }>> {
+  const rows: Row[] = await db('jury_reviews as r')
+    .join('nominations as n', 'n.id', 'r.nomination_id')
+    .where('n.edition_id', editionId)
+    .whereNotNull('r.submitted_at')
+    .select('r.nomination_id', 'r.juror_id');
+  return rows.map((r) => ({ entryId: Number(r.nomination_id), jurorId: Number(r.juror_id) }));
 }
 
 export async function upsertReview(db: Queryable, r: { entryId: number; jurorId: number; note: string; submittedAt?: Date }, now: Date): Promise<void> {

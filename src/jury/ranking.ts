@@ -44,6 +44,21 @@ export function standardDeviation(xs: number[]): number {
   return Math.sqrt(average(xs.map((x) => (x - m) ** 2)));
 }
 
+/**
+ * Marks the rows whose mean equals another row's mean (within EPSILON). After sorting the means, the
+ * closest other mean of a row is one of its neighbours, so one sort and one pass replace comparing every
+ * pair of rows.
+ */
+export function markTies(rows: Array<{ mean: number | null; tied: boolean }>): void {
+  const scored = rows.filter((r) => r.mean !== null).sort((a, b) => a.mean! - b.mean!);
+  for (let i = 1; i < scored.length; i++) {
+    if (scored[i].mean! - scored[i - 1].mean! < EPSILON) {
+      scored[i].tied = true;
+      scored[i - 1].tied = true;
+    }
+  }
+}
+
 export function rank(input: RankingInput): RankingRow[] {
   const weights = new Map(input.criteria.map((c) => [c.id, c.weight]));
   const recused = new Set(input.recusals.map((r) => pairKey(r.entryId, r.jurorId)));
@@ -53,19 +68,34 @@ export function rank(input: RankingInput): RankingRow[] {
   const sums = new Map<string, { entryId: number; jurorId: number; weighted: number; weight: number }>();
   for (const s of input.scores) {
     const w = weights.get(s.criterionId);
-    if (w === undefined || !entryIds.has(s.entryId) || recused.has(pairKey(s.entryId, s.jurorId))) continue;
+    if (w === undefined || !entryIds.has(s.entryId)) continue;
     const key = pairKey(s.entryId, s.jurorId);
-    const acc = sums.get(key) ?? { entryId: s.entryId, jurorId: s.jurorId, weighted: 0, weight: 0 };
+    if (recused.has(key)) continue;
+    let acc = sums.get(key);
+    if (!acc) {
+      acc = { entryId: s.entryId, jurorId: s.jurorId, weighted: 0, weight: 0 };
+      sums.set(key, acc);
+    }
     acc.weighted += w * s.value;
     acc.weight += w;
-    sums.set(key, acc);
   }
 
-  const marks = [...sums.values()].filter((s) => s.weight > 0).map((s) => ({ entryId: s.entryId, jurorId: s.jurorId, mark: s.weighted / s.weight }));
+  // The marks, grouped once by entry and by juror.
+  type Mark = { jurorId: number; mark: number };
+  const byEntry = new Map<number, Mark[]>();
+  const byJuror = new Map<number, number[]>();
+  for (const s of sums.values()) {
+    if (!(s.weight > 0)) continue;
+    const mark = s.weighted / s.weight;
+    const forEntry = byEntry.get(s.entryId);
+    if (forEntry) forEntry.push({ jurorId: s.jurorId, mark });
+    else byEntry.set(s.entryId, [{ jurorId: s.jurorId, mark }]);
+    const forJuror = byJuror.get(s.jurorId);
+    if (forJuror) forJuror.push(mark);
+    else byJuror.set(s.jurorId, [mark]);
+  }
 
   // Each juror's mean and standard deviation over the entries they scored, for the z-scores.
-  const byJuror = new Map<number, number[]>();
-  for (const m of marks) byJuror.set(m.jurorId, [...(byJuror.get(m.jurorId) ?? []), m.mark]);
   const jurorStats = new Map([...byJuror].map(([jurorId, xs]) => [jurorId, { mean: average(xs), sd: standardDeviation(xs) }]));
   const zScore = (jurorId: number, mark: number) => {
     const st = jurorStats.get(jurorId)!;
@@ -73,7 +103,7 @@ export function rank(input: RankingInput): RankingRow[] {
   };
 
   const rows: RankingRow[] = input.entries.map((e) => {
-    const mine = marks.filter((m) => m.entryId === e.id);
+    const mine = byEntry.get(e.id) ?? [];
     if (mine.length === 0) {
       return { entryId: e.id, mean: null, count: 0, spread: null, normalized: null, tied: false, tooFew: input.minScores > 0 };
     }
@@ -89,10 +119,7 @@ export function rank(input: RankingInput): RankingRow[] {
     };
   });
 
-  for (const row of rows) {
-    if (row.mean === null) continue;
-    row.tied = rows.some((other) => other !== row && other.mean !== null && Math.abs(other.mean - row.mean!) < EPSILON);
-  }
+  markTies(rows);
   return rows;
 }
 

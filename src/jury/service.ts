@@ -81,8 +81,11 @@ export async function makeChair(db: Knex, actorId: number, editionId: number, us
 export type ConflictKind = 'declared' | 'submitted' | 'named';
 export type Conflict = { entryId: number; jurorId: number; kind: ConflictKind; reason: string };
 
+/** What jäv is decided on: who submitted the entry and who is named in it. */
+type ConflictSubject = { id: number; submitterId: number; nominees: Array<{ userId: number | null; email: string }> };
+
 /** Automatic jäv: the juror submitted the entry or is named in it (by user or by e-mail). */
-export function automaticConflict(entry: queries.JuryEntry, juror: Juror): ConflictKind | null {
+export function automaticConflict(entry: ConflictSubject, juror: Juror): ConflictKind | null {
   if (entry.submitterId === juror.id) return 'submitted';
   const email = juror.email.trim().toLowerCase();
   if (entry.nominees.some((n) => n.userId === juror.id || n.email.trim().toLowerCase() === email)) return 'named';
@@ -90,7 +93,7 @@ export function automaticConflict(entry: queries.JuryEntry, juror: Juror): Confl
 }
 
 /** Every juror's jäv in an edition: automatic ones first, then declared ones (with their reason). */
-export async function conflicts(db: Queryable, editionId: number, entries?: queries.JuryEntry[]): Promise<Conflict[]> {
+export async function conflicts(db: Queryable, editionId: number, entries?: ConflictSubject[]): Promise<Conflict[]> {
   const list = entries ?? (await queries.listPublishedEntries(db, editionId));
   const jury = await queries.listMembers(db, editionId);
   const users = await db('users').whereIn('id', jury.map((m) => m.userId)).select('id', 'email');
@@ -344,14 +347,16 @@ export async function ranking(
   sort: { key: SortKey; dir: SortDir },
   compareText: (a: string, b: string) => number,
 ): Promise<Ranking> {
-  const entries = await queries.listPublishedEntries(db, edition.id);
+  // Only what the page shows: titles and figures, never the entries' texts or the jurors' notes.
+  const entries = await queries.listRankingEntries(db, edition.id);
   const jury = await queries.listMembers(db, edition.id);
   const juryIds = new Set(jury.map((m) => m.userId));
   const allConflicts = await conflicts(db, edition.id, entries);
-  const reviews = await queries.listReviews(db, edition.id);
-  const submitted = new Set(reviews.filter((r) => r.submittedAt && juryIds.has(r.jurorId)).map((r) => `${r.entryId}:${r.jurorId}`));
-  const scores = (await queries.listScores(db, edition.id)).filter((s) => submitted.has(`${s.entryId}:${s.jurorId}`));
+  const submitted = new Set(
+    (await queries.listSubmittedPairs(db, edition.id)).filter((r) => juryIds.has(r.jurorId)).map((r) => `${r.entryId}:${r.jurorId}`),
+  );
   const criteria = await editions.criteria(db, edition.id);
+  const scores = (await queries.listPublishedScores(db, edition.id, criteria.map((c) => c.id))).filter((s) => submitted.has(`${s.entryId}:${s.jurorId}`));
   const rows = rank({
     entries,
     criteria,
@@ -361,11 +366,12 @@ export async function ranking(
   });
   const votesShown = voting.canSeeCounts({ admin: viewer.admin, jury: viewer.jury }, phase);
   const counts = votesShown ? await voting.voteCounts(db, edition.id) : new Map<number, number>();
-  const mineVisible = (entryId: number) =>
-    submitted.has(`${entryId}:${viewer.id}`) || allConflicts.some((c) => c.entryId === entryId && c.jurorId === viewer.id);
+  const viewerRecused = new Set(allConflicts.filter((c) => c.jurorId === viewer.id).map((c) => c.entryId));
+  const mineVisible = (entryId: number) => submitted.has(`${entryId}:${viewer.id}`) || viewerRecused.has(entryId);
   const hideFor = viewer.jury && juryIds.has(viewer.id);
+  const titles = new Map(entries.map((e) => [e.id, e.title]));
   const ranked: RankedEntry[] = rows.map((r) => {
-    const title = entries.find((e) => e.id === r.entryId)!.title;
+    const title = titles.get(r.entryId)!;
     const votes = votesShown ? (counts.get(r.entryId) ?? 0) : null;
     if (hideFor && !mineVisible(r.entryId)) {
       return { entryId: r.entryId, title, votes, hidden: true, mean: null, count: r.count, spread: null, normalized: null, tied: false, tooFew: r.tooFew };
@@ -380,7 +386,7 @@ export async function ranking(
     jurors: jury.length,
     conflicts: allConflicts
       .filter((c) => juryIds.has(c.jurorId))
-      .map((c) => ({ ...c, jurorName: names.get(c.jurorId) ?? '', entryTitle: entries.find((e) => e.id === c.entryId)?.title ?? '' })),
+      .map((c) => ({ ...c, jurorName: names.get(c.jurorId) ?? '', entryTitle: titles.get(c.entryId) ?? '' })),
   };
 }
 
