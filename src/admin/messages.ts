@@ -230,7 +230,7 @@ export const announcementMessages = defineMessages({
   sv: {
     'admin.remind.title': 'Påminnelse till juryn',
     'admin.remind.button': 'Påminn juryn',
-    'admin.remind.hint': 'Jurymedlemmar som har bidrag kvar att bedöma får ett meddelande i tjänsten och ett e-postmeddelande.',
+    'admin.remind.hint': 'Jurymedlemmar som har bidrag kvar att bedöma får en avisering i tjänsten och ett e-postmeddelande.',
     'admin.remind.sent': 'Påminnelsen är skickad. Antal jurymedlemmar som fick den: {count}.',
     'admin.remind.nobody': 'Alla jurymedlemmar har bedömt alla bidrag. Ingen påminnelse behövdes.',
     'admin.remind.notJudging': 'Juryn kan bara påminnas medan bedömningen pågår.',

@@ -22,7 +22,7 @@ export const privacyMessages = defineMessages({
     'me.kind.consents': 'Frågor till dig om samtycke',
     'me.kind.votes': 'Dina röster i pågående omgångar',
     'me.kind.jury': 'Dina poäng och anteckningar som jurymedlem',
-    'me.kind.notifications': 'Meddelanden till dig',
+    'me.kind.notifications': 'Aviseringar till dig',
     'me.download': 'Ladda ner mina uppgifter (JSON)',
     'me.downloadHint': 'Filen innehåller allt som är sparat om dig, i ett maskinläsbart format (JSON). Den innehåller inga uppgifter om andra, till exempel inte vem andra har röstat på eller andra jurymedlemmars poäng.',
     'me.howTitle': 'Hur vi hanterar dina uppgifter',
