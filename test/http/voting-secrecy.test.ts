@@ -141,7 +141,7 @@ describe('after voting closes (V3)', () => {
     const admin = await ctx.signIn('admin@example.org');
     const res = await admin.get(`/admin/editions/${editionId}`);
     const text = visibleText(res.text);
-    expect(text).toMatch(/Publikens favorit: ”.+” \(1[\s\u00a0\u202f]237 röster\)\./);
+    expect(text).toMatch(/Publikens favorit: ”.+”\. Antal röster: 1[\s\u00a0\u202f]237\./);
     expect(text).toMatch(looksLike(B_VOTES));
   });
 
