@@ -179,8 +179,9 @@ export async function listPublishedScores(db: Queryable, editionId: number, crit
   const rows: Row[] = await db('nominations as n')
     .join('scores as s', 's.nomination_id', 'n.id')
     .where({ 'n.edition_id': editionId, 'n.status': 'published' })
-    .groupBy('s.nomination_id', 's.juror_id')
-    .select('s.nomination_id', 's.juror_id', ...criterionIds.map((id, i) => db.raw('max(case when s.criterion_id = ? then s.value end) as ??', [id, `c${i}`])));
+    // Grouped by n.id (= s.nomination_id): the groups then come in the index's order, without a sort.
+    .groupBy('n.id', 's.juror_id')
+    .select('n.id as nomination_id', 's.juror_id', ...criterionIds.map((id, i) => db.raw('max(case when s.criterion_id = ? then s.value end) as ??', [id, `c${i}`])));
   const out: Score[] = [];
   for (const r of rows) {
     const entryId = Number(r.nomination_id);
