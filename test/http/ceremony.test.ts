@@ -164,7 +164,7 @@ describe('the reveal', () => {
     expect(page.status).toBe(200);
     const text = visibleText(page.text);
     expect(text).toContain(MOTIVATION);
-    expect(text).toMatch(/\d+ röster/);
+    expect(text).toMatch(/Röster: \d+/);
     expect(page.text).toContain(`href="/entries/${winner.id}"`);
   });
 
