@@ -121,10 +121,6 @@ export const editionMessages = defineMessages({
     'editions.error.yearTooEarly': 'En ny omgång måste gälla ett senare år än den senaste omgången ({year}).',
     'editions.error.confirmArchive': 'Kryssa i rutan för att bekräfta att du vill arkivera omgången.',
     'editions.error.badPhase': 'Okänd fas eller åtgärd. Inget har ändrats.',
-    'audit.action.edition.updated': 'Omgångens inställningar ändrade',
-    'audit.action.phase.override': 'Fas öppnad eller stängd manuellt',
-    'audit.action.edition.created': 'Ny omgång skapad',
-    'audit.action.edition.archived': 'Omgång arkiverad',
   },
   en: {
     'editions.admin.cardTitle': 'Editions and timeline',
@@ -246,9 +242,5 @@ export const editionMessages = defineMessages({
     'editions.error.yearTooEarly': 'A new edition must be for a later year than the latest edition ({year}).',
     'editions.error.confirmArchive': 'Tick the box to confirm that you want to archive the edition.',
     'editions.error.badPhase': 'Unknown phase or action. Nothing has changed.',
-    'audit.action.edition.updated': 'Edition settings changed',
-    'audit.action.phase.override': 'Phase opened or closed manually',
-    'audit.action.edition.created': 'New edition created',
-    'audit.action.edition.archived': 'Edition archived',
   },
 });

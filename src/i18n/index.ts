@@ -27,12 +27,23 @@ export function registerMessages(table: MessageTable<Record<string, string>>): v
 
 export type Params = Record<string, string | number>;
 
+const pluralRules: Record<Locale, Intl.PluralRules> = { sv: new Intl.PluralRules('sv-SE'), en: new Intl.PluralRules('en-GB') };
+
+/**
+ * The text for a key with its {placeholders} filled in. A numeric `count` picks the singular form
+ * `key#one` when the table has one ("1 röst", "2 röster") and is written with the locale's digit grouping.
+ */
 export function translate(locale: Locale, key: string, params?: Params): string {
-  const template = dictionaries[locale][key] ?? dictionaries.sv[key] ?? key;
+  const count = params?.count;
+  const singular = typeof count === 'number' && pluralRules[locale].select(count) === 'one' ? `${key}#one` : null;
+  const lookup = (k: string) => dictionaries[locale][k] ?? dictionaries.sv[k];
+  const template = (singular ? lookup(singular) : undefined) ?? lookup(key) ?? key;
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    params[name] === undefined ? whole : String(params[name]),
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    if (value === undefined) return whole;
+    return name === 'count' && typeof value === 'number' ? formatters(locale).number(value) : String(value);
+  });
 }
 
 export function hasKey(key: string): boolean {
