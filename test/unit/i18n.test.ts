@@ -14,6 +14,14 @@ describe('languages', () => {
     expect(translate('en', 'home.greeting', { name: 'Åsa' })).toBe('Hello Åsa!');
   });
 
+  test('when a count is 1, then the singular form is used, and large counts get digit grouping', () => {
+    expect(translate('sv', 'live.votes', { count: 1 })).toBe('1 röst');
+    expect(translate('sv', 'live.votes', { count: 2 })).toBe('2 röster');
+    expect(translate('en', 'live.votes', { count: 1 })).toBe('1 vote');
+    expect(translate('sv', 'live.votes', { count: 1237 })).toBe('1\u00a0237 röster');
+    expect(translate('en', 'live.votes', { count: 1237 })).toBe('1,237 votes');
+  });
+
   test('when names are sorted, then Swedish order puts å, ä, ö after z', () => {
     const names = ['Örjan', 'Zlatan', 'Åsa', 'Anna', 'Ärla'];
     expect([...names].sort(formatters('en').collator.compare)).toEqual(['Anna', 'Zlatan', 'Åsa', 'Ärla', 'Örjan']);
