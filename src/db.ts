@@ -35,6 +35,9 @@ export function openDatabase(options: { databaseUrl?: string; dataDir: string; p
           // FULL: a commit is on disk before the answer goes out, so an acknowledged vote survives a
           // power cut too (V5), not only a crash of the app; about a fifth of the vote burst's rate.
           conn.pragma('synchronous = FULL');
+          // SQLite's own lower() folds only A–Z; searches must match Å/Ä/Ö in either case as they do on
+          // PostgreSQL (N6, R5), so lower() is replaced by a Unicode one on every connection.
+          conn.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLocaleLowerCase('sv-SE') : v));
           cachePreparedStatements(conn);
           done(null, conn);
         },
@@ -46,7 +49,11 @@ export function openDatabase(options: { databaseUrl?: string; dataDir: string; p
 }
 
 type Statement = unknown;
-type SqliteConnection = { pragma(s: string): unknown; prepare(sql: string): Statement };
+type SqliteConnection = {
+  pragma(s: string): unknown;
+  prepare(sql: string): Statement;
+  function(name: string, options: { deterministic: boolean }, fn: (v: unknown) => unknown): unknown;
+};
 
 /**
  * knex prepares every statement anew on better-sqlite3; compiling the SQL was a tenth of a page's
