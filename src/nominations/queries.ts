@@ -242,6 +242,11 @@ export async function markRequested(db: Queryable, ids: number[], now: Date): Pr
   if (ids.length) await db('nominees').whereIn('id', ids).update({ requested_at: now });
 }
 
+/** Asks again: a given consent goes back to pending and is requested anew (the text it was given for changed). */
+export async function resetConsent(db: Queryable, ids: number[]): Promise<void> {
+  if (ids.length) await db('nominees').whereIn('id', ids).update({ consent: 'pending', message: null, requested_at: null, responded_at: null });
+}
+
 export async function setConsent(db: Queryable, id: number, c: { consent: Consent; message: string | null; userId: number }, now: Date): Promise<void> {
   await db('nominees').where({ id }).update({ consent: c.consent, message: c.message, user_id: c.userId, responded_at: now });
 }

@@ -322,6 +322,13 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
         await queries.insertAttachment(trx, { nominationId: id, storageName: stored[i], originalName: p.originalName, mime: p.mime, sizeBytes: p.data.length, width: p.width, height: p.height, hasThumbnail: Boolean(p.thumbnail) }, now);
       }
 
+      // A colleague said yes to the text they read: when the text changes after that, they are asked
+      // again before anything can be published (N3, principle 2).
+      if (existing && textChanged(existing.nomination, input)) {
+        const after = await queries.nomineesOf(trx, [id]);
+        await queries.resetConsent(trx, after.filter((x) => x.consent === 'given').map((x) => x.id));
+      }
+
       const nominees = await queries.nomineesOf(trx, [id]);
       const wasSubmitted = status !== 'draft' && status !== 'changes_requested';
       if (submitting || (wasSubmitted && req.action === 'submit')) {
@@ -350,6 +357,19 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
 
   if (req.action === 'submit' && !result.submitted && !result.duplicate) throw new IncompleteSubmission(result.id, incomplete);
   return result;
+}
+
+function textChanged(
+  before: Pick<queries.Nomination, 'title' | 'whatHappened' | 'lesson' | 'changes' | 'teamName'>,
+  after: { title: string; whatHappened: string; lesson: string; changes: string; teamName: string | null },
+): boolean {
+  return (
+    before.title !== after.title ||
+    before.whatHappened !== after.whatHappened ||
+    before.lesson !== after.lesson ||
+    before.changes !== after.changes ||
+    (before.teamName ?? '') !== (after.teamName ?? '')
+  );
 }
 
 async function requestConsent(deps: Deps, n: queries.Nominee, about: { title: string; submitter: string }, now: Date): Promise<void> {
