@@ -8,6 +8,7 @@ export const en: Record<CoreMessageKey, string> = {
   'nav.home': 'Home',
   'nav.nominate': 'Nominate',
   'nav.mine': 'My nominations',
+  'nav.votes': 'My votes',
   'nav.entries': 'Entries',
   'nav.jury': 'Jury',
   'nav.admin': 'Administration',

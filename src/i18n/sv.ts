@@ -8,6 +8,7 @@ export const sv = {
   'nav.home': 'Start',
   'nav.nominate': 'Nominera',
   'nav.mine': 'Mina nomineringar',
+  'nav.votes': 'Mina röster',
   'nav.entries': 'Bidrag',
   'nav.jury': 'Jury',
   'nav.admin': 'Administration',

@@ -101,6 +101,8 @@ describe('home page per role', () => {
     expect(res.text).toMatch(/class="button button--large" href="\/entries">Läs bidragen och rösta/);
     expect(res.text).not.toContain('href="/admin"');
     expect(res.text).not.toContain('href="/jury"');
+    // Where my votes went is always one click away (V2).
+    expect(res.text).toContain('<a href="/votes">Mina röster</a>');
   });
 
   test('when the jury chair signs in, then the home page names the role and shows the jury link', async () => {
