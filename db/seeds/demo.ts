@@ -46,8 +46,8 @@ export async function seedDemo(db: Knex, now: Date = new Date()): Promise<void> 
       {
         year,
         title: `Årets misstag ${year}`,
-        introSv: 'Har du eller dina kollegor gjort ett misstag som ni lärt er något av? Nominera det till Årets misstag! Vi belönar lärdomen, inte misstaget.',
-        introEn: 'Have you or your colleagues made a mistake that you learned something from? Nominate it for Mistake of the Year! We reward the lesson, not the mistake.',
+        introSv: 'Läs vad kollegorna har lärt sig av sina misstag och rösta på de lärdomar som betyder mest för dig. Har du eller dina kollegor gjort ett misstag som ni har lärt er något av? Nominera det! Vi belönar lärdomen, inte misstaget.',
+        introEn: 'Read what colleagues have learned from their mistakes and vote for the lessons that matter most to you. Have you or your colleagues made a mistake you learned from? Nominate it! We reward the lesson, not the mistake.',
         voteBudget: 3,
         nominationOpensAt: t(-30),
         nominationClosesAt: t(14),
