@@ -5,7 +5,6 @@ import { en as coreEn } from './en';
 import { TIME_ZONE } from '../time';
 
 export type Locale = 'sv' | 'en';
-export const LOCALES: readonly Locale[] = ['sv', 'en'];
 
 /** A feature's message table: Swedish first, English with exactly the same keys. */
 export type MessageTable<S extends Record<string, string>> = { sv: S; en: { [K in keyof S]: string } };
