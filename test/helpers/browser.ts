@@ -26,6 +26,10 @@ export type AxeViolation = { id: string; impact?: string | null; help: string; n
 
 /** Runs axe on the page as it is now; returns the violations in a form that reads well in a failure. */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  // Colour contrast measured in the middle of a fade-in is not what a person reads: let transitions end.
+  await page
+    .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, { timeout: 5_000 })
+    .catch(() => undefined);
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return results.violations.map((v) => ({
     id: v.id,
