@@ -18,7 +18,6 @@ import { loadViewer, requireSignIn } from './auth/guards';
 import { authRoutes } from './auth/routes';
 import { applyUserLocale, localeMiddleware } from './http/locale';
 import { parseMultipart } from './http/multipart';
-import { requestMemoScope } from './http/request-memo';
 import { requireKnownBodyType } from './http/body-types';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { AppError } from './errors';
@@ -62,9 +61,6 @@ export function createApp(deps: AppDeps): AppHandle {
   app.set('views', viewsDir());
   app.set('view engine', 'ejs');
   registerViewEngine(app, config.isProduction);
-  // First: a per-request memo for GET pages (src/http/request-memo.ts).
-  app.use(requestMemoScope);
-
   app.use(
     pinoHttp({
       logger,
@@ -87,6 +83,7 @@ export function createApp(deps: AppDeps): AppHandle {
   const defaultLocale = localeMiddleware(config);
   app.use((req, res, next) => {
     res.locals.viewer = null;
+    res.locals.unreadCount = 0;
     res.locals.flash = [];
     res.locals.csrfToken = '';
     res.locals.currentPath = req.path;

@@ -65,6 +65,10 @@ function cachePreparedStatements(conn: SqliteConnection, max = 1000): void {
   const prepare = conn.prepare.bind(conn);
   const cache = new Map<string, Statement>();
   conn.prepare = (sql: string) => {
+    // knex opens transactions with a deferred BEGIN: one that has read cannot wait for another
+    // process's write and fails with "database is locked". IMMEDIATE takes the write lock first,
+    // waiting (busy_timeout) for a backup or CLI command that writes the same file.
+    if (sql === 'BEGIN;') sql = 'BEGIN IMMEDIATE;';
     let statement = cache.get(sql);
     if (statement === undefined) {
       statement = prepare(sql);

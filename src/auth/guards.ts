@@ -11,7 +11,7 @@ export function loadViewer(db: Db) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const userId = req.session?.userId;
     if (userId) {
-      // The current edition is memoised for the request (pages read it again); user and jury role
+      // The current edition comes from memory (editions/current-cache.ts); user and jury role
       // come in one query.
       const current = await editions.current(db, new Date());
       const found = await users.findWithJuryRole(db, userId, current?.edition.id ?? null);
@@ -19,6 +19,8 @@ export function loadViewer(db: Db) {
         delete req.session.userId;
       } else {
         req.viewer = { user: found.user, roles: { admin: found.user.isAdmin, jury: found.jury.member, chair: found.jury.chair } };
+        // The header shows it on pages; read with the user (src/users/queries.ts).
+        res.locals.unreadCount = req.method === 'GET' ? found.unreadNotifications : 0;
       }
     }
     res.locals.viewer = req.viewer ?? null;

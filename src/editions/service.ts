@@ -1,7 +1,7 @@
 // Editions as the rest of the app sees them: the current one and its phase at a given instant.
 import type { Queryable } from '../db';
 import * as queries from './queries';
-import { memoForRequest } from '../http/request-memo';
+import { cachedRead } from '../read-cache';
 import { phaseAt, type PhaseState } from './phases';
 import { DEFAULT_CRITERIA, DEFAULT_DEPARTMENTS } from './defaults';
 
@@ -12,8 +12,8 @@ export { phaseAt } from './phases';
 export type EditionWithPhase = { edition: queries.Edition; phase: PhaseState };
 
 export async function current(db: Queryable, now: Date): Promise<EditionWithPhase | null> {
-  // Read once per page view: the viewer's roles, the voting panel and the page all ask for it.
-  const edition = await memoForRequest('editions.current', db, () => queries.findCurrent(db));
+  // Kept in memory (src/read-cache.ts): the viewer's roles, the voting panel and the page all ask.
+  const edition = await cachedRead(db, 'editions.current', ['editions'], () => queries.findCurrent(db));
   return edition ? { edition, phase: phaseAt(edition, now) } : null;
 }
 

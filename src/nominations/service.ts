@@ -12,6 +12,7 @@ import type { Viewer } from '../types';
 import * as files from '../attachments/files';
 import { buildSearchText } from './search-text';
 import { foldForSearch } from '../i18n';
+import { cachedRead } from '../read-cache';
 import * as queries from './queries';
 import { hardErrors, submitErrors, type NominationInput } from './validation';
 
@@ -53,7 +54,10 @@ export function orderKey(seed: number, id: number): number {
 }
 
 export function seededOrder(ids: number[], seed: number): number[] {
-  return [...ids].sort((a, b) => orderKey(seed, a) - orderKey(seed, b) || a - b);
+  return ids
+    .map((id) => ({ id, key: orderKey(seed, id) }))
+    .sort((a, b) => a.key - b.key || a.id - b.id)
+    .map((x) => x.id);
 }
 
 // ---------------------------------------------------------------- who may see what
@@ -135,7 +139,11 @@ export async function listPublished(
 ): Promise<GalleryPage> {
   const pageSize = options.pageSize ?? 12;
   const q = foldForSearch((options.q ?? '').trim()).slice(0, 100);
-  const ids = await queries.publishedIds(db, { editionId, q, departmentId: options.departmentId ?? null });
+  const filter = { editionId, q, departmentId: options.departmentId ?? null };
+  // Without a search, the list is the same for everyone until an entry changes: read from memory.
+  const ids = q
+    ? await queries.publishedIds(db, filter)
+    : await cachedRead(db, `nominations.published:${editionId}:${filter.departmentId ?? ''}`, ['nominations'], () => queries.publishedIds(db, filter));
   const ordered = options.seed === undefined ? ids : seededOrder(ids, options.seed);
   const pageCount = Math.max(1, Math.ceil(ordered.length / pageSize));
   const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), pageCount);

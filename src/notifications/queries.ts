@@ -1,5 +1,5 @@
 import type { Queryable } from '../db';
-import { toDate, toNumber } from '../db';
+import { toDate } from '../db';
 
 export type Notification = {
   id: number;
@@ -49,11 +49,6 @@ export async function listForUser(db: Queryable, userId: number, limit = 100): P
 export async function findForUser(db: Queryable, userId: number, id: number): Promise<Notification | null> {
   const row = await db('notifications').where({ id, user_id: userId }).first();
   return row ? toNotification(row) : null;
-}
-
-export async function countUnread(db: Queryable, userId: number): Promise<number> {
-  const row = await db('notifications').where({ user_id: userId }).whereNull('read_at').count({ n: '*' }).first();
-  return toNumber(row?.n);
 }
 
 export async function markRead(db: Queryable, userId: number, id: number | null, now: Date): Promise<number> {

@@ -1,24 +1,16 @@
-// /notifications: the in-app list (R7), mark as read; and the unread count for the header.
-import { Router, type NextFunction, type Request, type Response } from 'express';
+// /notifications: the in-app list (R7), mark as read. The header's unread count is read with the
+// viewer (src/auth/guards.ts).
+import { Router } from 'express';
 import type { AppDeps } from '../app';
 import { flash } from '../http/locale';
 import { notFound } from '../errors';
 import * as notifications from './service';
-
-/** Puts the unread count on every page a signed-in user opens (the header shows it). */
-export function unreadCount(deps: AppDeps) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    res.locals.unreadCount = req.viewer && req.method === 'GET' ? await notifications.countUnread(deps.db, req.viewer.user.id) : 0;
-    next();
-  };
-}
 
 /** Only links inside the app may be followed (no open redirect). */
 const safeLink = (link: string | null) => (link && link.startsWith('/') && !link.startsWith('//') && !link.startsWith('/\\') ? link : '/notifications');
 
 export function notificationRoutes(deps: AppDeps): Router {
   const router = Router();
-  router.use(unreadCount(deps));
 
   router.get('/notifications', async (req, res) => {
     const items = await notifications.list(deps.db, req.viewer!.user.id);

@@ -75,7 +75,6 @@ export async function sendMail(
 }
 
 export const list = queries.listForUser;
-export const countUnread = queries.countUnread;
 export const findForUser = queries.findForUser;
 
 export async function markRead(db: Queryable, userId: number, id: number | null, now: Date): Promise<number> {

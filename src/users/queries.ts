@@ -48,16 +48,22 @@ export async function findWithJuryRole(
   db: Queryable,
   id: number,
   editionId: number | null,
-): Promise<{ user: User; jury: { member: boolean; chair: boolean } } | null> {
+): Promise<{ user: User; jury: { member: boolean; chair: boolean }; unreadNotifications: number } | null> {
+  // One statement per request for who is asking: the user, their jury seat and the header's unread count.
   const row = await db('users as u')
     .leftJoin('jury_members as jm', (join) => {
       join.on('jm.user_id', '=', 'u.id').andOn('jm.edition_id', '=', db.raw('?', [editionId ?? -1]));
     })
     .where('u.id', id)
-    .first('u.*', 'jm.id as jury_member_id', 'jm.is_chair as jury_is_chair');
+    .first(
+      'u.*',
+      'jm.id as jury_member_id',
+      'jm.is_chair as jury_is_chair',
+      db('notifications').count('*').where('user_id', id).whereNull('read_at').as('unread_notifications'),
+    );
   if (!row) return null;
   const member = row.jury_member_id !== null && row.jury_member_id !== undefined;
-  return { user: toUser(row), jury: { member, chair: member && toBool(row.jury_is_chair) } };
+  return { user: toUser(row), jury: { member, chair: member && toBool(row.jury_is_chair) }, unreadNotifications: Number(row.unread_notifications ?? 0) };
 }
 
 export async function findByEmail(db: Queryable, email: string): Promise<User | null> {

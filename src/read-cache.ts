@@ -1,0 +1,58 @@
+// Reads that nearly every request makes and that change rarely — the current edition, the list of an
+// edition's published entries — kept in memory per database handle.
+//
+// Freshness: every write statement that goes through the handle (a transaction's too) is seen on knex's
+// 'query' event; a write to a table drops what was read from it at once, so the instance that made a
+// change never shows the old state. Another instance on the same PostgreSQL database (scale-out) sees a
+// change within MAX_AGE_MS. Reads inside a transaction always go to the database.
+import type { Knex } from 'knex';
+import type { Queryable } from './db';
+
+export const MAX_AGE_MS = 1000;
+const MAX_ENTRIES = 500;
+
+type Entry = { value: Promise<unknown>; loadedAt: number; tables: readonly string[]; generation: number };
+type Cache = { entries: Map<string, Entry>; generations: Map<string, number> };
+
+const caches = new WeakMap<Knex, Cache>();
+const WRITTEN_TABLE = /^\s*(?:insert\s+into|update|delete\s+from)\s+["`]?(\w+)/i;
+
+function cacheFor(db: Knex): Cache {
+  let cache = caches.get(db);
+  if (!cache) {
+    const created: Cache = { entries: new Map(), generations: new Map() };
+    db.on('query', (q: { sql?: unknown }) => {
+      const table = typeof q.sql === 'string' ? WRITTEN_TABLE.exec(q.sql)?.[1] : undefined;
+      if (table) created.generations.set(table, (created.generations.get(table) ?? 0) + 1);
+    });
+    caches.set(db, created);
+    cache = created;
+  }
+  return cache;
+}
+
+function generationOf(cache: Cache, tables: readonly string[]): number {
+  let sum = 0;
+  for (const t of tables) sum += cache.generations.get(t) ?? 0;
+  return sum;
+}
+
+/**
+ * `load()` once per key until a table it read from is written or MAX_AGE_MS have passed; inside a
+ * transaction, every time. `tables` are the tables the read depends on.
+ */
+export function cachedRead<T>(db: Queryable, key: string, tables: readonly string[], load: () => Promise<T>, nowMs = Date.now()): Promise<T> {
+  if ((db as { isTransaction?: boolean }).isTransaction) return load();
+  const cache = cacheFor(db as Knex);
+  const generation = generationOf(cache, tables);
+  const entry = cache.entries.get(key);
+  if (entry && entry.generation === generation && nowMs - entry.loadedAt < MAX_AGE_MS) return entry.value as Promise<T>;
+  const value = load();
+  if (cache.entries.size >= MAX_ENTRIES) cache.entries.delete(cache.entries.keys().next().value as string);
+  // Stored with the generation from before the read: a write while it runs makes it stale at once.
+  cache.entries.set(key, { value, loadedAt: nowMs, tables, generation });
+  value.catch(() => {
+    if (cache.entries.get(key)?.value === value) cache.entries.delete(key);
+  });
+  return value;
+}
