@@ -103,10 +103,12 @@ export function votingRoutes(deps: AppDeps): Router {
 
   const voterOf = (req: Request): voting.Voter => ({ id: req.viewer!.user.id, email: req.viewer!.user.email });
 
-  const answer = async (req: Request, res: Response, key: string, params: Record<string, string | number>, fallback: string) => {
-    const state = await votingLocals(deps, req.viewer!);
-    const all = { ...params, used: state?.used ?? 0, budget: state?.budget ?? 0 };
-    if (wantsJson(req)) {
+  /** `known`: what the change itself told (a vote knows the votes used), so a form's answer reads nothing more. */
+  const answer = async (req: Request, res: Response, key: string, params: Record<string, string | number>, fallback: string, known?: { used: number; budget: number }) => {
+    const json = wantsJson(req);
+    const state = json || !known ? await votingLocals(deps, req.viewer!) : null;
+    const all = { ...params, used: known?.used ?? state?.used ?? 0, budget: known?.budget ?? state?.budget ?? 0 };
+    if (json) {
       res.json({ ok: true, message: req.t(key, all), voting: ballotJson(state) });
       return;
     }
@@ -118,7 +120,7 @@ export function votingRoutes(deps: AppDeps): Router {
   router.post('/entries/:id/vote', voteLimiter, async (req, res) => {
     const id = idParam(req.params.id);
     const outcome = await voting.castVote(db, voterOf(req), id, deps.now());
-    await answer(req, res, 'voting.flash.voted', { title: outcome.title }, `/entries/${id}`);
+    await answer(req, res, 'voting.flash.voted', { title: outcome.title }, `/entries/${id}`, outcome);
   });
 
   router.post('/entries/:id/unvote', voteLimiter, async (req, res) => {

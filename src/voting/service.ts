@@ -71,14 +71,15 @@ async function votableEntry(trx: Queryable, open: Open, voter: Voter, nomination
   return entry;
 }
 
-/** Takes the lowest free slot for the entry; throws BUDGET_USED when every slot is taken. */
-async function takeSlot(trx: Queryable, open: Open, voter: Voter, entry: queries.VotableEntry, now: Date): Promise<void> {
+/** Takes the lowest free slot for the entry (BUDGET_USED when every slot is taken); returns the votes used. */
+async function takeSlot(trx: Queryable, open: Open, voter: Voter, entry: queries.VotableEntry, now: Date): Promise<number> {
   if (await queries.hasVoted(trx, voter.id, entry.id)) throw ALREADY_VOTED();
   const used = new Set(await queries.usedSlots(trx, open.editionId, voter.id));
   let slot = 1;
   while (used.has(slot)) slot++;
   if (slot > open.budget) throw BUDGET_USED(open.budget);
   await queries.insertVote(trx, { editionId: open.editionId, nominationId: entry.id, voterId: voter.id, slot }, now);
+  return used.size + 1;
 }
 
 /**
@@ -101,13 +102,13 @@ async function withRetry<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T
 
 export type VoteOutcome = { title: string };
 
-/** Casts a vote; committed when this resolves. */
-export async function castVote(db: Knex, voter: Voter, nominationId: number, now: Date): Promise<VoteOutcome> {
+/** Casts a vote; committed when this resolves. `used` counts this vote; `budget` is the edition's. */
+export async function castVote(db: Knex, voter: Voter, nominationId: number, now: Date): Promise<VoteOutcome & { used: number; budget: number }> {
   return withRetry(db, async (trx) => {
     const open = await openEdition(trx, now);
     const entry = await votableEntry(trx, open, voter, nominationId);
-    await takeSlot(trx, open, voter, entry, now);
-    return { title: entry.title };
+    const used = await takeSlot(trx, open, voter, entry, now);
+    return { title: entry.title, used, budget: open.budget };
   });
 }
 

@@ -273,6 +273,8 @@ describe('withdrawing and moving', () => {
     await post(bo, `/entries/${b}/vote`);
     await post(bo, `/entries/${a}/unvote`);
     expect((await post(bo, `/entries/${c}/vote`)).status).toBe(303);
+    // The confirmation counts the votes in use after this one: the freed slot 1 and slot 2.
+    expect(visibleText((await bo.get('/votes')).text)).toContain('är registrerad. Du har använt 2 av 2 röster.');
     expect((await post(bo, `/entries/${a}/vote`)).status).toBe(409);
     const slots = await ctx.db('votes').where({ voter_id: await userId('bo@example.org') }).orderBy('slot').select('slot', 'nomination_id');
     expect(slots.map((s) => [Number(s.slot), Number(s.nomination_id)])).toEqual([[1, c], [2, b]]);
