@@ -14,7 +14,7 @@ export type ArchivedEdition = {
   winner: ceremony.ResultEntry | null;
   /** Finalists other than the winner, in the chair's order. */
   finalists: ceremony.ResultEntry[];
-  votes: Map<number, number>;
+  votes: ReadonlyMap<number, number>;
 };
 
 /** Editions that are in the archive now: revealed or archived. Newest first. */

@@ -1,7 +1,7 @@
 // The jury's tables (db/migrations/005 and 006): members, scores, reviews, jäv, finalists and the result.
 // Knex only; rows come back as plain typed objects.
 import type { Queryable } from '../db';
-import { toBool, toDate, toNumber } from '../db';
+import { selectArrays, toBool, toDate, toNumber } from '../db';
 
 type Row = Record<string, unknown>;
 
@@ -176,20 +176,25 @@ export async function listScores(db: Queryable, editionId: number, filter: { ent
  */
 export async function listPublishedScores(db: Queryable, editionId: number, criterionIds: number[]): Promise<Score[]> {
   if (criterionIds.length === 0) return [];
-  const rows: Row[] = await db('nominations as n')
-    .join('scores as s', 's.nomination_id', 'n.id')
-    .where({ 'n.edition_id': editionId, 'n.status': 'published' })
-    // Grouped by n.id (= s.nomination_id): the groups then come in the index's order, without a sort.
-    .groupBy('n.id', 's.juror_id')
-    .select('n.id as nomination_id', 's.juror_id', ...criterionIds.map((id, i) => db.raw('max(case when s.criterion_id = ? then s.value end) as ??', [id, `c${i}`])));
+  // One row per (entry, juror) with a column per criterion, read as arrays: 2,100 rows for 300 entries
+  // and 7 jurors instead of 8,400 (selectArrays: no object per row).
+  const rows = await selectArrays(
+    db,
+    db('nominations as n')
+      .join('scores as s', 's.nomination_id', 'n.id')
+      .where({ 'n.edition_id': editionId, 'n.status': 'published' })
+      // Grouped by n.id (= s.nomination_id): the groups then come in the index's order, without a sort.
+      .groupBy('n.id', 's.juror_id')
+      .select('n.id as nomination_id', 's.juror_id', ...criterionIds.map((id, i) => db.raw('max(case when s.criterion_id = ? then s.value end) as ??', [id, `c${i}`]))),
+  );
   const out: Score[] = [];
   for (const r of rows) {
-    const entryId = Number(r.nomination_id);
-    const jurorId = Number(r.juror_id);
-    criterionIds.forEach((criterionId, i) => {
-      const value = r[`c${i}`];
-      if (value !== null && value !== undefined) out.push({ entryId, jurorId, criterionId, value: Number(value) });
-    });
+    const entryId = Number(r[0]);
+    const jurorId = Number(r[1]);
+    for (let i = 0; i < criterionIds.length; i++) {
+      const value = r[i + 2];
+      if (value !== null && value !== undefined) out.push({ entryId, jurorId, criterionId: criterionIds[i], value: Number(value) });
+    }
   }
   return out;
 }
@@ -219,12 +224,11 @@ export async function listReviews(db: Queryable, editionId: number, filter: { en
 
 /** The (entry, juror) pairs with a submitted review, without the notes: what the ranking counts. */
 export async function listSubmittedPairs(db: Queryable, editionId: number): Promise<Array<{ entryId: number; jurorId: number }>> {
-  const rows: Row[] = await db('jury_reviews as r')
-    .join('nominations as n', 'n.id', 'r.nomination_id')
-    .where('n.edition_id', editionId)
-    .whereNotNull('r.submitted_at')
-    .select('r.nomination_id', 'r.juror_id');
-  return rows.map((r) => ({ entryId: Number(r.nomination_id), jurorId: Number(r.juror_id) }));
+  const rows = await selectArrays(
+    db,
+    db('jury_reviews as r').join('nominations as n', 'n.id', 'r.nomination_id').where('n.edition_id', editionId).whereNotNull('r.submitted_at').select('r.nomination_id', 'r.juror_id'),
+  );
+  return rows.map((r) => ({ entryId: Number(r[0]), jurorId: Number(r[1]) }));
 }
 
 export async function upsertReview(db: Queryable, r: { entryId: number; jurorId: number; note: string; submittedAt?: Date }, now: Date): Promise<void> {

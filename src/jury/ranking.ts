@@ -31,7 +31,11 @@ export type RankingRow = {
 };
 
 const EPSILON = 1e-9;
-const pairKey = (entryId: number, jurorId: number) => `${entryId}:${jurorId}`;
+/**
+ * One number per (entry, juror): a string key per score was a tenth of the ranking's time. Exact while
+ * ids stay below 2^21 entries and 2^32 users (ids are 32-bit integers in both databases).
+ */
+export const pairKey = (entryId: number, jurorId: number): number => entryId * 0x100000000 + jurorId;
 
 function average(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -65,7 +69,7 @@ export function rank(input: RankingInput): RankingRow[] {
   const entryIds = new Set(input.entries.map((e) => e.id));
 
   // Weighted sums per (entry, juror), counting only known criteria of known entries, without jäv.
-  const sums = new Map<string, { entryId: number; jurorId: number; weighted: number; weight: number }>();
+  const sums = new Map<number, { entryId: number; jurorId: number; weighted: number; weight: number }>();
   for (const s of input.scores) {
     const w = weights.get(s.criterionId);
     if (w === undefined || !entryIds.has(s.entryId)) continue;

@@ -10,7 +10,7 @@ import * as audit from '../audit/service';
 import * as editions from '../editions/service';
 import * as voting from '../voting/service';
 import * as queries from './queries';
-import { rank, sortRows, type RankingRow, type SortDir, type SortKey } from './ranking';
+import { pairKey, rank, sortRows, type RankingRow, type SortDir, type SortKey } from './ranking';
 
 export type { JuryRole, JuryMember, JuryEntry, UserHit } from './queries';
 export const juryRole = queries.juryRole;
@@ -104,10 +104,10 @@ export async function conflicts(db: Queryable, editionId: number, entries?: Conf
       if (kind) out.push({ entryId: e.id, jurorId: Number(u.id), kind, reason: '' });
     }
   }
-  const seen = new Set(out.map((c) => `${c.entryId}:${c.jurorId}`));
+  const seen = new Set(out.map((c) => pairKey(c.entryId, c.jurorId)));
   const entryIds = new Set(list.map((e) => e.id));
   for (const d of await queries.listDeclaredConflicts(db, editionId)) {
-    if (entryIds.has(d.entryId) && !seen.has(`${d.entryId}:${d.jurorId}`)) out.push({ entryId: d.entryId, jurorId: d.jurorId, kind: 'declared', reason: d.reason });
+    if (entryIds.has(d.entryId) && !seen.has(pairKey(d.entryId, d.jurorId))) out.push({ entryId: d.entryId, jurorId: d.jurorId, kind: 'declared', reason: d.reason });
   }
   return out;
 }
@@ -353,10 +353,10 @@ export async function ranking(
   const juryIds = new Set(jury.map((m) => m.userId));
   const allConflicts = await conflicts(db, edition.id, entries);
   const submitted = new Set(
-    (await queries.listSubmittedPairs(db, edition.id)).filter((r) => juryIds.has(r.jurorId)).map((r) => `${r.entryId}:${r.jurorId}`),
+    (await queries.listSubmittedPairs(db, edition.id)).filter((r) => juryIds.has(r.jurorId)).map((r) => pairKey(r.entryId, r.jurorId)),
   );
   const criteria = await editions.criteria(db, edition.id);
-  const scores = (await queries.listPublishedScores(db, edition.id, criteria.map((c) => c.id))).filter((s) => submitted.has(`${s.entryId}:${s.jurorId}`));
+  const scores = (await queries.listPublishedScores(db, edition.id, criteria.map((c) => c.id))).filter((s) => submitted.has(pairKey(s.entryId, s.jurorId)));
   const rows = rank({
     entries,
     criteria,
@@ -367,7 +367,7 @@ export async function ranking(
   const votesShown = voting.canSeeCounts({ admin: viewer.admin, jury: viewer.jury }, phase);
   const counts = votesShown ? await voting.voteCounts(db, edition.id) : new Map<number, number>();
   const viewerRecused = new Set(allConflicts.filter((c) => c.jurorId === viewer.id).map((c) => c.entryId));
-  const mineVisible = (entryId: number) => submitted.has(`${entryId}:${viewer.id}`) || viewerRecused.has(entryId);
+  const mineVisible = (entryId: number) => submitted.has(pairKey(entryId, viewer.id)) || viewerRecused.has(entryId);
   const hideFor = viewer.jury && juryIds.has(viewer.id);
   const titles = new Map(entries.map((e) => [e.id, e.title]));
   const ranked: RankedEntry[] = rows.map((r) => {

@@ -1,7 +1,7 @@
 // Votes (SPEC V1–V5): knex only. The rules live in service.ts; the database enforces one vote per entry
 // (unique voter_id, nomination_id) and the budget (unique edition_id, voter_id, slot).
 import type { Queryable } from '../db';
-import { toNumber } from '../db';
+import { selectArrays, toNumber } from '../db';
 
 type Row = Record<string, unknown>;
 
@@ -68,13 +68,16 @@ export async function deleteVote(db: Queryable, editionId: number, voterId: numb
 
 /** Published entries only: a vote on an entry that was later withdrawn or unpublished does not count. */
 export async function countsByEntry(db: Queryable, editionId: number): Promise<Array<{ nominationId: number; votes: number }>> {
-  const rows = await db('votes')
-    .join('nominations', 'nominations.id', 'votes.nomination_id')
-    .where({ 'votes.edition_id': editionId, 'nominations.status': 'published' })
-    .groupBy('votes.nomination_id')
-    .select('votes.nomination_id')
-    .count({ votes: '*' });
-  return rows.map((r: Row) => ({ nominationId: Number(r.nomination_id), votes: toNumber(r.votes) }));
+  const rows = await selectArrays(
+    db,
+    db('votes')
+      .join('nominations', 'nominations.id', 'votes.nomination_id')
+      .where({ 'votes.edition_id': editionId, 'nominations.status': 'published' })
+      .groupBy('votes.nomination_id')
+      .select('votes.nomination_id')
+      .count({ votes: '*' }),
+  );
+  return rows.map((r) => ({ nominationId: Number(r[0]), votes: toNumber(r[1]) }));
 }
 
 export async function participation(db: Queryable, editionId: number): Promise<{ votes: number; voters: number }> {

@@ -9,6 +9,7 @@ import { isUniqueViolation } from '../db';
 import { AppError, notFound } from '../errors';
 import * as editions from '../editions/service';
 import * as queries from './queries';
+import { cachedRead } from '../read-cache';
 
 export type Voter = { id: number; email: string };
 
@@ -149,9 +150,13 @@ export function canSeeCounts(roles: { admin: boolean; jury: boolean }, phase: ed
  * Votes per published entry of an edition. For the jury and ceremony features: show them only where
  * canSeeCounts() allows (V3). Never says who voted.
  */
-export async function voteCounts(db: Queryable, editionId: number): Promise<Map<number, number>> {
-  const rows = await queries.countsByEntry(db, editionId);
-  return new Map(rows.map((r) => [r.nominationId, r.votes]));
+/** Votes per published entry. Kept in memory until a vote or an entry changes (src/read-cache.ts): the
+ * ranking, the archive and the people's choice read it often, and after voting closes it never moves. */
+export async function voteCounts(db: Queryable, editionId: number): Promise<ReadonlyMap<number, number>> {
+  return cachedRead(db, `votes.counts:${editionId}`, ['votes', 'nominations'], async () => {
+    const rows = await queries.countsByEntry(db, editionId);
+    return new Map(rows.map((r) => [r.nominationId, r.votes]));
+  });
 }
 
 export type PeoplesChoice = { nominationIds: number[]; votes: number; tie: boolean };
