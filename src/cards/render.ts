@@ -3,13 +3,13 @@
 // so å/ä/ö render the same on every machine, whatever fonts it has installed (librsvg would otherwise
 // pick system fonts through fontconfig).
 import fs from 'node:fs';
-import sharp from 'sharp';
+import { sharp } from '../attachments/sharp';
 
 type Glyph = { index: number; advanceWidth?: number; getPath(x: number, y: number, size: number): { toPathData(decimals: number): string } };
 type Font = { unitsPerEm: number; charToGlyph(c: string): Glyph; getKerningValue(left: Glyph, right: Glyph): number };
-// opentype.js ships no types; the few calls used are typed above.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const opentype = require('opentype.js') as { parse(buffer: ArrayBuffer): Font };
+// opentype.js ships no types; the few calls used are typed above. Loaded with the first card.
+type OpenType = { parse(buffer: ArrayBuffer): Font };
+let opentype: OpenType | undefined;
 
 export type CardFormat = 'square' | 'wide';
 export const CARD_SIZES: Record<CardFormat, { width: number; height: number }> = {
@@ -35,6 +35,8 @@ function font(weight: 'regular' | 'bold'): Font {
   if (cached) return cached;
   const file = require.resolve(`dejavu-fonts-ttf/ttf/${weight === 'bold' ? 'DejaVuSans-Bold' : 'DejaVuSans'}.ttf`);
   const b = fs.readFileSync(file);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  opentype ??= require('opentype.js') as OpenType;
   const f = opentype.parse(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
   fonts[weight] = f;
   return f;

@@ -16,8 +16,10 @@ type PgClient = {
   on(event: 'notification', cb: (msg: { channel: string; payload?: string }) => void): void;
   on(event: 'error', cb: (err: Error) => void): void;
 };
+type PgClientClass = new (config: { connectionString?: string }) => PgClient;
+// Loaded on first use: a SQLite installation never needs it (6 MB of memory).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Client } = require('pg') as { Client: new (config: { connectionString?: string }) => PgClient };
+const pgClient = (): PgClientClass => (require('pg') as { Client: PgClientClass }).Client;
 
 export type LiveBus = {
   /** Announces that the live vote of an edition changed (a vote, opened, closed). */
@@ -40,6 +42,7 @@ export function createLiveBus(options: { db: Db; databaseUrl?: string; logger: L
   const usePg = db.dialect.isPostgres && Boolean(databaseUrl);
 
   const listen = async (): Promise<void> => {
+    const Client = pgClient();
     const c = new Client({ connectionString: databaseUrl });
     c.on('notification', (msg) => {
       const editionId = Number(msg.payload);

@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import type nodemailerType from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 
@@ -41,14 +41,20 @@ export function outboxDir(dataDir: string): string {
   return path.join(dataDir, 'outbox');
 }
 
+// Loaded with the first mail: most requests send none.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nodemailer = (): typeof nodemailerType => require('nodemailer') as typeof nodemailerType;
+
 export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir' | 'publicUrl'>, logger?: Logger): Mailer {
   const from = config.mailFrom;
   if (config.smtpUrl) {
-    const transport = nodemailer.createTransport(smtpOptions(config.smtpUrl));
+    const options = smtpOptions(config.smtpUrl);
+    let transport: ReturnType<typeof nodemailerType.createTransport> | undefined;
     return {
       publicUrl: config.publicUrl,
       async send(mail) {
         try {
+          transport ??= nodemailer().createTransport(options);
           await transport.sendMail({ from, ...mail });
           return true;
         } catch (err) {
@@ -56,15 +62,16 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'data
           return false;
         }
       },
-      close: () => transport.close(),
+      close: () => transport?.close(),
     };
   }
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  let transport: ReturnType<typeof nodemailerType.createTransport> | undefined;
   const dir = outboxDir(config.dataDir);
   return {
     publicUrl: config.publicUrl,
     async send(mail) {
       try {
+        transport ??= nodemailer().createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
         const info = (await transport.sendMail({ from, ...mail })) as { message: Buffer };
         await fs.promises.mkdir(dir, { recursive: true });
         const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(4).toString('hex')}.eml`;
