@@ -1,12 +1,14 @@
-// Periodic work of the running app (started by server.ts): delete forgotten drafts (R6) at start and
-// every 12 hours, and announce phase openings (R7) at start and every 5 minutes. The timers are
-// unref'd (they never keep the process alive) and stopped at shutdown; a failed run is logged and
-// tried again at the next tick. Safe with several instances: both jobs are idempotent.
+// Periodic work of the running app (started by server.ts): delete forgotten drafts (R6) and attachment
+// files that no row refers to (N7; older than an hour) at start and every 12 hours, and announce phase
+// openings (R7) at start and every 5 minutes. The timers are unref'd (they never keep the process
+// alive) and stopped at shutdown; a failed run is logged and tried again at the next tick. Safe with
+// several instances: all jobs are idempotent.
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import type { Mailer } from '../mail';
 import { deleteStaleDrafts } from '../privacy/service';
+import { deleteOrphanFiles } from '../attachments/orphans';
 import { announceOpenPhases } from './announcements';
 
 export const CLEANUP_INTERVAL_MS = 12 * 60 * 60 * 1000;
@@ -14,10 +16,13 @@ export const ANNOUNCE_INTERVAL_MS = 5 * 60 * 1000;
 
 export type HousekeepingDeps = { db: Db; mailer: Mailer; config: Config; logger: Logger; now: () => Date };
 
-export async function cleanUpOnce(deps: HousekeepingDeps): Promise<number> {
+export async function cleanUpOnce(deps: HousekeepingDeps): Promise<{ drafts: number; orphanFiles: number }> {
   const deleted = await deleteStaleDrafts(deps.db, deps.now(), deps.config.draftMaxAgeDays, deps.config.dataDir);
   if (deleted > 0) deps.logger.info({ deleted, maxAgeDays: deps.config.draftMaxAgeDays }, 'old drafts deleted');
-  return deleted;
+  // File ages are compared with the wall clock, not deps.now(): the file system stamps them with it.
+  const orphanFiles = await deleteOrphanFiles(deps.db, deps.config.dataDir);
+  if (orphanFiles > 0) deps.logger.info({ files: orphanFiles }, 'orphaned attachment files deleted');
+  return { drafts: deleted, orphanFiles };
 }
 
 export async function announceOnce(deps: HousekeepingDeps): Promise<void> {

@@ -131,13 +131,18 @@ export function attachmentsDir(dataDir: string): string {
   return path.join(dataDir, 'attachments');
 }
 
-/** Writes the file (and thumbnail) under a random name; returns that name. */
+/** Writes the file (and thumbnail) under a random name; returns that name. On failure nothing is left. */
 export async function store(dataDir: string, p: Processed): Promise<string> {
   const dir = attachmentsDir(dataDir);
   await fs.promises.mkdir(dir, { recursive: true });
   const storageName = crypto.randomBytes(24).toString('hex');
-  await fs.promises.writeFile(path.join(dir, storageName), p.data, { flag: 'wx' });
-  if (p.thumbnail) await fs.promises.writeFile(path.join(dir, `${storageName}.thumb`), p.thumbnail, { flag: 'wx' });
+  try {
+    await fs.promises.writeFile(path.join(dir, storageName), p.data, { flag: 'wx' });
+    if (p.thumbnail) await fs.promises.writeFile(path.join(dir, `${storageName}.thumb`), p.thumbnail, { flag: 'wx' });
+  } catch (err) {
+    await remove(dataDir, storageName); // no half-written file stays behind
+    throw err;
+  }
   return storageName;
 }
 

@@ -1,8 +1,10 @@
-// node dist/src/cli/cleanup.js: deletes drafts older than DRAFT_MAX_AGE_DAYS once (R6), e.g. from cron
-// when the app's own 12-hour clean-up is not enough.
+// node dist/src/cli/cleanup.js: deletes drafts older than DRAFT_MAX_AGE_DAYS once (R6), and attachment
+// files older than an hour that no row refers to (N7), e.g. from cron when the app's own 12-hour
+// clean-up is not enough.
 import { loadConfig } from '../config';
 import { openDatabase } from '../db';
 import { deleteStaleDrafts } from '../privacy/service';
+import { deleteOrphanFiles } from '../attachments/orphans';
 
 async function main() {
   const config = loadConfig();
@@ -10,6 +12,8 @@ async function main() {
   try {
     const deleted = await deleteStaleDrafts(db, new Date(), config.draftMaxAgeDays, config.dataDir);
     console.log(`Deleted ${deleted} drafts older than ${config.draftMaxAgeDays} days.`);
+    const orphans = await deleteOrphanFiles(db, config.dataDir);
+    console.log(`Deleted ${orphans} attachment files that no entry refers to.`);
   } finally {
     await db.destroy();
   }

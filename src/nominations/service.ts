@@ -276,8 +276,6 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
   const alreadySent = existing !== null && existing.nomination.status !== 'draft' && existing.nomination.status !== 'changes_requested';
   if (alreadySent && !submitting) throw new ValidationError(req.action === 'submit' ? incomplete : { title: { key: 'nominations.error.notEditable' } });
 
-  const stored: string[] = [];
-  for (const p of processed) stored.push(await files.store(deps.dataDir, p));
   const fields: queries.NominationFields = {
     title: input.title,
     whatHappened: input.whatHappened,
@@ -295,7 +293,11 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
   let toRequest: queries.Nominee[] = [];
   let removedFiles: string[] = [];
   let result: SaveResult;
+  // Files written by this save are removed again if anything below fails; should the process die
+  // before that, the housekeeping deletes them later (src/attachments/orphans.ts).
+  const stored: string[] = [];
   try {
+    for (const p of processed) stored.push(await files.store(deps.dataDir, p));
     result = await db.transaction(async (trx) => {
       let id: number;
       let status: queries.Status;
