@@ -462,7 +462,7 @@ export async function answerConsent(deps: Deps, viewer: Viewer, token: string, a
   await notifications.notify(
     deps.db,
     deps.mailer,
-    { userId: n.submitterId, kind: `consent.${target}`, params: { name: nominee.name, title: n.title, message: message ? `”${message}”` : '', effect }, link: `/nominations/mine` },
+    { userId: n.submitterId, kind: `consent.${target}`, params: { name: nominee.name, title: n.title, messageQuoted: message, effect }, link: `/nominations/mine` },
     now,
     deps.defaultLocale,
   );

@@ -15,6 +15,8 @@ export const notificationMessages = defineMessages({
     'notifications.markedRead': 'Aviseringarna är markerade som lästa.',
     'notifications.headerLink': 'Aviseringar',
     'notifications.headerUnread': '{count} olästa',
+    /** Someone's own words in this language's quotation marks (params named `…Quoted`, and pages). */
+    'notify.quote': '”{text}”',
     'mail.greeting': 'Hej {name}!',
     'mail.open': 'Öppna här: {link}',
     'mail.footer': 'Du får det här meddelandet från Årets misstag. Du hittar alla meddelanden under Aviseringar när du är inloggad.',
@@ -55,6 +57,7 @@ export const notificationMessages = defineMessages({
     'notifications.markedRead': 'The notifications are marked as read.',
     'notifications.headerLink': 'Notifications',
     'notifications.headerUnread': '{count} unread',
+    'notify.quote': '“{text}”',
     'mail.greeting': 'Hello {name},',
     'mail.open': 'Open it here: {link}',
     'mail.footer': 'You get this message from Mistake of the Year. All messages are under Notifications when you are signed in.',

@@ -24,6 +24,13 @@ export type NotificationInput = {
 export function render(locale: Locale, kind: string, part: 'subject' | 'text' | 'body', params: Params = {}): string {
   const translated: Params = {};
   for (const [k, v] of Object.entries(params)) {
+    // `<name>Quoted` holds someone's own words as typed: {<name>} shows them in the reader's quotation
+    // marks (”…” in Swedish, “…” in English), or nothing when empty.
+    const quoted = /^(\w+)Quoted$/.exec(k);
+    if (quoted) {
+      translated[quoted[1]] = v === '' ? '' : translate(locale, 'notify.quote', { text: v });
+      continue;
+    }
     // A param may name a message key (e.g. effect: 'notify.effect.removed'); translate it for the reader.
     translated[k] = typeof v === 'string' && /^notify\.[\w.]+$/.test(v) ? translate(locale, v) : v;
   }
