@@ -92,11 +92,11 @@ type RawStatement = { raw(on: boolean): RawStatement; all(params: unknown[]): un
  * ranking): on better-sqlite3 building an object per row was more than half of such a query's time.
  * Works inside a transaction too (its client hands out the transaction's connection).
  */
-export async function selectArrays(db: Queryable & { dialect?: Dialect }, query: Knex.QueryBuilder | Knex.Raw): Promise<unknown[][]> {
+export async function selectArrays(db: Queryable, query: Knex.QueryBuilder): Promise<unknown[][]> {
   const client = (db as unknown as { client: PooledClient & { config: { client?: unknown } } }).client;
   if (client.config.client !== 'better-sqlite3') {
-    const rows: Array<Record<string, unknown>> = await query;
-    return rows.map((r) => Object.values(r));
+    // node-postgres returns arrays itself (two columns of the same name stay two).
+    return (await query.options({ rowMode: 'array' })) as unknown as unknown[][];
   }
   const { sql, bindings } = query.toSQL().toNative();
   const conn = (await client.acquireConnection()) as { prepare(sql: string): RawStatement };

@@ -2,9 +2,11 @@
 // edition's published entries — kept in memory per database handle.
 //
 // Freshness: every write statement that goes through the handle (a transaction's too) is seen on knex's
-// 'query' event; a write to a table drops what was read from it at once, so the instance that made a
-// change never shows the old state. Another instance on the same PostgreSQL database (scale-out) sees a
-// change within MAX_AGE_MS. Reads inside a transaction always go to the database.
+// 'query' event; a write to a table drops what was read from it. On SQLite (one connection, reads wait
+// for a transaction to end) the instance that made a change never shows the old state. On PostgreSQL a
+// read that runs on another pooled connection while the change's transaction commits may keep the old
+// state, and other instances (scale-out) keep it too: at most MAX_AGE_MS in both cases. Reads inside a
+// transaction always go to the database, and so does every rule a change is checked against.
 import type { Knex } from 'knex';
 import type { Queryable } from './db';
 
@@ -48,7 +50,8 @@ export function cachedRead<T>(db: Queryable, key: string, tables: readonly strin
   const entry = cache.entries.get(key);
   if (entry && entry.generation === generation && nowMs - entry.loadedAt < MAX_AGE_MS) return entry.value as Promise<T>;
   const value = load();
-  if (cache.entries.size >= MAX_ENTRIES) cache.entries.delete(cache.entries.keys().next().value as string);
+  // Re-inserted last, so the oldest unused key is the one dropped when the cache is full.
+  if (!cache.entries.delete(key) && cache.entries.size >= MAX_ENTRIES) cache.entries.delete(cache.entries.keys().next().value as string);
   // Stored with the generation from before the read: a write while it runs makes it stale at once.
   cache.entries.set(key, { value, loadedAt: nowMs, tables, generation });
   value.catch(() => {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Metadata } from 'sharp';
-import { sharp } from './sharp';
+import { loadSharp } from './sharp';
 
 export const MAX_FILES = 3;
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -105,6 +105,8 @@ export async function processUpload(originalName: string, buf: Buffer): Promise<
     if (pdfHasScript(buf)) throw new FileRefused('pdfScript', name);
     return { kind, mime: MIME.pdf, originalName: name, data: buf, thumbnail: null, width: null, height: null };
   }
+  // Loaded before the checks below: a broken installation is an error of the server, not the file's.
+  const sharp = loadSharp();
   let meta: Metadata;
   try {
     // Only the header is read here (no pixels decoded), so the size can be checked before any decoding.

@@ -4,8 +4,13 @@ import type sharpType from 'sharp';
 
 let loaded: typeof sharpType | undefined;
 
-export function sharp(...args: Parameters<typeof sharpType>): ReturnType<typeof sharpType> {
+/** The module; a broken installation (libvips missing) throws here, outside any "unreadable file" handling. */
+export function loadSharp(): typeof sharpType {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   loaded ??= require('sharp') as typeof sharpType;
-  return loaded(...args);
+  return loaded;
+}
+
+export function sharp(...args: Parameters<typeof sharpType>): ReturnType<typeof sharpType> {
+  return loadSharp()(...args);
 }

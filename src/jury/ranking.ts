@@ -32,10 +32,11 @@ export type RankingRow = {
 
 const EPSILON = 1e-9;
 /**
- * One number per (entry, juror): a string key per score was a tenth of the ranking's time. Exact while
- * ids stay below 2^21 entries and 2^32 users (ids are 32-bit integers in both databases).
+ * One number per (entry, juror): a string key per score was a tenth of the ranking's time. The number is
+ * exact for entry ids below 2^21 and user ids below 2^32; beyond (ids imported from elsewhere), a string.
  */
-export const pairKey = (entryId: number, jurorId: number): number => entryId * 0x100000000 + jurorId;
+export const pairKey = (entryId: number, jurorId: number): number | string =>
+  entryId < 0x200000 && jurorId < 0x100000000 ? entryId * 0x100000000 + jurorId : `${entryId}:${jurorId}`;
 
 function average(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -69,7 +70,7 @@ export function rank(input: RankingInput): RankingRow[] {
   const entryIds = new Set(input.entries.map((e) => e.id));
 
   // Weighted sums per (entry, juror), counting only known criteria of known entries, without jäv.
-  const sums = new Map<number, { entryId: number; jurorId: number; weighted: number; weight: number }>();
+  const sums = new Map<number | string, { entryId: number; jurorId: number; weighted: number; weight: number }>();
   for (const s of input.scores) {
     const w = weights.get(s.criterionId);
     if (w === undefined || !entryIds.has(s.entryId)) continue;

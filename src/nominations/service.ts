@@ -140,17 +140,19 @@ export async function listPublished(
   const pageSize = options.pageSize ?? 12;
   const q = foldForSearch((options.q ?? '').trim()).slice(0, 100);
   const filter = { editionId, q, departmentId: options.departmentId ?? null };
-  // Without a search, the list is the same for everyone until an entry changes: read from memory.
-  const ids = q
-    ? await queries.publishedIds(db, filter)
-    : await cachedRead(db, `nominations.published:${editionId}:${filter.departmentId ?? ''}`, ['nominations'], () => queries.publishedIds(db, filter));
+  // Unfiltered, the list is the same for everyone until an entry changes: read from memory.
+  const ids =
+    q || filter.departmentId
+      ? await queries.publishedIds(db, filter)
+      : await cachedRead(db, `nominations.published:${editionId}`, ['nominations', 'editions'], () => queries.publishedIds(db, filter));
   const ordered = options.seed === undefined ? ids : seededOrder(ids, options.seed);
   const pageCount = Math.max(1, Math.ceil(ordered.length / pageSize));
   const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), pageCount);
   const slice = ordered.slice((page - 1) * pageSize, page * pageSize);
-  const list = await queries.listByIds(db, slice);
+  // The rows are read now: an entry withdrawn since the list was read is left out.
+  const list = (await queries.listByIds(db, slice)).filter((n) => n.status === 'published' && n.editionId === editionId);
   const views = await toViews(db, list);
-  const entries = slice.map((id) => views.find((v) => v.nomination.id === id)!).filter(Boolean);
+  const entries = slice.map((id) => views.find((v) => v.nomination.id === id)).filter((v): v is EntryView => Boolean(v));
   return { entries, total: ordered.length, page, pageCount, pageSize };
 }
 

@@ -153,7 +153,7 @@ export function canSeeCounts(roles: { admin: boolean; jury: boolean }, phase: ed
 /** Votes per published entry. Kept in memory until a vote or an entry changes (src/read-cache.ts): the
  * ranking, the archive and the people's choice read it often, and after voting closes it never moves. */
 export async function voteCounts(db: Queryable, editionId: number): Promise<ReadonlyMap<number, number>> {
-  return cachedRead(db, `votes.counts:${editionId}`, ['votes', 'nominations'], async () => {
+  return cachedRead(db, `votes.counts:${editionId}`, ['votes', 'nominations', 'editions'], async () => {
     const rows = await queries.countsByEntry(db, editionId);
     return new Map(rows.map((r) => [r.nominationId, r.votes]));
   });

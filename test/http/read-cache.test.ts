@@ -65,3 +65,19 @@ test('when another instance changes the edition, then this one sees it after at 
     await other.destroy();
   }
 });
+
+test('when an entry is withdrawn on another instance, then the gallery leaves it out at once even while the list is kept', async () => {
+  const { listPublished } = await import('../../src/nominations/service');
+  const edition = (await editions.current(ctx.db, new Date()))!.edition;
+  const before = await listPublished(ctx.db, edition.id, { pageSize: 500 });
+  const victim = before.entries[0].nomination.id;
+  const other = openDatabase({ databaseUrl: ctx.config.databaseUrl, dataDir: ctx.dataDir });
+  try {
+    await other('nominations').where({ id: victim }).update({ status: 'withdrawn' });
+    const after = await listPublished(ctx.db, edition.id, { pageSize: 500 });
+    expect(after.entries.map((e) => e.nomination.id)).not.toContain(victim);
+    await other('nominations').where({ id: victim }).update({ status: 'published' });
+  } finally {
+    await other.destroy();
+  }
+});

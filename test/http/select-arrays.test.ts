@@ -38,3 +38,9 @@ test('when read inside a transaction, then the transaction’s own uncommitted r
     .catch((err: Error) => expect(err.message).toBe('rollback'));
   expect((await ctx.db('users').where({ email: 'anna@example.org' }).first('name'))?.name).not.toBe('Anna i transaktionen');
 });
+
+test('when two selected columns have the same name, then both values are in the row', async () => {
+  const rows = await selectArrays(ctx.db, ctx.db('users').where({ email: 'anna@example.org' }).select('users.id', ctx.db.raw('users.id + 1 as id')));
+  expect(rows).toHaveLength(1);
+  expect(Number(rows[0][1])).toBe(Number(rows[0][0]) + 1);
+});
