@@ -74,6 +74,18 @@ export const DEFAULT_CRITERIA: CriterionDefault[] = [
   },
 ];
 
+/**
+ * General level texts for a criterion an admin adds in edition setup: shown as suggestions in the form
+ * (to be rewritten for the criterion), and used when a form sends no level texts at all.
+ */
+export const DEFAULT_LEVELS: ReadonlyArray<{ sv: string; en: string }> = [
+  { sv: 'Stämmer inte alls.', en: 'Does not match at all.' },
+  { sv: 'Stämmer lite.', en: 'Matches a little.' },
+  { sv: 'Stämmer ganska bra.', en: 'Matches fairly well.' },
+  { sv: 'Stämmer bra.', en: 'Matches well.' },
+  { sv: 'Stämmer mycket bra.', en: 'Matches very well.' },
+];
+
 export const DEFAULT_DEPARTMENTS = [
   'Stadsledningsförvaltningen',
   'Skol- och fritidsförvaltningen',

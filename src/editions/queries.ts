@@ -83,6 +83,9 @@ export async function listDepartments(db: Queryable, editionId: number): Promise
   }));
 }
 
+/** What one level (1–5) of a criterion's scale means, in both languages (SPEC J2). */
+export type LevelText = { sv: string; en: string };
+
 export type Criterion = {
   id: number;
   editionId: number;
@@ -91,7 +94,7 @@ export type Criterion = {
   nameEn: string;
   descriptionSv: string;
   descriptionEn: string;
-  levels: Array<{ sv: string; en: string }>;
+  levels: LevelText[];
   weight: number;
   sortOrder: number;
 };
@@ -106,7 +109,7 @@ export async function listCriteria(db: Queryable, editionId: number): Promise<Cr
     nameEn: String(r.name_en),
     descriptionSv: String(r.description_sv ?? ''),
     descriptionEn: String(r.description_en ?? ''),
-    levels: JSON.parse(String(r.levels ?? '[]')) as Array<{ sv: string; en: string }>,
+    levels: JSON.parse(String(r.levels ?? '[]')) as LevelText[],
     weight: Number(r.weight),
     sortOrder: Number(r.sort_order),
   }));
@@ -248,12 +251,14 @@ export async function insertDepartment(db: Queryable, editionId: number, name: s
 
 type CriterionEdit = { nameSv: string; nameEn: string; descriptionSv: string; descriptionEn: string; weight: number; sortOrder: number };
 
-export async function updateCriterion(db: Queryable, id: number, c: CriterionEdit): Promise<void> {
+/** `levels` null keeps the stored level texts. */
+export async function updateCriterion(db: Queryable, id: number, c: CriterionEdit & { levels: LevelText[] | null }): Promise<void> {
   await db('criteria').where({ id }).update({
     name_sv: c.nameSv,
     name_en: c.nameEn,
     description_sv: c.descriptionSv,
     description_en: c.descriptionEn,
+    ...(c.levels ? { levels: JSON.stringify(c.levels) } : {}),
     weight: c.weight,
     sort_order: c.sortOrder,
   });
@@ -266,7 +271,7 @@ export async function deleteCriterion(db: Queryable, id: number): Promise<void> 
 export async function insertCriterion(
   db: Queryable,
   editionId: number,
-  c: CriterionEdit & { key: string },
+  c: CriterionEdit & { key: string; levels: LevelText[] },
 ): Promise<void> {
   await db('criteria').insert({
     edition_id: editionId,
@@ -275,7 +280,7 @@ export async function insertCriterion(
     name_en: c.nameEn,
     description_sv: c.descriptionSv,
     description_en: c.descriptionEn,
-    levels: '[]',
+    levels: JSON.stringify(c.levels),
     weight: c.weight,
     sort_order: c.sortOrder,
   });

@@ -10,7 +10,7 @@ import type { Viewer } from '../types';
 import * as voting from '../voting/service';
 import * as editions from './service';
 import * as setup from './setup-service';
-import { DATE_FIELDS, formFromBody, formFromEdition, parseSettings, type SettingsForm } from './validation';
+import { DATE_FIELDS, LEVEL_COUNT, LEVEL_MAX, blankCriterionRow, formFromBody, formFromEdition, isBlankNewRow, levelField, levelsOf, parseSettings, type SettingsForm } from './validation';
 import type { PhaseName } from './queries';
 import { editionMessages } from './messages';
 import { stockholmYear } from '../time';
@@ -39,12 +39,23 @@ export function editionAdminRoutes(deps: AppDeps): Router {
     const nextYear = await editions.byYear(db, edition.year + 1, deps.now());
     const showCounts = voting.canSeeCounts((req.viewer as Viewer).roles, phase);
     const formValues = form ?? formFromEdition(edition, await editions.departments(db, id), await editions.criteria(db, id));
+    if (formValues.criteria.some((row) => row.levels === null)) {
+      // A form sent without level texts keeps the stored ones: show those again.
+      const stored = new Map((await editions.criteria(db, id)).map((c) => [c.id, c.levels]));
+      formValues.criteria = formValues.criteria.map((row) => ({ ...row, levels: row.levels ?? levelsOf(stored.get(row.id ?? 0) ?? []) }));
+    }
     return {
       title: req.t('editions.edit.title', { title: edition.title }),
       edition,
       phase,
       isCurrent: current?.edition.id === edition.id,
       form: formValues,
+      // Each row keeps its place in the form as sent, which names its level fields and their errors.
+      criterionRows: [
+        ...formValues.criteria.map((row, index) => ({ row, index, isNew: false })).filter(({ row }) => !isBlankNewRow(row)),
+        { row: blankCriterionRow(), index: formValues.criteria.length, isNew: true },
+      ],
+      levels: { count: LEVEL_COUNT, max: LEVEL_MAX, field: levelField },
       dateFields: DATE_FIELDS,
       phases: PHASES.map((name) => ({ name, open: phase[`${name}Open`], override: edition[`${name}Override`] })),
       participation: await voting.participation(db, id),

@@ -10,6 +10,7 @@ import * as queries from './queries';
 import * as editionService from './service';
 import { phaseAt } from './phases';
 import { nextTitle, shiftOneYear, type ParsedSettings } from './validation';
+import { DEFAULT_LEVELS } from './defaults';
 
 async function editableEdition(db: Queryable, id: number): Promise<queries.Edition> {
   const edition = await queries.findById(db, id);
@@ -54,7 +55,8 @@ export async function saveSettings(db: Knex, editionId: number, parsed: ParsedSe
       else await queries.insertDepartment(trx, editionId, name, i);
     }
 
-    // Criteria: names and weights; new ones get a key; a criterion with scores cannot be removed.
+    // Criteria: names, weights and level texts; new ones get a key (and the general level texts if the
+    // form sent none); a criterion with scores cannot be removed.
     const criteria = await queries.listCriteria(trx, editionId);
     const known = new Map(criteria.map((c) => [c.id, c]));
     const keys = new Set(criteria.map((c) => c.key));
@@ -79,7 +81,7 @@ export async function saveSettings(db: Knex, editionId: number, parsed: ParsedSe
         let key = slug(row.nameEn || row.nameSv);
         for (let n = 2; keys.has(key); n++) key = `${slug(row.nameEn || row.nameSv)}-${n}`;
         keys.add(key);
-        await queries.insertCriterion(trx, editionId, { ...row, key, sortOrder: order++ });
+        await queries.insertCriterion(trx, editionId, { ...row, key, sortOrder: order++, levels: row.levels ?? DEFAULT_LEVELS.map((l) => ({ ...l })) });
       }
     }
 

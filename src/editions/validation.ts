@@ -3,7 +3,8 @@
 import type { FieldErrors } from '../errors';
 import { fromStockholmLocal, toStockholmLocal } from '../time';
 import { timelineProblems } from './phases';
-import type { Criterion, Edition, EditionSettings } from './queries';
+import type { Criterion, Edition, EditionSettings, LevelText } from './queries';
+import { DEFAULT_LEVELS } from './defaults';
 
 export const DATE_FIELDS = [
   'nominationOpensAt',
@@ -16,7 +17,16 @@ export const DATE_FIELDS = [
 ] as const;
 export type DateField = (typeof DATE_FIELDS)[number];
 
-export type CriterionRow = { id: number | null; nameSv: string; nameEn: string; descriptionSv: string; descriptionEn: string; weight: string; remove: boolean };
+/** The 1–5 scale (SPEC J2): one text per level and language, shown beside each score on the jury page. */
+export const LEVEL_COUNT = 5;
+export const LEVEL_MAX = 300;
+const LEVEL_LANGS = ['Sv', 'En'] as const;
+
+/** The form field of one level text; its id is "f-" + this, so the error summary links to it. */
+export const levelField = (row: number, level: number, lang: 'Sv' | 'En'): string => `criterion${row}Level${level}${lang}`;
+
+/** `levels` is null when the form sent no level fields at all: the stored ones are then kept. */
+export type CriterionRow = { id: number | null; nameSv: string; nameEn: string; descriptionSv: string; descriptionEn: string; weight: string; remove: boolean; levels: LevelText[] | null };
 
 /** The form as typed (strings), for re-rendering it after an error. */
 export type SettingsForm = {
@@ -32,11 +42,26 @@ export type SettingsForm = {
 export type ParsedSettings = {
   settings: EditionSettings;
   departments: string[];
-  criteria: Array<{ id: number | null; nameSv: string; nameEn: string; descriptionSv: string; descriptionEn: string; weight: number; remove: boolean }>;
+  criteria: Array<{ id: number | null; nameSv: string; nameEn: string; descriptionSv: string; descriptionEn: string; weight: number; remove: boolean; levels: LevelText[] | null }>;
 };
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '');
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : '')) : typeof v === 'string' ? [v] : []);
+
+/** The five level texts, with the general ones where a level has none stored (older criteria). */
+export function levelsOf(stored: LevelText[]): LevelText[] {
+  return DEFAULT_LEVELS.map((d, i) => ({ sv: stored[i]?.sv || d.sv, en: stored[i]?.en || d.en }));
+}
+
+/** The empty "new criterion" row at the end of the form: nothing typed, level texts as suggested. */
+export function blankCriterionRow(): CriterionRow {
+  return { id: null, nameSv: '', nameEn: '', descriptionSv: '', descriptionEn: '', weight: '', remove: false, levels: levelsOf([]) };
+}
+
+export function isBlankNewRow(row: CriterionRow): boolean {
+  if (row.id !== null || row.nameSv || row.nameEn || row.weight || row.descriptionSv || row.descriptionEn) return false;
+  return (row.levels ?? []).every((l, i) => (!l.sv || l.sv === DEFAULT_LEVELS[i].sv) && (!l.en || l.en === DEFAULT_LEVELS[i].en));
+}
 
 export function formFromEdition(e: Edition, departments: Array<{ name: string }>, criteria: Criterion[]): SettingsForm {
   const local = (d: Date | null) => (d ? toStockholmLocal(d) : '');
@@ -47,7 +72,7 @@ export function formFromEdition(e: Edition, departments: Array<{ name: string }>
     voteBudget: String(e.voteBudget),
     finalistCount: String(e.finalistCount),
     departments: departments.map((d) => d.name).join('\n'),
-    criteria: criteria.map((c) => ({ id: c.id, nameSv: c.nameSv, nameEn: c.nameEn, descriptionSv: c.descriptionSv, descriptionEn: c.descriptionEn, weight: String(c.weight), remove: false })),
+    criteria: criteria.map((c) => ({ id: c.id, nameSv: c.nameSv, nameEn: c.nameEn, descriptionSv: c.descriptionSv, descriptionEn: c.descriptionEn, weight: String(c.weight), remove: false, levels: levelsOf(c.levels) })),
     ...(Object.fromEntries(DATE_FIELDS.map((f) => [f, local(e[f])])) as Record<DateField, string>),
   };
 }
@@ -60,6 +85,13 @@ export function formFromBody(body: Record<string, unknown>): SettingsForm {
   const descSv = list(body.criterionDescriptionSv);
   const descEn = list(body.criterionDescriptionEn);
   const removed = new Set(list(body.criterionRemove));
+  // Level texts are one line each beside a score: line breaks and runs of spaces become one space.
+  const levelLists = Array.from({ length: LEVEL_COUNT }, (_, n) => ({
+    sv: list(body[`criterionLevel${n + 1}Sv`]),
+    en: list(body[`criterionLevel${n + 1}En`]),
+  }));
+  const levelsSent = levelLists.some((l) => l.sv.length > 0 || l.en.length > 0);
+  const oneLine = (v: string | undefined) => (v ?? '').replace(/\s+/g, ' ').trim();
   const rows: CriterionRow[] = [];
   for (let i = 0; i < Math.min(Math.max(ids.length, sv.length), 30); i++) {
     const id = /^\d{1,9}$/.test(ids[i] ?? '') ? Number(ids[i]) : null;
@@ -71,6 +103,7 @@ export function formFromBody(body: Record<string, unknown>): SettingsForm {
       descriptionEn: (descEn[i] ?? '').trim(),
       weight: (weights[i] ?? '').trim(),
       remove: id !== null && removed.has(String(id)),
+      levels: levelsSent ? levelLists.map((l) => ({ sv: oneLine(l.sv[i]), en: oneLine(l.en[i]) })) : null,
     });
   }
   return {
@@ -133,11 +166,21 @@ export function parseSettings(form: SettingsForm): { ok: true; value: ParsedSett
   if (departments.length === 0 && !errors.departments) errors.departments = { key: 'editions.error.departmentsRequired' };
 
   const criteria: ParsedSettings['criteria'] = [];
-  for (const row of form.criteria) {
-    if (row.id === null && !row.nameSv && !row.nameEn && !row.weight && !row.descriptionSv && !row.descriptionEn) continue; // the empty "add" row
+  for (const [index, row] of form.criteria.entries()) {
+    if (isBlankNewRow(row)) continue; // the empty "add" row
     if (row.remove) {
       criteria.push({ ...row, weight: 1, remove: true });
       continue;
+    }
+    for (const [n, level] of (row.levels ?? []).entries()) {
+      // Each level text is its own field, so the message sits by it and the summary links to it.
+      const named = Boolean(row.nameSv || row.nameEn);
+      const params = { level: n + 1, n: index + 1, nameSv: row.nameSv || row.nameEn, nameEn: row.nameEn || row.nameSv };
+      for (const lang of LEVEL_LANGS) {
+        const text = lang === 'Sv' ? level.sv : level.en;
+        const kind = !text ? 'levelEmpty' : text.length > LEVEL_MAX ? 'levelTooLong' : null;
+        if (kind) errors[levelField(index, n + 1, lang)] = { key: `editions.error.${kind}${named ? '' : 'Row'}.${lang.toLowerCase()}`, params: { ...params, max: LEVEL_MAX } };
+      }
     }
     const weight = Number(row.weight.replace(',', '.'));
     if (!row.nameSv || !row.nameEn) errors.criteria ??= { key: 'editions.error.criterionName' };
