@@ -249,7 +249,7 @@ export const announcementMessages = defineMessages({
     'admin.remind.title': 'Reminder to the jury',
     'admin.remind.button': 'Remind the jury',
     'admin.remind.hint': 'Jury members who have entries left to score get a notification in the service and an e-mail.',
-    'admin.remind.sent': 'The reminder has been sent. Jurors who received it: {count}.',
+    'admin.remind.sent': 'The reminder has been sent. Jury members who received it: {count}.',
     'admin.remind.nobody': 'Every jury member has scored every entry. No reminder was needed.',
     'admin.remind.notJudging': 'The jury can only be reminded while judging is open.',
     'admin.remind.tooSoon': 'The jury got a reminder less than an hour ago. Wait a while before you send the next one.',
