@@ -13,6 +13,7 @@ import * as m010 from './010-nomination-form-key';
 import * as m060 from './060-phase-announcements';
 import * as m070 from './070-read-path-indexes';
 import * as m071 from './071-ranking-indexes';
+import * as m072 from './072-result-unlocks';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -28,6 +29,7 @@ const migrations: Array<[string, Migration]> = [
   ['060-phase-announcements', m060],
   ['070-read-path-indexes', m070],
   ['071-ranking-indexes', m071],
+  ['072-result-unlocks', m072],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -98,9 +98,11 @@ export function buildSlides(result: LockedResult, peoples: Array<queries.ResultE
 /** C3: publishes the result. Needs a locked result; a second reveal changes nothing. Audited. */
 export async function reveal(db: Db, editionId: number, actorId: number, now: Date): Promise<{ revealedNow: boolean }> {
   return db.transaction(async (trx) => {
+    // The edition's row first, then the result: an unlock (J7) holds the same row, so a reveal at the
+    // same moment waits for it and then finds the result unlocked (the throw rolls the mark back).
+    const changed = await queries.markRevealed(trx, editionId, now);
     const result = await lockedResult(trx, editionId);
     if (!result) throw new AppError(409, 'ceremony.errors.notLocked', undefined, 'ceremony.notLockedTitle');
-    const changed = await queries.markRevealed(trx, editionId, now);
     if (changed > 0) {
       await record(trx, { actorId, action: 'ceremony.reveal', subjectType: 'edition', subjectId: editionId, details: { winnerNominationId: result.winnerId } }, now);
     }

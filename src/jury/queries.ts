@@ -300,3 +300,35 @@ export async function isLocked(db: Queryable, editionId: number): Promise<boolea
   const row = await db('results').where({ edition_id: editionId }).whereNotNull('locked_at').first('edition_id');
   return Boolean(row);
 }
+
+/** Unlocks a locked result (J7); 0 when it was not locked (a double submit, or a stale page). */
+export async function unlockResult(db: Queryable, editionId: number, now: Date): Promise<number> {
+  return db('results').where({ edition_id: editionId }).whereNotNull('locked_at').update({ locked_at: null, locked_by: null, updated_at: now });
+}
+
+/**
+ * Whether the edition's result may still be unlocked: not revealed, not archived. Asked with an update
+ * that changes nothing so that it holds the edition's row until the transaction ends: the reveal
+ * (ceremony) marks that row, so an unlock and a reveal at the same moment run one after the other and
+ * never leave a revealed edition without a locked result (PostgreSQL; SQLite runs one writer anyway).
+ */
+export async function holdUnrevealedEdition(db: Queryable, editionId: number): Promise<boolean> {
+  const held = await db('editions').where({ id: editionId }).whereNull('revealed_at').whereNull('archived_at').update({ revealed_at: null });
+  return held > 0;
+}
+
+export type ResultUnlock = { unlockedAt: Date; unlockedBy: number; unlockedByName: string; reason: string };
+
+export async function insertUnlock(db: Queryable, u: { editionId: number; userId: number; reason: string }, now: Date): Promise<void> {
+  await db('result_unlocks').insert({ edition_id: u.editionId, unlocked_by: u.userId, reason: u.reason, unlocked_at: now });
+}
+
+/** Every unlock of the edition's result, oldest first, with the name of who unlocked. */
+export async function listUnlocks(db: Queryable, editionId: number): Promise<ResultUnlock[]> {
+  const rows: Row[] = await db('result_unlocks as r')
+    .join('users as u', 'u.id', 'r.unlocked_by')
+    .where('r.edition_id', editionId)
+    .select('r.unlocked_at', 'r.unlocked_by', 'r.reason', 'u.name')
+    .orderBy('r.id');
+  return rows.map((r) => ({ unlockedAt: toDate(r.unlocked_at)!, unlockedBy: Number(r.unlocked_by), unlockedByName: String(r.name), reason: String(r.reason) }));
+}

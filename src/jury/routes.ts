@@ -166,14 +166,19 @@ export function juryRoutes(deps: AppDeps): Router {
       compare(res),
     );
     const decision = await jury.decision(db, edition.id);
+    const unlocks = await jury.unlocks(db, edition.id);
     return {
       title: req.t('jury.decision.title'),
       edition,
       phase,
       entries: ranked.rows,
       decision,
+      unlocks,
       isChair: viewer.roles.chair,
+      // The form is offered while it can work; the service decides again when it is sent.
+      canUnlock: Boolean(decision.lockedAt) && !phase.revealed && !phase.archived && (viewer.roles.admin || viewer.roles.chair),
       form: { finalistIds: decision.finalistIds, winnerId: decision.winnerId, motivation: decision.motivation },
+      unlockReason: '',
       ...extra,
     };
   }
@@ -204,6 +209,18 @@ export function juryRoutes(deps: AppDeps): Router {
     }
     await jury.lock(db, edition, phase, req.viewer.user.id, deps.now());
     flash(req, 'success', 'jury.decision.lockedFlash');
+    res.redirect(303, '/jury/decision');
+  });
+
+  // An admin or the chair unlocks a locked result before the reveal, with a reason the jury sees.
+  router.post('/jury/decision/unlock', requireJuryOrAdmin, async (req, res) => {
+    const viewer = req.viewer as Viewer;
+    if (!viewer.roles.admin && !viewer.roles.chair) throw jury.UNLOCK_REFUSED();
+    const { edition } = await currentEdition();
+    const { reason, errors } = jury.readUnlockForm(req.body ?? {});
+    if (Object.keys(errors).length) throw new ValidationError(errors, 'jury/decision', await decisionLocals(req, res, { unlockReason: reason }));
+    const { unlockedNow } = await jury.unlock(db, edition, { id: viewer.user.id, admin: viewer.roles.admin }, reason, deps.now());
+    flash(req, unlockedNow ? 'success' : 'info', unlockedNow ? 'jury.unlock.done' : 'jury.unlock.notLocked');
     res.redirect(303, '/jury/decision');
   });
 

@@ -28,6 +28,8 @@ export const SUBMIT_FIRST = () => new AppError(403, 'jury.error.submitFirst', un
 export const CHAIR_ONLY = () => new AppError(403, 'jury.error.chairOnly', undefined, TITLE);
 export const LOCKED = () => new AppError(409, 'jury.error.locked', undefined, TITLE);
 export const NOT_DECIDING = () => new AppError(409, 'jury.error.notDeciding', undefined, TITLE);
+export const UNLOCK_REFUSED = () => new AppError(403, 'jury.error.unlockRefused', undefined, TITLE);
+export const UNLOCK_TOO_LATE = () => new AppError(409, 'jury.error.unlockRevealed', undefined, TITLE);
 
 // ---- Members (J1) ----
 
@@ -399,6 +401,10 @@ export async function decision(db: Queryable, editionId: number): Promise<Decisi
   return r ?? { finalistIds: [], winnerId: null, motivation: '', lockedAt: null, lockedBy: null };
 }
 
+export type { ResultUnlock } from './queries';
+/** Every unlock of the result (who, when, why), oldest first: shown to the whole jury on the decision page. */
+export const unlocks = queries.listUnlocks;
+
 export const MOTIVATION_MAX = 2000;
 
 export type DecisionInput = { finalistIds: number[]; winnerId: number | null; motivation: string };
@@ -467,6 +473,58 @@ export async function lock(db: Knex, edition: Edition, phase: editions.PhaseStat
       { actorId: chairId, action: 'jury.result_locked', subjectType: 'edition', subjectId: edition.id, details: { finalistIds: d.finalistIds, winnerId: d.winnerId } },
       now,
     );
+  });
+}
+
+export const UNLOCK_REASON_MAX = 500;
+
+/** Reads the unlock form: a short reason (required) and the confirmation box. */
+export function readUnlockForm(body: Record<string, unknown>): { reason: string; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const reason = typeof body.reason === 'string' ? body.reason.replace(/\r\n/g, '\n').trim() : '';
+  if (!reason) errors.reason = { key: 'jury.unlock.reasonRequired' };
+  else if (reason.length > UNLOCK_REASON_MAX) errors.reason = { key: 'jury.unlock.reasonTooLong', params: { max: UNLOCK_REASON_MAX } };
+  if (body.confirm !== 'yes') errors.unlockConfirm = { key: 'jury.unlock.confirmRequired' };
+  return { reason, errors };
+}
+
+/** Who may unlock a locked result: an admin, or the chair of the edition's jury. */
+export async function mayUnlock(db: Queryable, editionId: number, actor: { id: number; admin: boolean }): Promise<boolean> {
+  return actor.admin || (await queries.juryRole(db, editionId, actor.id)).chair;
+}
+
+/**
+ * Unlocks the locked result so the chair can change it and lock again (J7): only until the ceremony has
+ * revealed it, and only by an admin or the chair. Recorded with the reason in the audit log (R4) and in
+ * result_unlocks, which the decision page shows to the whole jury. A result that is not locked (a double
+ * submit) is left as it is: `unlockedNow` is then false.
+ */
+export async function unlock(
+  db: Knex,
+  edition: Edition,
+  actor: { id: number; admin: boolean },
+  reason: string,
+  now: Date,
+): Promise<{ unlockedNow: boolean }> {
+  return db.transaction(async (trx) => {
+    if (!(await mayUnlock(trx, edition.id, actor))) throw UNLOCK_REFUSED();
+    if (!(await queries.holdUnrevealedEdition(trx, edition.id))) throw UNLOCK_TOO_LATE();
+    const before = await decision(trx, edition.id);
+    if (!(await queries.unlockResult(trx, edition.id, now))) return { unlockedNow: false };
+    const text = reason.trim().slice(0, UNLOCK_REASON_MAX);
+    await queries.insertUnlock(trx, { editionId: edition.id, userId: actor.id, reason: text }, now);
+    await audit.record(
+      trx,
+      {
+        actorId: actor.id,
+        action: 'jury.result_unlocked',
+        subjectType: 'edition',
+        subjectId: edition.id,
+        details: { reason: text, finalistIds: before.finalistIds, winnerId: before.winnerId, lockedAt: before.lockedAt?.toISOString() ?? null },
+      },
+      now,
+    );
+    return { unlockedNow: true };
   });
 }
 

@@ -136,6 +136,21 @@ test('when two jurors score, one declares jäv and the chair decides and locks, 
   expect(await cecilia.locator('ol.finalist-list li').allInnerTexts()).toEqual([`${FORM} Vinnare`, APP, SOLAR]);
   await expectAccessible(cecilia, 'decision locked (sv)');
 
+  // A typo found after the lock: the chair unlocks with a reason (confirmed), fixes it and locks again.
+  await cecilia.getByLabel('Varför låser du upp?').fill('Stavfel i motiveringen');
+  await cecilia.getByLabel(/Jag förstår att resultatet inte är förseglat/).check();
+  await cecilia.getByRole('button', { name: 'Lås upp resultatet' }).click();
+  await cecilia.waitForURL(`${app.url}/jury/decision`);
+  expect(await cecilia.locator('#unlocks').innerText()).toContain('Skäl: Stavfel i motiveringen');
+  await expectAccessible(cecilia, 'decision unlocked (sv)');
+  await cecilia.getByLabel('Juryns motivering').fill(MOTIVATION);
+  await cecilia.getByRole('button', { name: 'Spara beslutet' }).click();
+  await cecilia.waitForURL(`${app.url}/jury/decision`);
+  await cecilia.getByLabel(/Jag har läst igenom finalisterna/).check();
+  await cecilia.getByRole('button', { name: 'Lås resultatet', exact: true }).click();
+  await cecilia.waitForURL(`${app.url}/jury/decision`);
+  expect(await cecilia.locator('main').innerText()).toContain('Resultatet har låsts upp och sedan låsts igen.');
+
   // After the lock the scoring page says so and the controls are disabled.
   await cecilia.goto(`${app.url}/jury/entries/${ids[FORM]}`);
   expect(await cecilia.locator('main').innerText()).toContain('Juryns resultat är låst');

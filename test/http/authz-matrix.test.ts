@@ -78,6 +78,7 @@ const EXPECTED: Record<string, [number, number, number, number, number]> = {
   'GET /jury/ranking': [303, 403, 200, 200, 200],
   'POST /jury/decision': [401, 403, 403, 409, 403], // the chair only
   'POST /jury/decision/lock': [401, 403, 403, 422, 403],
+  'POST /jury/decision/unlock': [401, 403, 403, 422, 422], // admin or chair; the empty form needs a reason
   'POST /jury/entries/:id': [401, 403, 404, 404, 403],
   'POST /jury/entries/:id/conflict': [401, 403, 404, 404, 403],
   'POST /jury/entries/:id/conflict/withdraw': [401, 403, 404, 404, 403],
