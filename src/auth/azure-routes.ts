@@ -19,6 +19,7 @@ const FAILURE_STATUS: Record<SignInFailure, number> = {
   wrongTenant: 403,
   expired: 401,
   invalidToken: 401,
+  codeRefused: 502,
   unreachable: 503,
 };
 
@@ -34,7 +35,7 @@ export function azureRoutes(deps: AppDeps, entra: EntraSignIn): Router {
   const { config, db } = deps;
 
   const renderFailure = async (req: Request, res: Response, reason: SignInFailure) => {
-    const params = { org: config.orgName };
+    const params = { org: config.orgName, app: req.t('app.name') };
     res.status(FAILURE_STATUS[reason]).render('auth/failed', {
       title: req.t(`azure.failed.${reason}.title`, params),
       message: req.t(`azure.failed.${reason}.text`, params),

@@ -31,6 +31,7 @@ export type SignInFailure =
   | 'wrongTenant' // a token for another organisation
   | 'expired' // the token is too old
   | 'invalidToken' // signature, audience, nonce or claims do not check out
+  | 'codeRefused' // the provider answers but would not give tokens for the code: our client secret is wrong or expired
   | 'unreachable'; // the provider did not answer
 
 export type SignInResult = { ok: true; claims: EntraClaims } | { ok: false; reason: SignInFailure };
@@ -57,7 +58,9 @@ export function classifyFailure(message: unknown): SignInFailure {
   if (/invalid state|missing state|invalid custom state/i.test(text)) return 'state';
   if (/jwt issuer is invalid/i.test(text)) return 'wrongTenant';
   if (/jwt is expired|jwt is not active/i.test(text)) return 'expired';
-  if (/metadata|signing keys|redeem authorization code|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|socket hang up|certificate/i.test(text)) {
+  // Only reached after the provider answered the metadata check (finish): it refused the app's credentials.
+  if (/redeem authorization code/i.test(text)) return 'codeRefused';
+  if (/metadata|signing keys|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|socket hang up|certificate/i.test(text)) {
     return 'unreachable';
   }
   return 'invalidToken';
@@ -152,6 +155,12 @@ export function createEntraSignIn(config: Config, logger: Logger): EntraSignIn {
     // The library's messages hold no personal data (loggingNoPII); they say which check failed.
     const cause = detail instanceof Error && detail.cause instanceof Error ? `: ${detail.cause.message}` : '';
     logger.warn({ reason, detail: String(detail instanceof Error ? detail.message + cause : (detail ?? '')).slice(0, 300) }, 'entra sign-in failed');
+    if (reason === 'codeRefused') {
+      // Nobody can sign in until this is fixed, and the employee's page can only say "contact IT".
+      logger.error(
+        'Entra ID refused to give tokens for a sign-in: check that AZURE_AD_CLIENT_SECRET is the current secret of the app registration (secrets expire) and that AZURE_AD_CLIENT_ID and AZURE_AD_REDIRECT_URL match it',
+      );
+    }
     return { ok: false, reason };
   };
   const reasonOf = (detail: unknown) => classifyFailure(detail instanceof Error ? detail.message : detail);

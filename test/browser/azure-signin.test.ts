@@ -30,13 +30,17 @@ const everyone = [anna, chef, roller, bossen, guest, stale, forged];
 
 let provider: OidcProvider;
 let app: RunningApp;
+/** The port of an app that is registered at the provider but configured with a wrong client secret. */
+let wrongSecretPort: number;
 let browser: Browser;
 let db: Db;
 
 beforeAll(async () => {
   const appPort = await freePort();
+  wrongSecretPort = await freePort();
   provider = await startOidcProvider({
     redirectUri: `http://127.0.0.1:${appPort}/auth/callback`,
+    extraRedirectUris: [`http://127.0.0.1:${wrongSecretPort}/auth/callback`],
     postLogoutRedirectUri: `http://127.0.0.1:${appPort}/auth/login`,
     users: everyone,
   });
@@ -330,6 +334,37 @@ describe('when the provider cannot be reached', () => {
     expect(await page.locator('h1').innerText()).toBe(locale === 'sv' ? 'Microsofts inloggning svarar inte' : "Microsoft's sign-in is not answering");
     expect(await page.getByRole('link', { name: locale === 'sv' ? 'Försök igen' : 'Try again' }).getAttribute('href')).toBe('/auth/azure');
     await expectAccessible(page, `provider unreachable (${locale})`);
+  });
+});
+
+describe('when the app is configured with a wrong or expired client secret', () => {
+  let misconfigured: RunningApp;
+  beforeAll(async () => {
+    misconfigured = await startApp(azureEnv(provider, wrongSecretPort, { AZURE_AD_CLIENT_SECRET: 'ett-hemligt-ord-som-gått-ut' }));
+  });
+  afterAll(async () => {
+    await misconfigured?.stop();
+  });
+
+  test.each(['sv', 'en'] as const)('then the employee gets a page in %s saying the sign-in was refused and to contact IT, and the log names the secret', async (locale) => {
+    context = await browser.newContext({ ignoreHTTPSErrors: true });
+    await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
+    const page = await context.newPage();
+    if (locale === 'en') await page.goto(`${misconfigured.url}/lang/en?next=/auth/login`);
+    const callback = page.waitForResponse((r) => r.url().startsWith(`${misconfigured.url}/auth/callback`));
+    await page.goto(`${misconfigured.url}/auth/azure`);
+    await page.waitForURL((u) => u.href.startsWith(provider.issuer));
+    await page.locator('input[name="login"]').fill(anna.login);
+    await page.locator('input[name="password"]').fill('lösenord');
+    await page.getByRole('button', { name: 'Sign-in' }).click();
+    expect((await callback).status()).toBe(502);
+    await page.waitForLoadState('domcontentloaded');
+    expect(await page.locator('h1').innerText()).toBe(locale === 'sv' ? 'Inloggningen godkändes inte' : 'The sign-in was not accepted');
+    expect(await page.locator('main').innerText()).toContain(locale === 'sv' ? 'kontakta it-supporten' : 'contact IT support');
+    await expectAccessible(page, `client secret refused (${locale})`);
+    expect(misconfigured.output()).toContain('AZURE_AD_CLIENT_SECRET');
+    // Nobody was signed in.
+    expect((await page.goto(`${misconfigured.url}/me`))?.url()).toContain('/auth/login');
   });
 });
 

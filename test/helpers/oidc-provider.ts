@@ -75,6 +75,8 @@ export async function makeCertificate(dir: string): Promise<{ key: string; cert:
 
 export async function startOidcProvider(options: {
   redirectUri: string;
+  /** More apps registered with the same client (e.g. one configured with a wrong secret). */
+  extraRedirectUris?: string[];
   postLogoutRedirectUri: string;
   users: TestUser[];
   tenantId?: string;
@@ -100,6 +102,7 @@ export async function startOidcProvider(options: {
       clientId,
       clientSecret,
       redirectUri: options.redirectUri,
+      extraRedirectUris: options.extraRedirectUris ?? [],
       postLogoutRedirectUri: options.postLogoutRedirectUri,
       usersFile,
       signingKey,

@@ -155,7 +155,7 @@ describe('reading the ID token', () => {
     expect(classifyFailure('In _validateResponse: invalid signature')).toBe('invalidToken');
     expect(classifyFailure('In _validateResponse: invalid nonce')).toBe('invalidToken');
     expect(classifyFailure('connect ECONNREFUSED 127.0.0.1:9')).toBe('unreachable');
-    expect(classifyFailure('In _authCodeFlowHandler: failed to redeem authorization code')).toBe('unreachable');
+    expect(classifyFailure('In _authCodeFlowHandler: failed to redeem authorization code')).toBe('codeRefused');
   });
 });
 

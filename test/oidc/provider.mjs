@@ -27,7 +27,7 @@ const provider = new Provider(issuer, {
     {
       client_id: config.clientId,
       client_secret: config.clientSecret,
-      redirect_uris: [config.redirectUri],
+      redirect_uris: [config.redirectUri, ...(config.extraRedirectUris ?? [])],
       post_logout_redirect_uris: [config.postLogoutRedirectUri],
       response_types: ['code'],
       grant_types: ['authorization_code'],
