@@ -129,6 +129,12 @@ export async function processUpload(originalName: string, buf: Buffer): Promise<
   }
 }
 
+/** The thumbnail's size for an image of this size (as processUpload makes it), so a page can reserve the space. */
+export function thumbnailSize(width: number, height: number): { width: number; height: number } {
+  const scale = Math.min(1, THUMB_WIDTH / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
 export function attachmentsDir(dataDir: string): string {
   return path.join(dataDir, 'attachments');
 }

@@ -131,6 +131,26 @@ export async function listPublishedEntries(db: Queryable, editionId: number, onl
   }));
 }
 
+/** An entry's attachment as the scoring page shows it (J3, N7): never the stored file name. */
+export type JuryAttachment = { id: number; name: string; mime: string; sizeBytes: number; width: number | null; height: number | null; hasThumbnail: boolean };
+
+/** The attachments of one entry, in upload order: one statement. */
+export async function listAttachments(db: Queryable, entryId: number): Promise<JuryAttachment[]> {
+  const rows: Row[] = await db('attachments')
+    .where({ nomination_id: entryId })
+    .orderBy('id')
+    .select('id', 'original_name', 'mime', 'size_bytes', 'width', 'height', 'has_thumbnail');
+  return rows.map((r) => ({
+    id: Number(r.id),
+    name: String(r.original_name),
+    mime: String(r.mime),
+    sizeBytes: toNumber(r.size_bytes),
+    width: r.width === null || r.width === undefined ? null : Number(r.width),
+    height: r.height === null || r.height === undefined ? null : Number(r.height),
+    hasThumbnail: toBool(r.has_thumbnail),
+  }));
+}
+
 /** What the ranking needs of an entry: its title, and who submitted it and is named in it (for jäv). */
 export type RankingEntry = { id: number; title: string; submitterId: number; nominees: Array<{ userId: number | null; email: string }> };
 

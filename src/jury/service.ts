@@ -7,6 +7,7 @@ import { isUniqueViolation } from '../db';
 import { AppError, notFound } from '../errors';
 import type { FieldErrors } from '../errors';
 import * as audit from '../audit/service';
+import { thumbnailSize } from '../attachments/files';
 import * as editions from '../editions/service';
 import * as voting from '../voting/service';
 import * as queries from './queries';
@@ -179,6 +180,9 @@ export async function dashboard(db: Queryable, editionId: number, juror: Juror, 
 
 export type OtherReview = { jurorId: number; name: string; note: string; submittedAt: Date | null; scores: Record<number, number> };
 
+/** `thumbSize` is null when the image's size is not known (the page then reserves no space). */
+export type ScoringAttachment = queries.JuryAttachment & { thumbSize: { width: number; height: number } | null };
+
 export type ScoringPage = {
   entry: queries.JuryEntry;
   criteria: editions.Criterion[];
@@ -190,6 +194,8 @@ export type ScoringPage = {
   position: number;
   total: number;
   locked: boolean;
+  /** Pictures (with their thumbnail's size) and other files, served only by /attachments/:id (N7). */
+  attachments: ScoringAttachment[];
   /** Other jurors' submitted reviews: only once the juror has submitted their own (J5). */
   others: OtherReview[] | null;
 };
@@ -203,8 +209,13 @@ export async function scoringPage(db: Queryable, editionId: number, juror: Juror
   const criteria = await editions.criteria(db, editionId);
   const scores = Object.fromEntries((await queries.listScores(db, editionId, { entryId, jurorId: juror.id })).map((s) => [s.criterionId, s.value]));
   const [review] = await queries.listReviews(db, editionId, { entryId, jurorId: juror.id });
+  const attachments = (await queries.listAttachments(db, entry.id)).map((a) => ({
+    ...a,
+    thumbSize: a.hasThumbnail && a.width && a.height ? thumbnailSize(a.width, a.height) : null,
+  }));
   return {
     entry,
+    attachments,
     criteria,
     scores,
     note: review?.note ?? '',

@@ -187,3 +187,43 @@ test('when the jury and admin pages are read in English, then they are complete 
   await expectAccessible(eva, 'decision (en)');
   await eva.context().close();
 });
+
+test('when a jury member opens an entry with a picture and a PDF, then the thumbnail is shown where they read, opens the full picture, and the page passes axe in both languages', async () => {
+  // Arrange: the files as the nomination form stores them (re-encoded, with a thumbnail).
+  const { processUpload, store } = await import('../../src/attachments/files');
+  const sharp = (await import('sharp')).default;
+  const picture = await processUpload('IMG_0042.png', await sharp({ create: { width: 640, height: 480, channels: 3, background: '#2a6' } }).png().toBuffer());
+  const pdf = await processUpload('Solcellsrapport.pdf', Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1'));
+  const attachmentIds: number[] = [];
+  for (const p of [picture, pdf]) {
+    const storageName = await store(app.dataDir, p);
+    const [row] = await db('attachments')
+      .insert({ nomination_id: ids[SOLAR], storage_name: storageName, original_name: p.originalName, mime: p.mime, size_bytes: p.data.length, width: p.width, height: p.height, has_thumbnail: Boolean(p.thumbnail), created_at: new Date() })
+      .returning('id');
+    attachmentIds.push(Number(typeof row === 'object' ? row.id : row));
+  }
+  const [pictureId, pdfId] = attachmentIds;
+
+  for (const [locale, alt, fileLink] of [
+    ['sv', `Bild till bidraget ”${SOLAR}”`, 'Öppna Solcellsrapport.pdf (PDF, 1 kB)'],
+    ['en', `Picture for the entry “${SOLAR}”`, 'Open Solcellsrapport.pdf (PDF, 1 kB)'],
+  ] as const) {
+    const eva = await signedIn('Eva', locale);
+
+    // Act
+    await eva.goto(`${app.url}/jury/entries/${ids[SOLAR]}`);
+
+    // Assert: the thumbnail has loaded (the juror may fetch it), and its link and the PDF's are there.
+    const img = eva.getByRole('img', { name: alt });
+    await img.waitFor();
+    expect(await img.getAttribute('src')).toBe(`/attachments/${pictureId}/thumb`);
+    expect(await img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth)).toBe(480);
+    expect(await eva.locator(`a[href="/attachments/${pictureId}"] img`).count()).toBe(1);
+    expect((await eva.getByRole('link', { name: fileLink }).getAttribute('href'))).toBe(`/attachments/${pdfId}`);
+    await expectAccessible(eva, `scoring page with attachments (${locale})`);
+    const full = await eva.goto(`${app.url}/attachments/${pictureId}`);
+    expect(full?.status()).toBe(200);
+    expect(full?.headers()['content-type']).toBe('image/png');
+    await eva.context().close();
+  }
+});

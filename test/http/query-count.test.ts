@@ -92,6 +92,7 @@ describe('queries per page (no N+1)', () => {
       { who: 'anna@example.org', path: '/nominations/mine' },
       { who: 'cecilia@example.org', path: '/jury' },
       { who: 'cecilia@example.org', path: '/jury/ranking' },
+      { who: 'cecilia@example.org', path: `/jury/entries/${entry.id}` },
       { who: 'anna@example.org', path: '/archive' },
       { who: 'anna@example.org', path: `/archive/${previous.year}` },
       { who: 'admin@example.org', path: '/admin/moderation' },
