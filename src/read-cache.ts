@@ -12,6 +12,18 @@ import type { Queryable } from './db';
 
 export const MAX_AGE_MS = 1000;
 const MAX_ENTRIES = 500;
+let maxAgeMs = MAX_AGE_MS;
+
+/**
+ * For tests that count statements: without the age limit, whether a read is kept depends only on the
+ * writes, not on how fast the machine is. Returns a function that restores the limit.
+ */
+export function withoutAgeLimit(): () => void {
+  maxAgeMs = Number.POSITIVE_INFINITY;
+  return () => {
+    maxAgeMs = MAX_AGE_MS;
+  };
+}
 
 type Entry = { value: Promise<unknown>; loadedAt: number; tables: readonly string[]; generation: number };
 type Cache = { entries: Map<string, Entry>; generations: Map<string, number> };
@@ -48,7 +60,7 @@ export function cachedRead<T>(db: Queryable, key: string, tables: readonly strin
   const cache = cacheFor(db as Knex);
   const generation = generationOf(cache, tables);
   const entry = cache.entries.get(key);
-  if (entry && entry.generation === generation && nowMs - entry.loadedAt < MAX_AGE_MS) return entry.value as Promise<T>;
+  if (entry && entry.generation === generation && nowMs - entry.loadedAt < maxAgeMs) return entry.value as Promise<T>;
   const value = load();
   // Re-inserted last, so the oldest unused key is the one dropped when the cache is full.
   if (!cache.entries.delete(key) && cache.entries.size >= MAX_ENTRIES) cache.entries.delete(cache.entries.keys().next().value as string);
