@@ -14,7 +14,7 @@ import type { Db } from './db';
 import { publicDir, viewsDir } from './paths';
 import { KnexSessionStore } from './auth/session-store';
 import { csrfProtection } from './auth/csrf';
-import { loadViewer, requireSignIn } from './auth/guards';
+import { loadViewer, requireSignIn, wantsJson } from './auth/guards';
 import { authRoutes } from './auth/routes';
 import { applyUserLocale, localeMiddleware } from './http/locale';
 import { parseMultipart } from './http/multipart';
@@ -161,8 +161,13 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use(parseMultipart);
   app.use(csrfProtection);
   app.use((req, res, next) => {
-    res.locals.flash = req.session?.flash ?? [];
-    if (req.session?.flash) delete req.session.flash;
+    // Only a page shows the flash and uses it up. A background request (the jury's autosave, a vote
+    // sent with fetch) that reads the session while a form's answer is on its way must not take the
+    // confirmation away from the page that follows.
+    if (req.method === 'GET' && !wantsJson(req)) {
+      res.locals.flash = req.session?.flash ?? [];
+      if (req.session?.flash) delete req.session.flash;
+    }
     next();
   });
 

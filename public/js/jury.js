@@ -55,4 +55,9 @@
   form.addEventListener('input', function (event) {
     if (event.target && event.target.name === 'note') later(800);
   });
+  // The form's own submit sends everything: a save still waiting would only race it.
+  form.addEventListener('submit', function () {
+    if (timer) clearTimeout(timer);
+    pending = false;
+  });
 })();

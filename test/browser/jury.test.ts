@@ -169,7 +169,7 @@ test('when two jurors score, one declares jäv and the chair decides and locks, 
     expect(await anna.content()).not.toContain(MOTIVATION);
   }
   for (const p of [david, cecilia, anna]) await p.context().close();
-});
+}, 240_000); // the longest journey: two jurors, the ranking, the decision, an unlock and a new lock
 
 test('when the jury and admin pages are read in English, then they are complete and pass axe', async () => {
   const eva = await signedIn('Eva', 'en');

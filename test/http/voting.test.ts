@@ -78,6 +78,17 @@ describe('casting a vote', () => {
     expect(visibleText((await bo.get('/votes')).text)).not.toContain('Tack!');
   });
 
+  test('when a background request reads the session between a vote and the next page, then the page still shows the confirmation', async () => {
+    const bo = await ctx.signIn('bo@example.org');
+    const target = await entryId('Solcellerna');
+    const token = await bo.csrf();
+    expect((await post(bo, `/entries/${target}/vote`, { returnTo: '/votes' })).status).toBe(303);
+    // e.g. the jury's autosave or a fetch from another tab, answered with JSON
+    await bo.get('/votes').set('Accept', 'application/json');
+    await bo.post(`/entries/${target}/vote`).set('Accept', 'application/json').set('x-csrf-token', token).type('form').send({});
+    expect(visibleText((await bo.get('/votes')).text)).toContain('Tack! Din röst på ”Solcellerna');
+  });
+
   test('when the vote is sent with fetch, then the answer is JSON with the voter’s own votes and no counts', async () => {
     const bo = await ctx.signIn('bo@example.org');
     const target = await entryId('Solcellerna');
@@ -278,6 +289,19 @@ describe('withdrawing and moving', () => {
     expect((await post(bo, `/entries/${a}/vote`)).status).toBe(409);
     const slots = await ctx.db('votes').where({ voter_id: await userId('bo@example.org') }).orderBy('slot').select('slot', 'nomination_id');
     expect(slots.map((s) => [Number(s.slot), Number(s.nomination_id)])).toEqual([[1, c], [2, b]]);
+  });
+
+  test('when the budget is 1, then the confirmations say "av 1 röst", not "av 1 röster"', async () => {
+    await ctx.db('editions').where({ id: editionId }).update({ vote_budget: 1 });
+    const bo = await ctx.signIn('bo@example.org');
+    const target = await entryId('Nattpatrullen');
+    expect((await post(bo, `/entries/${target}/vote`, { returnTo: '/votes' })).status).toBe(303);
+    const text = visibleText((await bo.get('/votes')).text);
+    expect(text).toContain('Tack! Din röst på ”Nattpatrullen som körde i cirklar” är registrerad. Du har använt 1 av 1 röst.');
+    expect(text).not.toContain('röster.');
+    const res = await postJson(bo, `/entries/${target}/unvote`);
+    expect(res.status).toBe(200);
+    expect(res.body.message).toBe('Du har tagit tillbaka din röst på ”Nattpatrullen som körde i cirklar”. Du har använt 0 av 1 röst.');
   });
 });
 
