@@ -91,7 +91,7 @@ export async function remindJury(db: Db, mailer: Mailer, actorId: number, now: D
   await audit.record(db, { actorId, action: 'notify.jury_reminder', subjectType: 'edition', subjectId: edition.id, details: { jurors: behind.length } }, now);
   for (const m of behind) {
     const p = progress.get(m.userId)!;
-    await notifications.notify(db, mailer, { userId: m.userId, kind: 'jury.reminder', params: { title: edition.title, left: p.total - p.done, total: p.total }, link: '/jury' }, now, defaultLocale);
+    await notifications.notify(db, mailer, { userId: m.userId, kind: 'jury.reminder', params: { title: edition.title, left: p.total - p.done, total: p.total, count: p.total - p.done }, link: '/jury' }, now, defaultLocale);
   }
   return behind.length;
 }

@@ -24,6 +24,7 @@ export const archiveMessages = defineMessages({
     'archive.badge.winner': 'Vinnare {year}',
     'archive.badge.finalist': 'Finalist {year}',
     'archive.badge.votes': '{count} röster från kollegor',
+    'archive.badge.votes#one': '{count} röst från kollegor',
     'archive.noResult': 'Juryns resultat finns inte för den här omgången.',
   },
   en: {
@@ -49,6 +50,7 @@ export const archiveMessages = defineMessages({
     'archive.badge.winner': 'Winner {year}',
     'archive.badge.finalist': 'Finalist {year}',
     'archive.badge.votes': '{count} votes from colleagues',
+    'archive.badge.votes#one': '{count} vote from colleagues',
     'archive.noResult': 'There is no jury result for this edition.',
   },
 });

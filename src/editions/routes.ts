@@ -130,7 +130,7 @@ export function editionAdminRoutes(deps: AppDeps): Router {
     const after = await load(id);
     flash(req, 'success', 'editions.flash.override', {
       phase: req.t(`editions.phase.${phase}`),
-      state: `${req.t(after.phase[`${phase}Open`] ? 'editions.phase.isOpen' : 'editions.phase.isClosed')} (${req.t(choice === 'dates' ? 'editions.phase.byDates' : 'editions.phase.byOverride')})`,
+      state: `${req.t(after.phase[`${phase}Open`] ? 'editions.flash.isOpen' : 'editions.flash.isClosed')} (${req.t(choice === 'dates' ? 'editions.phase.byDates' : 'editions.phase.byOverride')})`,
     });
     res.redirect(303, `/admin/editions/${id}#phases`);
   });

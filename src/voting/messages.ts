@@ -32,6 +32,9 @@ export const votingMessages = defineMessages({
     'voting.peoplesChoiceTie': 'Publikens favorit (delad plats)',
     'voting.flash.voted': 'Tack! Din röst på ”{title}” är registrerad. Du har använt {used} av {budget} röster.',
     'voting.flash.withdrawn': 'Du har tagit tillbaka din röst på ”{title}”. Du har använt {used} av {budget} röster.',
+    // `…One`: chosen in voting/routes.ts when the budget is 1 (like voting.panel.usedOne).
+    'voting.flash.votedOne': 'Tack! Din röst på ”{title}” är registrerad. Du har använt {used} av {budget} röst.',
+    'voting.flash.withdrawnOne': 'Du har tagit tillbaka din röst på ”{title}”. Du har använt {used} av {budget} röst.',
     'voting.flash.moved': 'Din röst är flyttad från ”{from}” till ”{to}”.',
     'voting.error.title': 'Rösten kunde inte tas emot',
     'voting.error.closed': 'Röstningen är inte öppen just nu, så din röst kunde inte tas emot. Inget har ändrats.',
@@ -74,6 +77,8 @@ export const votingMessages = defineMessages({
     'voting.peoplesChoiceTie': "People's choice (shared)",
     'voting.flash.voted': 'Thank you! Your vote for “{title}” is recorded. You have used {used} of {budget} votes.',
     'voting.flash.withdrawn': 'You withdrew your vote for “{title}”. You have used {used} of {budget} votes.',
+    'voting.flash.votedOne': 'Thank you! Your vote for “{title}” is recorded. You have used {used} of {budget} vote.',
+    'voting.flash.withdrawnOne': 'You withdrew your vote for “{title}”. You have used {used} of {budget} vote.',
     'voting.flash.moved': 'Your vote was moved from “{from}” to “{to}”.',
     'voting.error.title': 'The vote could not be accepted',
     'voting.error.closed': 'Voting is not open right now, so your vote could not be accepted. Nothing has changed.',

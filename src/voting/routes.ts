@@ -4,7 +4,7 @@
 // views/voting/_vote-button.ejs and views/voting/_panel.ejs.
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppDeps } from '../app';
-import { registerMessages } from '../i18n';
+import { hasKey, registerMessages } from '../i18n';
 import { flash } from '../http/locale';
 import { perUserLimiter } from '../http/rate-limit';
 import { wantsJson } from '../auth/guards';
@@ -108,11 +108,13 @@ export function votingRoutes(deps: AppDeps): Router {
     const json = wantsJson(req);
     const state = json || !known ? await votingLocals(deps, req.viewer!) : null;
     const all = { ...params, used: known?.used ?? state?.used ?? 0, budget: known?.budget ?? state?.budget ?? 0 };
+    // "av 1 röst", not "av 1 röster": a message that tells the budget has a `…One` form for a budget of 1.
+    const text = all.budget === 1 && hasKey(`${key}One`) ? `${key}One` : key;
     if (json) {
-      res.json({ ok: true, message: req.t(key, all), voting: ballotJson(state) });
+      res.json({ ok: true, message: req.t(text, all), voting: ballotJson(state) });
       return;
     }
-    flash(req, 'success', key, all);
+    flash(req, 'success', text, all);
     const body = req.body as Record<string, unknown> | undefined;
     res.redirect(303, typeof body?.returnTo === 'string' ? safeReturnTo(body.returnTo) : fallback);
   };

@@ -138,7 +138,7 @@ test('when the admin opens edition setup, then the page passes axe in both langu
   await page.goto(`${app.url}/lang/en?next=/admin/editions`);
   await expectAccessible(page, 'editions list (en)');
   await page.locator('a[href^="/admin/editions/"]').first().click();
-  expect(await page.locator('h1').innerText()).toContain('Set up');
+  expect(await page.locator('h1').innerText()).toContain('Settings for');
   await expectAccessible(page, 'edition setup (en)');
   await page.context().close();
 });

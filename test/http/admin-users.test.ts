@@ -144,7 +144,7 @@ describe('audit log (R4)', () => {
     const day = new Date(ctx.clock.now()).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
     const page = await agent.get('/admin/audit').query({ who: 'alva', action: 'role.admin_revoked', from: day, to: day });
     const hit = visibleText(page.text.slice(page.text.indexOf('<tbody>')));
-    expect(hit).toContain('Rollen administratör togs bort');
+    expect(hit).toContain('Administratörsrollen togs bort');
     expect(hit).not.toContain('Blev administratör');
     const nobody = visibleText((await agent.get('/admin/audit').query({ who: 'Anna' })).text);
     expect(nobody).toContain('Inga händelser passar filtren.');

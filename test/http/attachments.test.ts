@@ -139,7 +139,7 @@ describe('refused files (each: a clear message, nothing stored)', () => {
     ['an executable named .jpg', () => Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(200)]), 'bild.jpg', 'är inte en bild (JPEG, PNG, WebP) eller en PDF'],
     ['HTML named .jpg', () => Buffer.from('<html><script>alert(1)</script></html>'), 'bild.jpg', 'är inte en bild (JPEG, PNG, WebP) eller en PDF'],
     ['a PDF with JavaScript', () => scriptPdf, 'elak.pdf', 'innehåller skript (JavaScript)'],
-    ['an image of 30,000 × 30,000 pixels', () => bombPng(), 'bomb.png', 'har för många bildpunkter'],
+    ['an image of 30,000 × 30,000 pixels', () => bombPng(), 'bomb.png', 'är för stor. Spara den i mindre storlek'],
     ['a file over 10 MB', () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(10 * 1024 * 1024 + 10)]), 'stor.jpg', 'är större än 10 MB'],
   ];
   test.each(cases)('when %s is attached, then it is refused', async (_label, make, name, message) => {

@@ -60,7 +60,7 @@ test('when a Swedish user names an English-speaking colleague, then the colleagu
   expect(visibleText((await bo.get('/notifications')).text)).toContain('has named you in the nomination “Kaffebryggaren”.');
 
   expect((await form(bo, `/consent/${token}`, { answer: 'give', message: 'Happy to!' })).status).toBe(303);
-  const answer = await smtp.waitFor((m) => m.to.includes('anna@example.org') && m.subject.includes('har sagt ja'));
+  const answer = await smtp.waitFor((m) => m.to.includes('anna@example.org') && m.subject.includes('vill vara med i din nominering'));
   expect(answer.text).toContain('har sagt ja till att vara med i din nominering ”Kaffebryggaren”. ”Happy to!”');
   expect(answer.text).not.toContain('“');
   const anna = await ctx.signIn('anna@example.org');
@@ -77,7 +77,7 @@ test('when an English-speaking user is answered with a message, then the mail an
 
   const cecilia = await ctx.signIn('cecilia@example.org');
   expect((await form(cecilia, `/consent/${token}`, { answer: 'decline', message: 'Hellre inte, tack.' })).status).toBe(303);
-  const answer = await smtp.waitFor((m) => m.to.includes('eva@example.org') && m.subject.includes('has declined'));
+  const answer = await smtp.waitFor((m) => m.to.includes('eva@example.org') && m.subject.includes('does not want to take part in your nomination'));
   expect(answer.text).toContain('does not want to take part in your nomination “Skrivaren i källaren”.');
   expect(answer.text).toContain('“Hellre inte, tack.”');
   expect(answer.text).not.toMatch(SWEDISH_OPENING);
@@ -91,7 +91,7 @@ test('when a colleague answers without a message, then no empty quotation marks 
   const token = await nominate('eva', 'bo', 'Nyckeln som försvann');
   const bo = await ctx.signIn('bo@example.org');
   expect((await form(bo, `/consent/${token}`, { answer: 'give', message: '' })).status).toBe(303);
-  const answer = await smtp.waitFor((m) => m.to.includes('eva@example.org') && m.subject.includes('has agreed'));
+  const answer = await smtp.waitFor((m) => m.to.includes('eva@example.org') && m.subject.includes('wants to take part in your nomination'));
   expect(answer.text).toContain('has agreed to take part in your nomination “Nyckeln som försvann”.');
   expect(answer.text).not.toContain('“”');
 });

@@ -84,8 +84,8 @@ describe('level texts in edition setup', () => {
       expect(form[`criterionLevel${n}Sv`]).toEqual([...DEFAULT_CRITERIA.map((c) => c.levels[n - 1].sv), DEFAULT_LEVELS[n - 1].sv]);
       expect(form[`criterionLevel${n}En`]).toEqual([...DEFAULT_CRITERIA.map((c) => c.levels[n - 1].en), DEFAULT_LEVELS[n - 1].en]);
     }
-    expect(html.match(/<legend>Poängen på svenska<\/legend>/g)).toHaveLength(5);
-    expect(html.match(/<legend>Poängen på engelska<\/legend>/g)).toHaveLength(5);
+    expect(html.match(/<legend>Vad poängen betyder – på svenska<\/legend>/g)).toHaveLength(5);
+    expect(html.match(/<legend>Vad poängen betyder – på engelska<\/legend>/g)).toHaveLength(5);
     expect(html).toMatch(/<label class="field__label" for="f-criterion0Level3Sv">Nivå 3<\/label>\s*<textarea id="f-criterion0Level3Sv" name="criterionLevel3Sv" rows="2" maxlength="300">/);
     expect(html).toMatch(/<textarea id="f-criterion1Level5En" name="criterionLevel5En" rows="2" maxlength="300" lang="en">/);
     expect(visibleText(html)).toContain('Juryn ser texten bredvid varje poäng när de bedömer.');
@@ -97,7 +97,7 @@ describe('level texts in edition setup', () => {
 
     await admin.get('/lang/en');
     const en = (await admin.get(`/admin/editions/${editionId}`)).text;
-    expect(en).toMatch(/<legend>The scores in Swedish<\/legend>/);
+    expect(en).toMatch(/<legend>What the scores mean – in Swedish<\/legend>/);
     expect(en).toMatch(/for="f-criterion0Level1En">Level 1<\/label>/);
     await admin.get('/lang/sv'); // the choice is kept for the user
   });
@@ -197,7 +197,7 @@ describe('level texts in edition setup', () => {
     const form = withLevel(await formOf(admin), 0, 1, 'Sv', 'Ändrat utan token.');
     const res = await admin.post(`/admin/editions/${editionId}`).type('form').send(form);
     expect(res.status).toBe(403);
-    expect(visibleText(res.text)).toContain('Formuläret har gått ut');
+    expect(visibleText(res.text)).toContain('Sidan har varit öppen för länge');
     expect(await storedLevels()).toEqual(before);
   });
 

@@ -76,7 +76,7 @@ describe('who may set up editions', () => {
     expect(hub.text).toContain('href="/admin/editions"');
     expect(visibleText(hub.text)).toContain('Omgångar och tidplan');
     const list = await admin.get('/admin/editions');
-    expect(visibleText(list.text)).toContain(`Ställ in Årets misstag ${year}`);
+    expect(visibleText(list.text)).toContain(`Ändra Årets misstag ${year}`);
     expect(visibleText(list.text)).toContain(`Visa Årets misstag ${year - 1}`);
   });
 });
@@ -224,7 +224,7 @@ describe('opening and closing phases early', () => {
     const token = await admin.csrf();
     const res = await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: token, phase: 'voting', override: 'closed' });
     expect(res.status).toBe(303);
-    expect(visibleText((await admin.get(`/admin/editions/${editionId}`)).text)).toContain('Röstning: Stängd nu (manuellt beslut).');
+    expect(visibleText((await admin.get(`/admin/editions/${editionId}`)).text)).toContain('Röstning: stängd nu (manuellt beslut).');
     expect((await ctx.db('editions').where({ id: editionId }).first()).voting_override).toBe('closed');
     const audit = await ctx.db('audit_log').where({ action: 'phase.override' }).orderBy('id', 'desc').first();
     expect(JSON.parse(audit.details)).toMatchObject({ phase: 'voting', override: 'closed', openNow: false });

@@ -137,7 +137,7 @@ describe('security', () => {
     const agent = await ctx.signIn('anna@example.org');
     const res = await agent.post('/auth/logout').type('form').send({});
     expect(res.status).toBe(403);
-    expect(visibleText(res.text)).toContain('Formuläret har gått ut');
+    expect(visibleText(res.text)).toContain('Sidan har varit öppen för länge');
     expect((await agent.get('/')).status).toBe(200); // still signed in
   });
 

@@ -155,7 +155,7 @@ describe('drafts and validation (N2)', () => {
     const before = await count('nominations');
     const res = await post(anna, '/nominate', complete(), { csrf: false, files: [[Buffer.from('x'), 'a.png']] });
     expect(res.status).toBe(403);
-    expect(visibleText(res.text)).toContain('Formuläret har gått ut');
+    expect(visibleText(res.text)).toContain('Sidan har varit öppen för länge');
     expect(await count('nominations')).toBe(before);
   });
 
@@ -170,7 +170,7 @@ describe('drafts and validation (N2)', () => {
     const third = await post(anna, '/nominate', fields);
     expect(third.status).toBe(303);
     const mine = await anna.get('/nominations/mine');
-    expect(visibleText(mine.text)).toContain('Nomineringen var redan mottagen.');
+    expect(visibleText(mine.text)).toContain('Vi hade redan tagit emot nomineringen.');
     expect(await count('nominations')).toBe(before + 1);
   });
 });
@@ -254,7 +254,7 @@ describe('consent and moderation (N3, N4)', () => {
     expect(res.status).toBe(303);
     expect((await ctx.db('nominees').where({ consent_token: token }).first()).consent).toBe('given');
     expect((await ctx.db('nominations').where({ id }).first()).status).toBe('in_moderation');
-    const mail = await smtp.waitFor((m) => m.to.includes('anna@example.org') && m.subject.includes('har sagt ja'));
+    const mail = await smtp.waitFor((m) => m.to.includes('anna@example.org') && m.subject === 'Bo Ekström vill vara med i din nominering');
     expect(mail.text).toContain('”Gärna!”');
   });
 
@@ -297,8 +297,8 @@ describe('consent and moderation (N3, N4)', () => {
     const eva = await ctx.signIn('eva@example.org');
     await form(eva, `/consent/${nominee.consent_token}`, { answer: 'decline', message: 'Helst inte' });
     expect((await ctx.db('nominations').where({ id: row.id }).first()).status).toBe('awaiting_consent');
-    const mail = await smtp.waitFor((m) => m.to.includes('anna@example.org') && m.subject.includes('har sagt nej'));
-    expect(mail.text).toContain('Bidraget publiceras inte så länge');
+    const mail = await smtp.waitFor((m) => m.to.includes('anna@example.org') && m.subject.includes('vill inte vara med i din nominering'));
+    expect(mail.text).toContain('Bidraget publiceras inte förrän alla har sagt ja. Vill du publicera ändå kan du ta bort personen under Mina nomineringar.');
   });
 
   test('when a colleague declines and the submitter chose to remove them, then the entry goes on without their name', async () => {

@@ -1,6 +1,7 @@
 import { sv } from '../../src/i18n/sv';
 import { en } from '../../src/i18n/en';
 import { formatters, translate, foldForSearch } from '../../src/i18n';
+import { render } from '../../src/notifications/service';
 import '../../src/app'; // registers every feature's messages
 
 describe('languages', () => {
@@ -20,6 +21,34 @@ describe('languages', () => {
     expect(translate('en', 'live.votes', { count: 1 })).toBe('1 vote');
     expect(translate('sv', 'live.votes', { count: 1237 })).toBe('1\u00a0237 röster');
     expect(translate('en', 'live.votes', { count: 1237 })).toBe('1,237 votes');
+  });
+
+  test('when a count of 1 is shown in a feature text, then it reads in the singular in both languages', () => {
+    expect(translate('sv', 'notifications.headerUnread', { count: 1 })).toBe('1 oläst');
+    expect(translate('sv', 'notifications.headerUnread', { count: 2 })).toBe('2 olästa');
+    expect(translate('en', 'notifications.headerUnread', { count: 1 })).toBe('1 unread');
+    expect(translate('sv', 'archive.badge.votes', { count: 1 })).toBe('1 röst från kollegor');
+    expect(translate('en', 'archive.badge.votes', { count: 1 })).toBe('1 vote from colleagues');
+    expect(translate('sv', 'archive.badge.votes', { count: 1237 })).toBe('1\u00a0237 röster från kollegor');
+    expect(translate('en', 'entries.count', { count: 1 })).toBe('1 entry');
+    expect(translate('en', 'entries.count', { count: 2 })).toBe('2 entries');
+    expect(translate('sv', 'entries.count', { count: 1 })).toBe('1 bidrag');
+  });
+
+  test('when a juror has 1 entry left, then the English reminder says "1 entry"; an older reminder without a count still reads', () => {
+    const params = { title: 'Årets misstag 2026', left: 1, total: 4, count: 1 };
+    expect(render('en', 'jury.reminder', 'subject', params)).toBe('Reminder: 1 entry left to score');
+    expect(render('en', 'jury.reminder', 'text', params)).toBe('You have 1 entry left to score in Årets misstag 2026.');
+    expect(render('sv', 'jury.reminder', 'subject', params)).toBe('Påminnelse: 1 bidrag kvar att bedöma');
+    expect(render('en', 'jury.reminder', 'subject', { ...params, left: 3, count: 3 })).toBe('Reminder: 3 entries left to score');
+    expect(render('en', 'jury.reminder', 'subject', { title: 'X', left: 2, total: 4 })).toBe('Reminder: 2 entries left to score');
+  });
+
+  test('when a vote confirmation is for a budget of 1, then its own text says "1 röst" / "1 vote"', () => {
+    const params = { title: 'T', used: 1, budget: 1 };
+    expect(translate('sv', 'voting.flash.votedOne', params)).toBe('Tack! Din röst på ”T” är registrerad. Du har använt 1 av 1 röst.');
+    expect(translate('en', 'voting.flash.votedOne', params)).toBe('Thank you! Your vote for “T” is recorded. You have used 1 of 1 vote.');
+    expect(translate('en', 'voting.flash.withdrawnOne', { ...params, used: 0 })).toBe('You withdrew your vote for “T”. You have used 0 of 1 vote.');
   });
 
   test('when names are sorted, then Swedish order puts å, ä, ö after z', () => {
