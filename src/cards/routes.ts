@@ -34,14 +34,18 @@ export function cardRoutes(deps: AppDeps): Router {
       if (!result) continue;
       const winner = result.finalists.find((f) => f.id === result.winnerId);
       const entries = [...(winner ? [{ entry: winner, winner: true }] : []), ...result.finalists.filter((f) => f.id !== result.winnerId).map((entry) => ({ entry, winner: false }))];
-      out.push({ edition, revealed: editions.phaseAt(edition, deps.now()).revealed, entries });
+      const revealed = editions.phaseAt(edition, deps.now()).revealed;
+      // C1: before the ceremony, the slides whose texts will be small or split.
+      const longTexts = revealed ? [] : ceremony.longTexts(result.finalists, result.winnerId, result.motivation);
+      out.push({ edition, revealed, entries, longTexts });
     }
     return out;
   };
 
   router.get('/admin/cards', async (req, res) => {
     res.set('Cache-Control', 'no-store');
-    res.render('ceremony/cards', { title: req.t('cards.title'), list: await lockedEditions() });
+    const current = await editions.current(deps.db, deps.now());
+    res.render('ceremony/cards', { title: req.t('cards.title'), list: await lockedEditions(), currentEditionId: current?.edition.id ?? null });
   });
 
   router.get('/admin/cards/:id/:file', async (req, res) => {

@@ -70,14 +70,88 @@ export async function access(db: Queryable, viewer: Viewer, year: number, now: D
   return { edition: found.edition, phase: found.phase, presenter };
 }
 
+/**
+ * How a slide's texts will look on the 16:9 stage: at the normal size, in smaller type (`dense`,
+ * `denser`: the server's classes without JavaScript, ceremony.js fits the size exactly), or so long that
+ * even the smallest type cannot hold them and the text is split into parts (cut off without JavaScript).
+ */
+export type TextFit = 'normal' | 'dense' | 'denser' | 'split';
+
 export type Slide =
   | { kind: 'title' }
   | { kind: 'idea' }
-  | { kind: 'finalist'; entry: queries.ResultEntry; number: number; of: number }
+  | { kind: 'finalist'; entry: queries.ResultEntry; number: number; of: number; fit: TextFit }
   | { kind: 'peoples-choice'; entries: Array<queries.ResultEntry & { votes: number }> }
   | { kind: 'live' }
   | { kind: 'drumroll' }
-  | { kind: 'winner'; entry: queries.ResultEntry; motivation: string };
+  | { kind: 'winner'; entry: queries.ResultEntry; motivation: string; fit: TextFit };
+
+// The room a slide's texts take, in characters of lesson-sized type. A title character in heading type
+// takes about four lesson characters of room, and a photo leaves the text two thirds of the width. On the
+// winner's slide the motivation and the lesson both end at the smallest lesson size, and the two labels
+// and the quote's margins take more room: 1.4 per character. Weights and limits were measured in Chromium
+// with public/js/ceremony.js on a 16:9 stage (the layout scales with the stage, so the projector's
+// resolution does not matter): up to `normal` the slide keeps the full size, up to `dense` about 0.8 of
+// it, up to `denser` it fits at the smallest size, beyond it the text is split.
+const FIT_LIMITS = { normal: 450, dense: 800, denser: 1600 };
+
+function fitOf(load: number): TextFit {
+  if (load <= FIT_LIMITS.normal) return 'normal';
+  if (load <= FIT_LIMITS.dense) return 'dense';
+  if (load <= FIT_LIMITS.denser) return 'denser';
+  return 'split';
+}
+
+/** How a finalist's slide (title, lesson, photo) fits the stage. */
+export function finalistFit(entry: Pick<queries.ResultEntry, 'title' | 'lesson' | 'imageAttachmentId'>): TextFit {
+  const load = entry.lesson.length + entry.title.length * 4;
+  return fitOf(entry.imageAttachmentId !== null ? load * 1.5 : load);
+}
+
+/** How the winner's slide (title, the jury's motivation and the lesson in smaller type) fits the stage. */
+export function winnerFit(entry: Pick<queries.ResultEntry, 'title' | 'lesson'>, motivation: string): TextFit {
+  return fitOf((motivation.length + entry.lesson.length) * 1.4 + entry.title.length * 4);
+}
+
+/** A slide whose texts the audience will get in small type or split into parts. */
+export type LongText = {
+  slide: 'finalist' | 'winner';
+  entryId: number;
+  title: string;
+  fit: 'denser' | 'split';
+  lessonLength: number;
+  /** The jury's motivation, on the winner's slide only (0 on a finalist's). */
+  motivationLength: number;
+};
+
+/**
+ * The slides (in running order) whose lesson or motivation is so long that it is shown in small type or
+ * split, so that the presenter can have the text shortened before the ceremony. A slide that only gets
+ * slightly smaller type (`dense`) is not listed.
+ */
+export function longTexts(finalists: queries.ResultEntry[], winnerId: number | null, motivation: string): LongText[] {
+  const long = (fit: TextFit): fit is LongText['fit'] => fit === 'denser' || fit === 'split';
+  const out: LongText[] = [];
+  for (const e of finalists) {
+    const fit = finalistFit(e);
+    if (long(fit)) out.push({ slide: 'finalist', entryId: e.id, title: e.title, fit, lessonLength: e.lesson.length, motivationLength: 0 });
+  }
+  const winner = finalists.find((e) => e.id === winnerId);
+  if (winner) {
+    const fit = winnerFit(winner, motivation);
+    if (long(fit)) out.push({ slide: 'winner', entryId: winner.id, title: winner.title, fit, lessonLength: winner.lesson.length, motivationLength: motivation.length });
+  }
+  return out;
+}
+
+/** longTexts() for a decision that may not be locked yet (the chair's page): reads the entries' texts. */
+export async function longTextsOf(db: Queryable, decision: { finalistIds: number[]; winnerId: number | null; motivation: string }): Promise<LongText[]> {
+  const { finalistIds, winnerId } = decision;
+  const ids = winnerId === null || finalistIds.includes(winnerId) ? finalistIds : [...finalistIds, winnerId];
+  const entries = await queries.findEntries(db, ids);
+  const finalists = ids.map((id) => entries.get(id)).filter((e): e is queries.ResultEntry => Boolean(e));
+  return longTexts(finalists, winnerId, decision.motivation);
+}
 
 /** The slides in running order, generated from the locked result. */
 /** `withLive`: include the audience-vote slide (left out of a past ceremony that had no live vote). */
@@ -87,11 +161,11 @@ export function buildSlides(result: LockedResult, peoples: Array<queries.ResultE
   return [
     { kind: 'title' },
     { kind: 'idea' },
-    ...shown.map((entry, i): Slide => ({ kind: 'finalist', entry, number: i + 1, of: shown.length })),
+    ...shown.map((entry, i): Slide => ({ kind: 'finalist', entry, number: i + 1, of: shown.length, fit: finalistFit(entry) })),
     ...(peoples.length ? [{ kind: 'peoples-choice', entries: peoples } as Slide] : []),
     ...(withLive ? [{ kind: 'live' } as Slide] : []),
     { kind: 'drumroll' },
-    ...(winner ? [{ kind: 'winner', entry: winner, motivation: result.motivation } as Slide] : []),
+    ...(winner ? [{ kind: 'winner', entry: winner, motivation: result.motivation, fit: winnerFit(winner, result.motivation) } as Slide] : []),
   ];
 }
 

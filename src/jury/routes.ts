@@ -7,6 +7,7 @@ import { registerMessages } from '../i18n';
 import { flash } from '../http/locale';
 import { requireRole, wantsJson } from '../auth/guards';
 import * as editions from '../editions/service';
+import * as ceremony from '../ceremony/service';
 import * as jury from './service';
 import { juryMessages } from './messages';
 import { defaultDir, isSortKey, type SortKey } from './ranking';
@@ -167,6 +168,10 @@ export function juryRoutes(deps: AppDeps): Router {
     );
     const decision = await jury.decision(db, edition.id);
     const unlocks = await jury.unlocks(db, edition.id);
+    const canUnlock = Boolean(decision.lockedAt) && !phase.revealed && !phase.archived && (viewer.roles.admin || viewer.roles.chair);
+    // C1: tell the chair and admins before the ceremony which texts will be small or split on the slides.
+    const prepares = (viewer.roles.chair || viewer.roles.admin) && !phase.revealed;
+    const editable = viewer.roles.chair && !decision.lockedAt;
     return {
       title: req.t('jury.decision.title'),
       edition,
@@ -176,7 +181,13 @@ export function juryRoutes(deps: AppDeps): Router {
       unlocks,
       isChair: viewer.roles.chair,
       // The form is offered while it can work; the service decides again when it is sent.
-      canUnlock: Boolean(decision.lockedAt) && !phase.revealed && !phase.archived && (viewer.roles.admin || viewer.roles.chair),
+      canUnlock,
+      longTexts: prepares ? await ceremony.longTextsOf(db, decision) : [],
+      motivationFix: editable
+        ? { href: '#f-motivation', key: 'ceremony.longTexts.editMotivation' }
+        : canUnlock
+          ? { href: '#unlock', key: 'ceremony.longTexts.unlockMotivation' }
+          : null,
       form: { finalistIds: decision.finalistIds, winnerId: decision.winnerId, motivation: decision.motivation },
       unlockReason: '',
       ...extra,

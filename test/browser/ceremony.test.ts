@@ -1,11 +1,14 @@
 // The award night end to end (C1–C4): the presenter runs the whole ceremony with the keyboard, two
 // phones vote live and the chart follows without a reload, the reveal publishes the result to the
-// archive; axe on the live and archive pages in Swedish and English.
+// archive; axe on the live and archive pages in Swedish and English. Then the longest lesson the form
+// allows on a finalist's slide: it fits the stage, in parts.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../helpers/server';
 import { devSignIn, expectAccessible, launchBrowser } from '../helpers/browser';
 import { openDatabase } from '../../src/db';
 import { lockCurrentResult } from '../http/ceremony-fixtures';
+import { LIMITS } from '../../src/nominations/validation';
+import { MOTIVATION_MAX } from '../../src/jury/service';
 
 let app: RunningApp;
 let browser: Browser;
@@ -161,4 +164,141 @@ test('when the presenter runs the ceremony with the keyboard, then phones vote l
   }
 
   await Promise.all([presenterContext.close(), annaContext.close(), boContext.close()]);
+});
+
+// C1: long texts fit the projector. The longest lesson the form allows cannot fit one 16:9 slide at a
+// size readable from the back of a hall, so after stepping the type down the slide splits it into parts
+// (→ shows the next part); every part fits the stage, and together they hold the whole lesson.
+test('when a finalist has the longest lesson the form allows, then every part of it fits the stage, the last words are shown, the keyboard walks through the parts, and so does a button through the winner\'s longest citation', async () => {
+  const END = 'och därför frågar vi alltid användarna först.';
+  const sentence = 'Vi lärde oss att fråga dem som ska använda tjänsten innan vi bygger något. ';
+  const longLesson = sentence.repeat(Math.ceil(LIMITS.text / sentence.length)).slice(0, LIMITS.text - END.length - 1).trimEnd() + ' ' + END;
+  const mediumLesson = sentence.repeat(13).trim(); // about 1 000 characters: fits in smaller type
+  const db = openDatabase({ dataDir: app.dataDir });
+  await db('nominations').where({ id: fixture.finalistIds[0] }).update({ lesson: longLesson });
+  await db('nominations').where({ id: fixture.finalistIds[1] }).update({ lesson: mediumLesson });
+  await db.destroy();
+  expect(longLesson.length).toBeLessThanOrEqual(LIMITS.text);
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  const cspErrors: string[] = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text()); });
+  await devSignIn(page, app.url, 'Alva Admin');
+  await page.goto(`${app.url}/ceremony/${fixture.year}?slide=3`);
+
+  /** Where the visible slide's lesson is, against its body and the stage; and the sizes that matter. */
+  const measure = () =>
+    page.evaluate(() => {
+      const slide = document.querySelector('.slide:not([hidden])') as HTMLElement;
+      const body = slide.querySelector('.slide__body') as HTMLElement;
+      const lesson = slide.querySelector('.slide__lesson') as HTMLElement;
+      const r = lesson.getBoundingClientRect();
+      return {
+        text: lesson.textContent ?? '',
+        count: slide.querySelector('.slide__count')?.textContent ?? '',
+        lessonBottom: r.bottom,
+        lessonRight: r.right,
+        bodyBottom: body.getBoundingClientRect().bottom,
+        bodyRight: body.getBoundingClientRect().right,
+        stageBottom: slide.getBoundingClientRect().bottom,
+        clipped: lesson.scrollHeight > lesson.clientHeight + 1 || body.scrollHeight > body.clientHeight + 1,
+        clamped: slide.classList.contains('is-clamped'),
+        fontPx: parseFloat(getComputedStyle(lesson).fontSize),
+        stageWidth: slide.getBoundingClientRect().width,
+        animations: document.getAnimations().length,
+      };
+    });
+  const expectFits = (m: Awaited<ReturnType<typeof measure>>) => {
+    expect(m.lessonBottom).toBeLessThanOrEqual(m.bodyBottom + 1);
+    expect(m.lessonBottom).toBeLessThanOrEqual(m.stageBottom);
+    expect(m.lessonRight).toBeLessThanOrEqual(m.bodyRight + 1);
+    expect(m.clipped).toBe(false);
+    expect(m.clamped).toBe(false);
+    // Never below about 17 pt on a PowerPoint-sized slide (1/57 of the stage's width).
+    expect(m.fontPx).toBeGreaterThanOrEqual(m.stageWidth / 57);
+  };
+
+  const first = await measure();
+  const parts = Number(/del 1 av (\d+)/.exec(first.count)?.[1]);
+  expect(parts).toBeGreaterThan(1);
+  expectFits(first);
+  expect(first.animations).toBe(0); // prefers-reduced-motion: no slide-in
+  await expectAccessible(page, 'ceremony slide with a split lesson');
+  const shown = [first.text];
+  for (let part = 2; part <= parts; part++) {
+    await page.keyboard.press('ArrowRight');
+    const m = await measure();
+    expect(m.count).toContain(`del ${part} av ${parts}`);
+    expectFits(m);
+    shown.push(m.text);
+  }
+  expect(await visibleSlideKind(page)).toBe('finalist');
+  expect(shown[shown.length - 1].endsWith(END)).toBe(true);
+  await eventually(async () => expect(await page.locator('#announcer').innerText()).toBe(`del ${parts} av ${parts}`));
+  // Together the parts hold the whole lesson, word for word.
+  const words = (s: string) => s.replace(/…/g, ' ').split(/\s+/).filter(Boolean);
+  expect(shown.flatMap(words)).toEqual(words(longLesson));
+
+  // → leaves for the next finalist, whose 1 000 characters fit in one part in smaller type.
+  await page.keyboard.press('ArrowRight');
+  expect(new URL(page.url()).searchParams.get('slide')).toBe('4');
+  const medium = await measure();
+  expect(medium.count).not.toContain('del');
+  expect(medium.text.trim()).toBe(mediumLesson);
+  expectFits(medium);
+  expect(Number(await page.locator('.slide:not([hidden])').getAttribute('data-fit'))).toBeLessThan(1);
+
+  // ← comes back to the last part; on a full-HD projector the same part still fits.
+  await page.keyboard.press('ArrowLeft');
+  expect((await measure()).count).toContain(`del ${parts} av ${parts}`);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await eventually(async () => expect((await measure()).stageWidth).toBe(1920));
+  await eventually(async () => {
+    const m = await measure();
+    expectFits(m);
+    expect(m.text.endsWith(END)).toBe(true);
+  });
+
+  // The winner's slide with the longest citation the form allows: its parts fit too, and on the last
+  // slide (no Next link) a "Nästa del" button walks through them.
+  const citation = 'Juryn belönar modet att fråga användarna först, och lärdomen sprids nu i hela förvaltningen. '.repeat(30).slice(0, MOTIVATION_MAX - 12).trimEnd() + ' Tack Bygglov.';
+  const db2 = openDatabase({ dataDir: app.dataDir });
+  await db2('results').where({ edition_id: fixture.editionId }).update({ motivation: citation });
+  await db2.destroy();
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const total = await page.evaluate(() => document.querySelectorAll('.slide').length);
+  await page.goto(`${app.url}/ceremony/${fixture.year}?slide=${total}`);
+  expect(await visibleSlideKind(page)).toBe('winner');
+  const winnerPart = () =>
+    page.evaluate(() => {
+      const slide = document.querySelector('.slide:not([hidden])') as HTMLElement;
+      const body = slide.querySelector('.slide__body')!.getBoundingClientRect();
+      const texts = Array.from(slide.querySelectorAll<HTMLElement>('[data-flow]')).filter((el) => el.getClientRects().length);
+      return {
+        count: slide.querySelector('.slide__count')?.textContent ?? '',
+        text: texts.map((el) => el.textContent).join(' '),
+        fits: texts.every((el) => el.getBoundingClientRect().bottom <= body.bottom + 1 && el.scrollHeight <= el.clientHeight + 1),
+        minFontPx: Math.min(...texts.map((el) => parseFloat(getComputedStyle(el).fontSize))),
+        stageWidth: slide.getBoundingClientRect().width,
+      };
+    });
+  const winnerParts = [await winnerPart()];
+  const winnerCount = Number(/del 1 av (\d+)/.exec(winnerParts[0].count)?.[1]);
+  expect(winnerCount).toBeGreaterThan(1);
+  await expectAccessible(page, "winner's slide with a split citation");
+  const nextPart = page.getByRole('button', { name: 'Nästa del' });
+  for (let part = 2; part <= winnerCount; part++) {
+    await nextPart.click();
+    winnerParts.push(await winnerPart());
+  }
+  expect(await nextPart.isHidden()).toBe(true);
+  for (const p of winnerParts) {
+    expect(p.fits).toBe(true);
+    expect(p.minFontPx).toBeGreaterThanOrEqual(p.stageWidth / 58);
+  }
+  expect(winnerParts.map((p) => p.text).join(' ')).toContain('Tack Bygglov.');
+  expect(winnerParts[winnerParts.length - 1].text.endsWith(mediumLesson.slice(-30))).toBe(true);
+  expect(cspErrors).toEqual([]);
+  await context.close();
 });
