@@ -50,7 +50,7 @@ export const ceremonyMessages = defineMessages({
     'ceremony.live.qrAlt': 'QR-kod till omröstningen: {url}',
     'ceremony.live.open': 'Öppna omröstningen',
     'ceremony.live.close': 'Stäng omröstningen',
-    'ceremony.live.notOpen': 'Omröstningen är inte öppnad ännu.',
+    'ceremony.live.notOpen': 'Omröstningen har inte öppnats ännu.',
     'ceremony.live.isOpen': 'Omröstningen är öppen.',
     'ceremony.live.isClosed': 'Omröstningen är stängd.',
     'ceremony.live.total': 'Antal röster: {count}',

@@ -30,7 +30,7 @@ export const en: Record<CoreMessageKey, string> = {
   'common.errorSummaryTitle': 'Something needs fixing',
   'common.tryAgain': 'Try again',
   'roles.employee': 'Employee',
-  'roles.jury': 'Jury',
+  'roles.jury': 'Jury member',
   'roles.chair': 'Jury chair',
   'roles.admin': 'Administrator',
   'home.title': 'Welcome to Mistake of the Year',

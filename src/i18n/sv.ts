@@ -30,7 +30,7 @@ export const sv = {
   'common.errorSummaryTitle': 'Något behöver rättas',
   'common.tryAgain': 'Försök igen',
   'roles.employee': 'Medarbetare',
-  'roles.jury': 'Jury',
+  'roles.jury': 'Jurymedlem',
   'roles.chair': 'Juryns ordförande',
   'roles.admin': 'Administratör',
   'home.title': 'Välkommen till Årets misstag',

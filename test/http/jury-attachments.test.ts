@@ -153,7 +153,7 @@ describe('attachments on the scoring page (J3, N7)', () => {
     const david = await ctx.signIn('david@example.org');
     const res = await david.get(`/jury/entries/${entryId}`);
     expect(res.status).toBe(403);
-    expect(visibleText(res.text)).toContain('Du har jäv för det här bidraget');
+    expect(visibleText(res.text)).toContain('Du är jävig för det här bidraget');
     expect(res.text).not.toContain('/attachments/');
   });
 

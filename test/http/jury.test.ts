@@ -86,7 +86,7 @@ describe('who may enter the jury pages', () => {
     expect(res.status).toBe(200);
     const text = visibleText(res.text);
     expect(text).toContain('0 av 11 bedömda'); // 12 published entries, one his own
-    expect(text).toContain('Du har jäv för 1 bidrag.');
+    expect(text).toContain('Du är jävig för 1 bidrag.');
     expect(text).toContain('Du har skickat in bidraget.');
     expect(res.text).not.toContain(`href="/jury/entries/${entries[OWN_DAVID]}"`);
     expect(res.text).not.toContain(IN_MODERATION);
@@ -210,7 +210,7 @@ describe('jäv (J4)', () => {
     const david = await ctx.signIn('david@example.org');
     const page = await david.get(`/jury/entries/${entries[OWN_DAVID]}`);
     expect(page.status).toBe(403);
-    expect(visibleText(page.text)).toContain('Du har jäv för det här bidraget');
+    expect(visibleText(page.text)).toContain('Du är jävig för det här bidraget');
     expect(page.text).not.toContain(`name="c${criteria[0].id}"`);
     const res = await post(david, `/jury/entries/${entries[OWN_DAVID]}`, { ...fullScores([5]), action: 'submit' });
     expect(res.status).toBe(403);
@@ -231,14 +231,14 @@ describe('jäv (J4)', () => {
     });
     const eva = await ctx.signIn('eva@example.org');
     expect((await eva.get(`/jury/entries/${entries[LIBRARY]}`)).status).toBe(403);
-    expect(visibleText((await eva.get('/jury')).text)).toContain('Du är nominerad i bidraget.');
+    expect(visibleText((await eva.get('/jury')).text)).toContain('Du är nämnd i bidraget.');
   });
 
   test('when a juror declares jäv without a reason, then the form asks for one and nothing is stored', async () => {
     const cecilia = await ctx.signIn('cecilia@example.org');
     const res = await post(cecilia, `/jury/entries/${entries[SOLAR]}/conflict`, { reason: '  ' });
     expect(res.status).toBe(422);
-    expect(visibleText(res.text)).toContain('Skriv skälet till jävet.');
+    expect(visibleText(res.text)).toContain('Skriv varför du är jävig.');
     expect(await ctx.db('conflicts').where({ juror_id: users.cecilia })).toHaveLength(0);
   });
 
