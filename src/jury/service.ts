@@ -11,6 +11,8 @@ import { thumbnailSize } from '../attachments/files';
 import * as editions from '../editions/service';
 import * as voting from '../voting/service';
 import * as queries from './queries';
+// The live vote's table only (src/live/service.ts uses this file: no cycle).
+import { latestPoll } from '../live/queries';
 import { pairKey, rank, sortRows, type RankingRow, type SortDir, type SortKey } from './ranking';
 
 export type { JuryRole, JuryMember, JuryEntry, UserHit } from './queries';
@@ -31,6 +33,7 @@ export const LOCKED = () => new AppError(409, 'jury.error.locked', undefined, TI
 export const NOT_DECIDING = () => new AppError(409, 'jury.error.notDeciding', undefined, TITLE);
 export const UNLOCK_REFUSED = () => new AppError(403, 'jury.error.unlockRefused', undefined, TITLE);
 export const UNLOCK_TOO_LATE = () => new AppError(409, 'jury.error.unlockRevealed', undefined, TITLE);
+export const UNLOCK_DURING_LIVE_VOTE = () => new AppError(409, 'jury.error.unlockLiveVote', undefined, TITLE);
 
 // ---- Members (J1) ----
 
@@ -520,6 +523,9 @@ export async function unlock(
   return db.transaction(async (trx) => {
     if (!(await mayUnlock(trx, edition.id, actor))) throw UNLOCK_REFUSED();
     if (!(await queries.holdUnrevealedEdition(trx, edition.id))) throw UNLOCK_TOO_LATE();
+    // The audience vote among the finalists is on the screen: unlocking would empty its choices.
+    const poll = await latestPoll(trx, edition.id);
+    if (poll && !poll.closedAt) throw UNLOCK_DURING_LIVE_VOTE();
     const before = await decision(trx, edition.id);
     if (!(await queries.unlockResult(trx, edition.id, now))) return { unlockedNow: false };
     const text = reason.trim().slice(0, UNLOCK_REASON_MAX);

@@ -86,6 +86,24 @@ describe('who may unlock', () => {
   });
 });
 
+describe('during the ceremony', () => {
+  test('when the audience vote among the finalists is open, then unlocking is refused with a clear message and nothing changes', async () => {
+    const [poll] = await ctx.db('live_polls').insert({ edition_id: editionId, code: 'ULK123', opened_at: ctx.clock.now() }).returning('id');
+    const pollId = Number(typeof poll === 'object' ? poll.id : poll);
+    try {
+      const before = await snapshot();
+      const admin = await ctx.signIn('admin@example.org');
+      const res = await post(admin, '/jury/decision/unlock', { reason: 'Stavfel', confirm: 'yes' });
+      expect(res.status).toBe(409);
+      expect(visibleText(res.text)).toContain('Publikomröstningen på prisutdelningen pågår. Stäng den först, sedan kan du låsa upp resultatet.');
+      expect(await snapshot()).toEqual(before);
+      expect((await jury.lockedResult(ctx.db, editionId))?.motivation).toBe(TYPO);
+    } finally {
+      await ctx.db('live_polls').where({ id: pollId }).update({ closed_at: ctx.clock.now() });
+    }
+  });
+});
+
 describe('the unlock form', () => {
   test('when the admin unlocks without a reason, then the form says so and the result stays locked', async () => {
     const before = await snapshot();
