@@ -231,6 +231,7 @@ export function juryRoutes(deps: AppDeps): Router {
     const { reason, errors } = jury.readUnlockForm(req.body ?? {});
     if (Object.keys(errors).length) throw new ValidationError(errors, 'jury/decision', await decisionLocals(req, res, { unlockReason: reason }));
     const { unlockedNow } = await jury.unlock(db, edition, { id: viewer.user.id, admin: viewer.roles.admin }, reason, deps.now());
+    if (unlockedNow) await jury.notifyUnlocked(db, deps.mailer, edition, { id: viewer.user.id, name: viewer.user.name }, reason, deps.now(), deps.config.defaultLocale);
     flash(req, unlockedNow ? 'success' : 'info', unlockedNow ? 'jury.unlock.done' : 'jury.unlock.notLocked');
     res.redirect(303, '/jury/decision');
   });

@@ -7,6 +7,9 @@ import { isUniqueViolation } from '../db';
 import { AppError, notFound } from '../errors';
 import type { FieldErrors } from '../errors';
 import * as audit from '../audit/service';
+import * as notifications from '../notifications/service';
+import type { Mailer } from '../mail';
+import type { Locale } from '../i18n';
 import { thumbnailSize } from '../attachments/files';
 import * as editions from '../editions/service';
 import * as voting from '../voting/service';
@@ -543,6 +546,27 @@ export async function unlock(
     );
     return { unlockedNow: true };
   });
+}
+
+/**
+ * Tells the rest of the jury that the result was unlocked (in the app and by e-mail): a sealed result
+ * opening again must not go unnoticed. After the unlock has committed; the one who unlocked is skipped.
+ */
+export async function notifyUnlocked(
+  db: Queryable,
+  mailer: Mailer,
+  edition: Edition,
+  actor: { id: number; name: string },
+  reason: string,
+  now: Date,
+  defaultLocale: Locale,
+): Promise<number> {
+  const recipients = (await queries.listMembers(db, edition.id)).filter((m) => m.userId !== actor.id);
+  const params = { title: edition.title, name: actor.name, reasonQuoted: reason.trim().slice(0, UNLOCK_REASON_MAX) };
+  for (const m of recipients) {
+    await notifications.notify(db, mailer, { userId: m.userId, kind: 'jury.unlocked', params, link: '/jury/decision' }, now, defaultLocale);
+  }
+  return recipients.length;
 }
 
 export type LockedResult = { winnerId: number; finalistIds: number[]; motivation: string; lockedAt: Date };

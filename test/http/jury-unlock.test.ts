@@ -2,6 +2,8 @@
 // until the ceremony reveal; the unlock is audited and shown to the whole jury; the chair then changes
 // the decision and locks again. One database for the file; the tests build on each other in the order
 // a real jury works, and the reveal comes last.
+import fs from 'node:fs';
+import path from 'node:path';
 import { createTestContext, visibleText, type Agent, type TestContext } from '../helpers/context';
 import * as jury from '../../src/jury/service';
 import * as ceremony from '../../src/ceremony/service';
@@ -159,6 +161,16 @@ describe('unlock, change and lock again', () => {
     expect(visibleText((await david.get('/jury')).text)).not.toContain('Juryns resultat är låst');
     // In the admins' audit log, with its label.
     expect(visibleText((await admin.get('/admin/audit')).text)).toContain('Juryns resultat upplåst');
+    // Every jury member is told, in the app and by e-mail; the admin who unlocked is not.
+    const members = (await ctx.db('jury_members').where({ edition_id: editionId }).select('user_id')).map((m) => Number(m.user_id));
+    const told = (await ctx.db('notifications').where({ kind: 'jury.unlocked' }).select('user_id', 'link')).map((n) => Number(n.user_id));
+    expect(told.sort()).toEqual(members.sort());
+    expect(told).not.toContain(users.admin);
+    expect(visibleText((await david.get('/notifications')).text)).toContain('Alva Admin har låst upp juryns resultat för');
+    // The outbox holds .eml files with quoted-printable bodies: undo that to read the text.
+    const unQuote = (eml: string) => Buffer.from(eml.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+    const mails = fs.readdirSync(path.join(ctx.dataDir, 'outbox')).map((f) => unQuote(fs.readFileSync(path.join(ctx.dataDir, 'outbox', f), 'latin1')));
+    expect(mails.filter((m) => m.includes('/jury/decision') && m.includes('Skäl: ”Stavfel i motiveringen”'))).toHaveLength(members.length);
   });
 
   test('when the unlock is submitted twice, then the second changes nothing and says the result is not locked', async () => {
