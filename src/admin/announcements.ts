@@ -78,17 +78,22 @@ export async function remindJury(db: Db, mailer: Mailer, actorId: number, now: D
   const current = await editions.current(db, now);
   if (!current || !current.phase.judgingOpen) throw new AppError(409, 'admin.remind.notJudging', undefined, 'admin.remind.title');
   const { edition } = current;
-  const last = await db('audit_log').where({ action: 'notify.jury_reminder', subject_type: 'edition', subject_id: edition.id }).max({ at: 'created_at' }).first();
-  const lastAt = toDate(last?.at);
-  if (lastAt && now.getTime() - lastAt.getTime() < REMINDER_INTERVAL_MS) throw new AppError(409, 'admin.remind.tooSoon', undefined, 'admin.remind.title');
   const members = await jury.members(db, edition.id);
   const progress = await jury.memberProgress(db, edition.id);
   const behind = members.filter((m) => {
     const p = progress.get(m.userId);
     return p !== undefined && p.done < p.total;
   });
-  // The audit line first: it is also the once-an-hour guard.
-  await audit.record(db, { actorId, action: 'notify.jury_reminder', subjectType: 'edition', subjectId: edition.id, details: { jurors: behind.length } }, now);
+  // The audit line first: it is also the once-an-hour guard. Checked and written in one transaction
+  // that holds the edition's row, so two clicks (or two admins, or two instances) at the same moment
+  // send one reminder.
+  await db.transaction(async (trx) => {
+    await trx('editions').where({ id: edition.id }).update({ id: edition.id });
+    const last = await trx('audit_log').where({ action: 'notify.jury_reminder', subject_type: 'edition', subject_id: edition.id }).max({ at: 'created_at' }).first();
+    const lastAt = toDate(last?.at);
+    if (lastAt && now.getTime() - lastAt.getTime() < REMINDER_INTERVAL_MS) throw new AppError(409, 'admin.remind.tooSoon', undefined, 'admin.remind.title');
+    await audit.record(trx, { actorId, action: 'notify.jury_reminder', subjectType: 'edition', subjectId: edition.id, details: { jurors: behind.length } }, now);
+  });
   for (const m of behind) {
     const p = progress.get(m.userId)!;
     await notifications.notify(db, mailer, { userId: m.userId, kind: 'jury.reminder', params: { title: edition.title, left: p.total - p.done, total: p.total, count: p.total - p.done }, link: '/jury' }, now, defaultLocale);

@@ -136,6 +136,25 @@ describe('jury reminders (R7)', () => {
     }
   });
 
+  test('when the reminder is sent several times at the same moment, then the jury gets it once', async () => {
+    const start = ctx.clock.now();
+    ctx.clock.advance(23 * DAY + 2 * 60 * 60 * 1000); // judging, and past the hour of the reminder above
+    try {
+      const before = (await ctx.db('notifications').where({ kind: 'jury.reminder' })).length;
+      const audited = (await ctx.db('audit_log').where({ action: 'notify.jury_reminder' })).length;
+      const agent = await ctx.signIn('admin@example.org');
+      const token = await agent.csrf();
+      const answers = await Promise.all(Array.from({ length: 5 }, () => agent.post('/admin/reminders/jury').type('form').send({ _csrf: token })));
+      expect(answers.map((r) => r.status).sort()).toEqual([303, 409, 409, 409, 409]);
+      expect(await ctx.db('audit_log').where({ action: 'notify.jury_reminder' })).toHaveLength(audited + 1);
+      const sent = (await ctx.db('notifications').where({ kind: 'jury.reminder' })).length - before;
+      expect(sent).toBeGreaterThan(0);
+      expect(new Set((await ctx.db('notifications').where({ kind: 'jury.reminder' }).orderBy('id', 'desc').limit(sent)).map((n) => n.user_id)).size).toBe(sent);
+    } finally {
+      ctx.clock.set(start);
+    }
+  });
+
   test('when an employee posts a reminder, then it is refused', async () => {
     const agent = await ctx.signIn('anna@example.org');
     expect((await agent.post('/admin/reminders/jury').type('form').send({ _csrf: await agent.csrf() })).status).toBe(403);
