@@ -75,7 +75,8 @@ export function formatters(locale: Locale): Formatters {
   const f: Formatters = {
     locale,
     date: (d) => (d ? dateF.format(d) : translate(locale, 'date.notSet')),
-    dateTime: (d) => (d ? dateTimeF.format(d) : translate(locale, 'date.notSet')),
+    // Swedish writes the time with a full stop, "kl. 08.00" (Svenska skrivregler); Intl gives 08:00.
+    dateTime: (d) => (d ? (locale === 'sv' ? dateTimeF.format(d).replace(/(\d{2}):(\d{2})/, '$1.$2') : dateTimeF.format(d)) : translate(locale, 'date.notSet')),
     number: (n, digits = 0) => {
       let nf = numberFs.get(digits);
       if (!nf) {

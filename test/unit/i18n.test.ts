@@ -58,7 +58,7 @@ describe('languages', () => {
 
   test('when dates are formatted, then it is Stockholm time in the reader language', () => {
     const d = new Date('2026-12-10T17:00:00Z');
-    expect(formatters('sv').dateTime(d)).toMatch(/10 december 2026.*18:00/);
+    expect(formatters('sv').dateTime(d)).toMatch(/10 december 2026 kl\. 18\.00/);
     expect(formatters('en').dateTime(d)).toMatch(/10 December 2026.*18:00/);
   });
 
