@@ -26,7 +26,7 @@ export function withoutAgeLimit(): () => void {
 }
 
 type Entry = { value: Promise<unknown>; loadedAt: number; tables: readonly string[]; generation: number };
-type Cache = { entries: Map<string, Entry>; generations: Map<string, number> };
+type Cache = { entries: Map<string, Entry>; inFlight: Map<string, { value: Promise<unknown>; generation: number }>; generations: Map<string, number> };
 
 const caches = new WeakMap<Knex, Cache>();
 const WRITTEN_TABLE = /^\s*(?:insert\s+into|update|delete\s+from)\s+["`]?(\w+)/i;
@@ -34,7 +34,7 @@ const WRITTEN_TABLE = /^\s*(?:insert\s+into|update|delete\s+from)\s+["`]?(\w+)/i
 function cacheFor(db: Knex): Cache {
   let cache = caches.get(db);
   if (!cache) {
-    const created: Cache = { entries: new Map(), generations: new Map() };
+    const created: Cache = { entries: new Map(), inFlight: new Map(), generations: new Map() };
     db.on('query', (q: { sql?: unknown }) => {
       const table = typeof q.sql === 'string' ? WRITTEN_TABLE.exec(q.sql)?.[1] : undefined;
       if (table) created.generations.set(table, (created.generations.get(table) ?? 0) + 1);
@@ -49,6 +49,26 @@ function generationOf(cache: Cache, tables: readonly string[]): number {
   let sum = 0;
   for (const t of tables) sum += cache.generations.get(t) ?? 0;
   return sum;
+}
+
+/**
+ * One `load()` shared by every request that asks for the same key while it runs; nothing is kept once
+ * it has settled, so no one reads older data than a request of their own would. For heavy reads that
+ * many people open at once (the jury ranking). A write to one of `tables` meanwhile starts a new load.
+ */
+export function sharedRead<T>(db: Queryable, key: string, tables: readonly string[], load: () => Promise<T>): Promise<T> {
+  if ((db as { isTransaction?: boolean }).isTransaction) return load();
+  const cache = cacheFor(db as Knex);
+  const generation = generationOf(cache, tables);
+  const running = cache.inFlight.get(key);
+  if (running && running.generation === generation) return running.value as Promise<T>;
+  const value = load();
+  cache.inFlight.set(key, { value, generation });
+  const settled = () => {
+    if (cache.inFlight.get(key)?.value === value) cache.inFlight.delete(key);
+  };
+  value.then(settled, settled);
+  return value;
 }
 
 /**

@@ -16,6 +16,7 @@ import * as voting from '../voting/service';
 import * as queries from './queries';
 // The live vote's table only (src/live/service.ts uses this file: no cycle).
 import { latestPoll } from '../live/queries';
+import { sharedRead } from '../read-cache';
 import { pairKey, rank, sortRows, type RankingRow, type SortDir, type SortKey } from './ranking';
 
 export type { JuryRole, JuryMember, JuryEntry, UserHit } from './queries';
@@ -354,6 +355,25 @@ export type Ranking = {
   jurors: number;
 };
 
+/** Every table the ranking reads: a write to one of them while it is computed starts it again. */
+const RANKING_TABLES = ['nominations', 'nominees', 'users', 'jury_members', 'conflicts', 'jury_reviews', 'scores', 'criteria', 'editions'] as const;
+
+/** The ranking's viewer-independent part. Only what the page shows: titles and figures, never the
+ * entries' texts or the jurors' notes. Shared between requests: the caller must not change it. */
+async function rankingBase(db: Queryable, edition: Edition) {
+  const entries = await queries.listRankingEntries(db, edition.id);
+  const jury = await queries.listMembers(db, edition.id);
+  const juryIds = new Set(jury.map((m) => m.userId));
+  const allConflicts = await conflicts(db, edition.id, entries);
+  const submitted = new Set(
+    (await queries.listSubmittedPairs(db, edition.id)).filter((r) => juryIds.has(r.jurorId)).map((r) => pairKey(r.entryId, r.jurorId)),
+  );
+  const criteria = await editions.criteria(db, edition.id);
+  const scores = (await queries.listPublishedScores(db, edition.id, criteria.map((c) => c.id))).filter((s) => submitted.has(pairKey(s.entryId, s.jurorId)));
+  const rows = rank({ entries, criteria, scores, recusals: allConflicts, minScores: edition.minScores });
+  return { entries, jury, juryIds, allConflicts, submitted, rows };
+}
+
 /**
  * The ranking over submitted reviews of current jury members without jäv. A juror sees an entry's
  * figures only once they have submitted their own review of it or have jäv (J5); admins see everything.
@@ -366,23 +386,10 @@ export async function ranking(
   sort: { key: SortKey; dir: SortDir },
   compareText: (a: string, b: string) => number,
 ): Promise<Ranking> {
-  // Only what the page shows: titles and figures, never the entries' texts or the jurors' notes.
-  const entries = await queries.listRankingEntries(db, edition.id);
-  const jury = await queries.listMembers(db, edition.id);
-  const juryIds = new Set(jury.map((m) => m.userId));
-  const allConflicts = await conflicts(db, edition.id, entries);
-  const submitted = new Set(
-    (await queries.listSubmittedPairs(db, edition.id)).filter((r) => juryIds.has(r.jurorId)).map((r) => pairKey(r.entryId, r.jurorId)),
+  // The same for every viewer: computed once for all who open the ranking at the same moment.
+  const { entries, jury, juryIds, allConflicts, submitted, rows } = await sharedRead(db, `jury.ranking:${edition.id}`, RANKING_TABLES, () =>
+    rankingBase(db, edition),
   );
-  const criteria = await editions.criteria(db, edition.id);
-  const scores = (await queries.listPublishedScores(db, edition.id, criteria.map((c) => c.id))).filter((s) => submitted.has(pairKey(s.entryId, s.jurorId)));
-  const rows = rank({
-    entries,
-    criteria,
-    scores,
-    recusals: allConflicts,
-    minScores: edition.minScores,
-  });
   const votesShown = voting.canSeeCounts({ admin: viewer.admin, jury: viewer.jury }, phase);
   const counts = votesShown ? await voting.voteCounts(db, edition.id) : new Map<number, number>();
   const viewerRecused = new Set(allConflicts.filter((c) => c.jurorId === viewer.id).map((c) => c.entryId));

@@ -81,3 +81,24 @@ test('when an entry is withdrawn on another instance, then the gallery leaves it
     await other.destroy();
   }
 });
+
+test('when several requests ask for a shared read at once, then it is loaded once; afterwards, and after a write, it is loaded again', async () => {
+  const { sharedRead } = await import('../../src/read-cache');
+  let loads = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const load = async () => {
+    const n = ++loads;
+    await gate;
+    return n;
+  };
+  const first = [sharedRead(ctx.db, 'test.shared', ['scores'], load), sharedRead(ctx.db, 'test.shared', ['scores'], load)];
+  // A write while it runs: a request arriving now must not get what was read before the write.
+  await ctx.db('scores').where({ id: -1 }).delete();
+  const afterWrite = sharedRead(ctx.db, 'test.shared', ['scores'], load);
+  release();
+  expect(await Promise.all(first)).toEqual([1, 1]);
+  expect(await afterWrite).toBe(2);
+  // Settled: nothing is kept.
+  expect(await sharedRead(ctx.db, 'test.shared', ['scores'], async () => 'fresh')).toBe('fresh');
+});
