@@ -569,7 +569,8 @@ export async function notifyUnlocked(
   defaultLocale: Locale,
 ): Promise<number> {
   const recipients = (await queries.listMembers(db, edition.id)).filter((m) => m.userId !== actor.id);
-  const params = { title: edition.title, name: actor.name, reasonQuoted: reason.trim().slice(0, UNLOCK_REASON_MAX) };
+  // `reason` as readUnlockForm() accepted it (trimmed, at most UNLOCK_REASON_MAX).
+  const params = { title: edition.title, name: actor.name, reasonQuoted: reason };
   for (const m of recipients) {
     await notifications.notify(db, mailer, { userId: m.userId, kind: 'jury.unlocked', params, link: '/jury/decision' }, now, defaultLocale);
   }

@@ -1,32 +1,10 @@
-import { phaseAt, timelineProblems, type EditionTimeline } from '../../src/editions/phases';
+import { phaseAt, timelineProblems } from '../../src/editions/phases';
 import { fromStockholmLocal, toStockholmLocal, stockholmOffsetMinutes } from '../../src/time';
+import { at, timeline } from '../helpers/timeline';
 
-const at = (local: string) => {
-  const d = fromStockholmLocal(local);
-  if (!d) throw new Error(`bad time ${local}`);
-  return d;
-};
 const MINUTE = 60_000;
 const before = (d: Date) => new Date(d.getTime() - MINUTE);
 const after = (d: Date) => new Date(d.getTime() + MINUTE);
-
-function timeline(overrides: Partial<EditionTimeline> = {}): EditionTimeline {
-  return {
-    nominationOpensAt: at('2026-09-01T08:00'),
-    nominationClosesAt: at('2026-10-25T23:59'), // the night the clocks go back
-    votingOpensAt: at('2026-10-15T08:00'), // overlaps nomination
-    votingClosesAt: at('2026-11-01T12:00'),
-    judgingOpensAt: at('2026-11-02T08:00'),
-    judgingClosesAt: at('2026-11-30T17:00'),
-    ceremonyAt: at('2026-12-10T18:00'),
-    nominationOverride: null,
-    votingOverride: null,
-    judgingOverride: null,
-    revealedAt: null,
-    archivedAt: null,
-    ...overrides,
-  };
-}
 
 describe('Stockholm time', () => {
   test('when a winter time is entered, then it is an hour ahead of UTC', () => {

@@ -1,28 +1,10 @@
 // Pure voting rules (SPEC V3) and the edition-setup form rules (R1).
 import { canSeeCounts } from '../../src/voting/service';
-import { phaseAt, type EditionTimeline } from '../../src/editions/phases';
+import { phaseAt } from '../../src/editions/phases';
 import { formFromBody, nextTitle, parseSettings, shiftOneYear } from '../../src/editions/validation';
-import { fromStockholmLocal, toStockholmLocal } from '../../src/time';
+import { toStockholmLocal } from '../../src/time';
+import { at, timeline } from '../helpers/timeline';
 
-const at = (local: string) => fromStockholmLocal(local)!;
-
-function timeline(overrides: Partial<EditionTimeline> = {}): EditionTimeline {
-  return {
-    nominationOpensAt: at('2026-09-01T08:00'),
-    nominationClosesAt: at('2026-10-25T23:59'),
-    votingOpensAt: at('2026-10-15T08:00'),
-    votingClosesAt: at('2026-11-01T12:00'),
-    judgingOpensAt: at('2026-11-02T08:00'),
-    judgingClosesAt: at('2026-11-30T17:00'),
-    ceremonyAt: at('2026-12-10T18:00'),
-    nominationOverride: null,
-    votingOverride: null,
-    judgingOverride: null,
-    revealedAt: null,
-    archivedAt: null,
-    ...overrides,
-  };
-}
 
 const employee = { admin: false, jury: false };
 const juror = { admin: false, jury: true };
