@@ -131,7 +131,7 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use(requireKnownBodyType);
   app.use(cookieParser());
 
-  const sessionStore = new KnexSessionStore(db, { pruneIntervalMs: 15 * 60 * 1000 });
+  const sessionStore = new KnexSessionStore(db, { pruneIntervalMs: 15 * 60 * 1000, now: deps.now });
   app.use(
     session({
       name: deps.sessionCookieName,
@@ -151,7 +151,7 @@ export function createApp(deps: AppDeps): AppHandle {
   );
 
   app.use(localeMiddleware(config));
-  app.use(loadViewer(db));
+  app.use(loadViewer(db, deps.now));
   app.use(applyUserLocale);
   app.use((req, _res, next) => {
     // Nobody signed out gets to upload anything.

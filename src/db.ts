@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { migrationSource } from '../db/migrations';
+import { monotonicMs } from './clock';
 
 export type Db = Knex & { dialect: Dialect };
 export type Dialect = { isPostgres: boolean; isSqlite: boolean };
@@ -121,7 +122,7 @@ export async function selectArrays(db: Queryable, query: Knex.QueryBuilder): Pro
  * still fails after `waitForLockMs`, naming the lock.
  */
 export async function migrate(db: Knex, options: { waitForLockMs?: number } = {}): Promise<void> {
-  const deadline = Date.now() + (options.waitForLockMs ?? 60_000);
+  const deadline = monotonicMs() + (options.waitForLockMs ?? 60_000);
   for (;;) {
     try {
       await db.migrate.latest({ migrationSource });
@@ -131,7 +132,7 @@ export async function migrate(db: Knex, options: { waitForLockMs?: number } = {}
       // (Duck-typed: a driver's error may come from another realm, e.g. under jest.)
       const e = err as { name?: unknown; message?: unknown } | null;
       const racing = e?.name === 'LockError' || /already locked|knex_migrations/i.test(String(e?.message ?? ''));
-      if (!racing || Date.now() > deadline) throw err;
+      if (!racing || monotonicMs() > deadline) throw err;
       await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 500));
     }
   }

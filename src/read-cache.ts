@@ -9,6 +9,7 @@
 // transaction always go to the database, and so does every rule a change is checked against.
 import type { Knex } from 'knex';
 import type { Queryable } from './db';
+import { monotonicMs } from './clock';
 
 export const MAX_AGE_MS = 1000;
 const MAX_ENTRIES = 500;
@@ -75,7 +76,7 @@ export function sharedRead<T>(db: Queryable, key: string, tables: readonly strin
  * `load()` once per key until a table it read from is written or MAX_AGE_MS have passed; inside a
  * transaction, every time. `tables` are the tables the read depends on.
  */
-export function cachedRead<T>(db: Queryable, key: string, tables: readonly string[], load: () => Promise<T>, nowMs = Date.now()): Promise<T> {
+export function cachedRead<T>(db: Queryable, key: string, tables: readonly string[], load: () => Promise<T>, nowMs = monotonicMs()): Promise<T> {
   if ((db as { isTransaction?: boolean }).isTransaction) return load();
   const cache = cacheFor(db as Knex);
   const generation = generationOf(cache, tables);

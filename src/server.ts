@@ -9,6 +9,7 @@ import { createMailer } from './mail';
 import { isSeeded, seedDemo } from '../db/seeds/demo';
 import { startHousekeeping } from './admin/housekeeping';
 import type { Logger } from 'pino';
+import { systemClock } from './clock';
 
 export type RunningServer = { server: http.Server; db: Db; config: Config; close(): Promise<void> };
 
@@ -18,20 +19,20 @@ export async function start(env: Record<string, string | undefined> = process.en
   const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(db);
   if (shouldSeed(config) && !(await isSeeded(db))) {
-    await seedDemo(db);
+    await seedDemo(db, systemClock());
     logger.info('demo data seeded');
   }
-  const mailer = createMailer(config, logger);
+  const mailer = createMailer(config, logger, systemClock);
   const { app, sessionStore } = createApp({
     config,
     db,
     logger,
-    now: () => new Date(),
+    now: systemClock,
     mailer,
     sessionCookieName: config.isProduction ? '__Host-am.sid' : 'am.sid',
   });
   // Draft clean-up (R6) and phase-opening notices (R7), at start and then periodically.
-  const housekeeping = startHousekeeping({ db, mailer, config, logger, now: () => new Date() });
+  const housekeeping = startHousekeeping({ db, mailer, config, logger, now: systemClock });
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

@@ -19,7 +19,7 @@ export async function isSeeded(db: Knex): Promise<boolean> {
   return Boolean(row);
 }
 
-export async function seedDemo(db: Knex, now: Date = new Date()): Promise<void> {
+export async function seedDemo(db: Knex, now: Date): Promise<void> {
   if (await isSeeded(db)) return;
   await db.transaction(async (trx) => {
     const userIds: Record<string, number> = {};

@@ -20,7 +20,7 @@ export async function cleanUpOnce(deps: HousekeepingDeps): Promise<{ drafts: num
   const deleted = await deleteStaleDrafts(deps.db, deps.now(), deps.config.draftMaxAgeDays, deps.config.dataDir);
   if (deleted > 0) deps.logger.info({ deleted, maxAgeDays: deps.config.draftMaxAgeDays }, 'old drafts deleted');
   // File ages are compared with the wall clock, not deps.now(): the file system stamps them with it.
-  const orphanFiles = await deleteOrphanFiles(deps.db, deps.config.dataDir);
+  const orphanFiles = await deleteOrphanFiles(deps.db, deps.config.dataDir, { now: deps.now().getTime() });
   if (orphanFiles > 0) deps.logger.info({ files: orphanFiles }, 'orphaned attachment files deleted');
   return { drafts: deleted, orphanFiles };
 }

@@ -13,10 +13,10 @@ const CHUNK = 500;
 
 /**
  * Deletes attachment files (and thumbnails) that no `attachments` row refers to and that were last
- * written more than minAgeMs ago. `now` is wall-clock time (file times come from the file system's clock).
+ * written more than minAgeMs before `now` (the app's clock, in ms; file times come from the file system's clock).
  * Returns how many files were deleted.
  */
-export async function deleteOrphanFiles(db: Queryable, dataDir: string, options: { minAgeMs?: number; now?: number } = {}): Promise<number> {
+export async function deleteOrphanFiles(db: Queryable, dataDir: string, options: { minAgeMs?: number; now: number }): Promise<number> {
   const dir = attachmentsDir(dataDir);
   let names: string[];
   try {
@@ -25,7 +25,7 @@ export async function deleteOrphanFiles(db: Queryable, dataDir: string, options:
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw err;
   }
-  const cutoff = (options.now ?? Date.now()) - (options.minAgeMs ?? ORPHAN_MIN_AGE_MS);
+  const cutoff = options.now - (options.minAgeMs ?? ORPHAN_MIN_AGE_MS);
 
   // Listed (and aged) before the database is asked: a file whose row commits after this point is young.
   const old = new Map<string, string[]>();

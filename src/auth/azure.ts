@@ -11,6 +11,7 @@ import passport from 'passport';
 import { OIDCStrategy, type VerifyDone } from 'passport-azure-ad';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config';
+import { monotonicMs } from '../clock';
 
 /** What a successful sign-in tells us about the person. */
 export type EntraClaims = {
@@ -179,14 +180,14 @@ export function createEntraSignIn(config: Config, logger: Logger): EntraSignIn {
     return body as Record<string, unknown>;
   };
   const providerAnswers = async (): Promise<boolean> => {
-    if (Date.now() < providerCheckedUntil) return true;
+    if (monotonicMs() < providerCheckedUntil) return true;
     try {
       const metadata = await getJson(metadataUrl);
       if (typeof metadata.jwks_uri !== 'string' || typeof metadata.issuer !== 'string') throw new Error('metadata without issuer or jwks_uri');
       const jwks = await getJson(metadata.jwks_uri);
       if (!Array.isArray(jwks.keys)) throw new Error('signing keys missing');
       endSessionEndpoint = typeof metadata.end_session_endpoint === 'string' ? metadata.end_session_endpoint : undefined;
-      providerCheckedUntil = Date.now() + 5 * 60 * 1000;
+      providerCheckedUntil = monotonicMs() + 5 * 60 * 1000;
       return true;
     } catch (err) {
       failed('unreachable', err);

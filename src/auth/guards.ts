@@ -7,13 +7,12 @@ import * as users from '../users/service';
 import * as editions from '../editions/service';
 import { AppError, forbidden } from '../errors';
 
-export function loadViewer(db: Db) {
+export function loadViewer(db: Db, now: () => Date) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const userId = req.session?.userId;
     if (userId) {
-      // The current edition comes from memory (editions/current-cache.ts); user and jury role
-      // come in one query.
-      const current = await editions.current(db, new Date());
+      // The current edition comes from memory (src/read-cache.ts); user and jury role come in one query.
+      const current = await editions.current(db, now());
       const found = await users.findWithJuryRole(db, userId, current?.edition.id ?? null);
       if (!found) {
         delete req.session.userId;

@@ -3,6 +3,7 @@
 import session from 'express-session';
 import type { Knex } from 'knex';
 import { toDate } from '../db';
+import { systemClock, type Clock } from '../clock';
 
 const DEFAULT_TTL_MS = 8 * 60 * 60 * 1000;
 
@@ -19,17 +20,22 @@ export class KnexSessionStore extends session.Store {
   /** The expiry each recently read or written session has in the table (sid → ms). */
   private readonly storedExpiry = new Map<string, number>();
 
-  constructor(private readonly db: Knex, options: { pruneIntervalMs?: number } = {}) {
+  private readonly now: Clock;
+
+  constructor(private readonly db: Knex, options: { pruneIntervalMs?: number; now?: Clock } = {}) {
     super();
+    this.now = options.now ?? systemClock;
     if (options.pruneIntervalMs) {
       this.pruneTimer = setInterval(() => void this.prune().catch(() => undefined), options.pruneIntervalMs);
       this.pruneTimer.unref();
     }
   }
 
+  /** The session's end by the app's clock: its cookie's lifetime from now (the cookie's own Expires is
+   * express-session's wall-clock reading, which the store does not trust). */
   private expiry(sess: session.SessionData): Date {
-    const cookieExpires = sess.cookie?.expires ? new Date(sess.cookie.expires) : null;
-    return cookieExpires && !Number.isNaN(cookieExpires.getTime()) ? cookieExpires : new Date(Date.now() + DEFAULT_TTL_MS);
+    const maxAge = sess.cookie?.originalMaxAge;
+    return new Date(this.now().getTime() + (typeof maxAge === 'number' && maxAge > 0 ? maxAge : DEFAULT_TTL_MS));
   }
 
   override get(sid: string, cb: (err: unknown, session?: session.SessionData | null) => void): void {
@@ -39,7 +45,7 @@ export class KnexSessionStore extends session.Store {
       .then((row) => {
         if (!row) return cb(null, null);
         const expires = toDate(row.expires_at);
-        if (expires && expires.getTime() <= Date.now()) return cb(null, null);
+        if (expires && expires.getTime() <= this.now().getTime()) return cb(null, null);
         if (expires) this.remember(sid, expires.getTime());
         cb(null, JSON.parse(String(row.sess)) as session.SessionData);
       })
@@ -92,7 +98,7 @@ export class KnexSessionStore extends session.Store {
   }
 
   async prune(): Promise<number> {
-    return this.db('sessions').where('expires_at', '<=', new Date()).delete();
+    return this.db('sessions').where('expires_at', '<=', this.now()).delete();
   }
 
   close(): void {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db';
+import { systemClock } from '../clock';
 import { BACKUP_DB_FILE, backupSqlite, PG_GUIDANCE } from '../backup/service';
 
 async function main(): Promise<number> {
@@ -18,7 +19,7 @@ async function main(): Promise<number> {
   }
   const db = openDatabase({ dataDir: config.dataDir });
   try {
-    const result = await backupSqlite(db, config.dataDir, new Date());
+    const result = await backupSqlite(db, config.dataDir, systemClock());
     console.log(`Backup written to ${result.dir}`);
     console.log(`  database: ${result.bytes} bytes, integrity check: ${result.integrity}`);
     console.log(`  attachments: ${result.attachments} files`);

@@ -5,14 +5,15 @@ import { loadConfig } from '../config';
 import { openDatabase } from '../db';
 import { deleteStaleDrafts } from '../privacy/service';
 import { deleteOrphanFiles } from '../attachments/orphans';
+import { systemClock } from '../clock';
 
 async function main() {
   const config = loadConfig();
   const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    const deleted = await deleteStaleDrafts(db, new Date(), config.draftMaxAgeDays, config.dataDir);
+    const deleted = await deleteStaleDrafts(db, systemClock(), config.draftMaxAgeDays, config.dataDir);
     console.log(`Deleted ${deleted} drafts older than ${config.draftMaxAgeDays} days.`);
-    const orphans = await deleteOrphanFiles(db, config.dataDir);
+    const orphans = await deleteOrphanFiles(db, config.dataDir, { now: systemClock().getTime() });
     console.log(`Deleted ${orphans} attachment files that no entry refers to.`);
   } finally {
     await db.destroy();

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config';
 import { migrate, openDatabase } from '../db';
 import { isSeeded, seedDemo } from '../../db/seeds/demo';
+import { systemClock } from '../clock';
 
 async function main() {
   const config = loadConfig();
@@ -9,7 +10,7 @@ async function main() {
   if (await isSeeded(db)) {
     console.log('Demo data is already there; nothing to do.');
   } else {
-    await seedDemo(db);
+    await seedDemo(db, systemClock());
     console.log('Demo data seeded.');
   }
   await db.destroy();

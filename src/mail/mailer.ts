@@ -7,6 +7,7 @@ import path from 'node:path';
 import type nodemailerType from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { systemClock, type Clock } from '../clock';
 
 export type Mail = { to: string; subject: string; text: string; html?: string };
 
@@ -45,7 +46,7 @@ export function outboxDir(dataDir: string): string {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const nodemailer = (): typeof nodemailerType => require('nodemailer') as typeof nodemailerType;
 
-export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir' | 'publicUrl'>, logger?: Logger): Mailer {
+export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir' | 'publicUrl'>, logger?: Logger, now: Clock = systemClock): Mailer {
   const from = config.mailFrom;
   if (config.smtpUrl) {
     const options = smtpOptions(config.smtpUrl);
@@ -74,7 +75,7 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'data
         transport ??= nodemailer().createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
         const info = (await transport.sendMail({ from, ...mail })) as { message: Buffer };
         await fs.promises.mkdir(dir, { recursive: true });
-        const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(4).toString('hex')}.eml`;
+        const name = `${now().toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(4).toString('hex')}.eml`;
         await fs.promises.writeFile(path.join(dir, name), info.message);
         return true;
       } catch (err) {

@@ -18,7 +18,7 @@ beforeAll(async () => {
   app = await startApp();
   // The jury's locked decision, written into the running app's SQLite file (WAL allows it).
   const db = openDatabase({ dataDir: app.dataDir });
-  fixture = await lockCurrentResult(db);
+  fixture = await lockCurrentResult(db, new Date()); // the started app runs on the real clock
   await db.destroy();
   browser = await launchBrowser();
 });

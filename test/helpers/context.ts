@@ -16,6 +16,14 @@ import { createMailer } from '../../src/mail';
 
 export type Clock = { now(): Date; set(d: Date): void; advance(ms: number): void };
 
+/**
+ * Where every test context's clock starts unless the test says otherwise: a fixed, ordinary moment
+ * (a Tuesday morning in October, Stockholm summer time), so a test reads the same on any day it runs.
+ * The demo seed places the current edition around it (nomination and voting open). Tests about a
+ * particular moment set the clock themselves; nothing in a test may compare with the real date.
+ */
+export const TEST_NOW = new Date('2026-10-20T08:00:00Z');
+
 export type TestContext = {
   app: ReturnType<typeof createApp>['app'];
   db: Db;
@@ -62,7 +70,7 @@ export async function createTestContext(options: { seed?: boolean; now?: Date; e
   });
   const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir, poolMax: 20 });
   await migrate(db);
-  let current = options.now ?? new Date();
+  let current = options.now ?? TEST_NOW;
   const clock: Clock = {
     now: () => current,
     set: (d) => {

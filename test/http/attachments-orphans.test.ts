@@ -53,12 +53,12 @@ function writeStray(name: string, ageMs: number): void {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, name);
   fs.writeFileSync(file, 'stray');
-  const when = new Date(Date.now() - ageMs);
+  const when = new Date(ctx.clock.now().getTime() - ageMs); // ages by the app's clock, which the housekeeping compares with
   fs.utimesSync(file, when, when);
 }
 
 function age(name: string, ageMs: number): void {
-  const when = new Date(Date.now() - ageMs);
+  const when = new Date(ctx.clock.now().getTime() - ageMs); // ages by the app's clock, which the housekeeping compares with
   fs.utimesSync(path.join(dir, name), when, when);
 }
 

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 
 export const MOTIVATION = 'Juryn belönar modet att fråga användarna först – en lärdom som nu sprids i hela förvaltningen.';
 
-export async function lockCurrentResult(db: Knex, now = new Date()): Promise<{ year: number; editionId: number; finalistIds: number[]; winnerId: number; titles: string[] }> {
+export async function lockCurrentResult(db: Knex, now: Date): Promise<{ year: number; editionId: number; finalistIds: number[]; winnerId: number; titles: string[] }> {
   const edition = await db('editions').whereNull('archived_at').orderBy('year', 'desc').first();
   const entries = await db('nominations').where({ edition_id: edition.id, status: 'published' }).orderBy('id').limit(3).select('id', 'title');
   const chair = await db('jury_members').where({ edition_id: edition.id, is_chair: true }).first();

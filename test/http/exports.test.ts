@@ -128,10 +128,10 @@ describe('exports (R3)', () => {
     const entries = await ctx.db('nominations').where({ edition_id: edition.id, status: 'published' }).orderBy('id').limit(2);
     await ctx.db('votes').insert({ edition_id: edition.id, nomination_id: entries[0].id, voter_id: await userId('bo@example.org'), slot: 1, created_at: ctx.clock.now() });
     await ctx.db('votes').insert({ edition_id: edition.id, nomination_id: entries[0].id, voter_id: await userId('eva@example.org'), slot: 1, created_at: ctx.clock.now() });
-    const agent = await ctx.signIn('admin@example.org');
     const start = ctx.clock.now();
     ctx.clock.advance(21.5 * DAY); // voting closes after 21 days in the demo
     try {
+      const agent = await ctx.signIn('admin@example.org');
       const res = await agent.get('/admin/exports/votes.csv');
       expect(res.status).toBe(200);
       const rows = readCsv(res.text);

@@ -120,10 +120,10 @@ describe('home page per role', () => {
   });
 
   test('when judging is open, then a juror is sent to score', async () => {
-    const agent = await ctx.signIn('david@example.org');
     const now = ctx.clock.now();
     ctx.clock.advance(23 * 24 * 60 * 60 * 1000);
     try {
+      const agent = await ctx.signIn('david@example.org');
       const res = await agent.get('/');
       expect(res.text).toMatch(/class="button button--large" href="\/jury">Bedöm bidragen/);
     } finally {

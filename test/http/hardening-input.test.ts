@@ -62,9 +62,9 @@ describe('hostile input', () => {
     const boEntry = await db('nominations').where({ edition_id: current.id, submitter_id: bo.id }).orderBy('id').first();
     // A private draft of bo's: nobody else may read or change it.
     const [draft] = await db('nominations')
-      .insert({ edition_id: current.id, submitter_id: bo.id, status: 'draft', title: 'Bos utkast', created_at: new Date(), updated_at: new Date() })
+      .insert({ edition_id: current.id, submitter_id: bo.id, status: 'draft', title: 'Bos utkast', created_at: ctx.clock.now(), updated_at: ctx.clock.now() })
       .returning('id');
-    const [note] = await db('notifications').insert({ user_id: bo.id, kind: 'test', params: '{}', created_at: new Date() }).returning('id');
+    const [note] = await db('notifications').insert({ user_id: bo.id, kind: 'test', params: '{}', created_at: ctx.clock.now() }).returning('id');
     const id = (row: unknown) => Number(typeof row === 'object' && row ? (row as { id: number }).id : row);
     foreign = { draft: id(draft), entry: boEntry.id, notification: id(note), user: bo.id };
     values = { id: boEntry.id, year: current.year, locale: 'sv', token: 'z'.repeat(32), userId: bo.id, file: 'square.png', action: 'publish' };

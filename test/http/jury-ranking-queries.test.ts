@@ -28,11 +28,11 @@ test('when jurors have scored some criteria of some entries, then the ranking re
   published.forEach((entryId, e) =>
     jurors.forEach((jurorId, j) =>
       criteria.forEach((criterionId, c) => {
-        if ((e + j + c) % 4 !== 0) rows.push({ nomination_id: entryId, juror_id: jurorId, criterion_id: criterionId, value: 1 + ((e + 2 * j + c) % 5), updated_at: new Date() });
+        if ((e + j + c) % 4 !== 0) rows.push({ nomination_id: entryId, juror_id: jurorId, criterion_id: criterionId, value: 1 + ((e + 2 * j + c) % 5), updated_at: ctx.clock.now() });
       }),
     ),
   );
-  if (other) rows.push({ nomination_id: Number(other.id), juror_id: jurors[0], criterion_id: criteria[0], value: 5, updated_at: new Date() });
+  if (other) rows.push({ nomination_id: Number(other.id), juror_id: jurors[0], criterion_id: criteria[0], value: 5, updated_at: ctx.clock.now() });
   await ctx.db('scores').insert(rows);
 
   const all = await queries.listScores(ctx.db, editionId);
@@ -55,9 +55,9 @@ test('when reviews are saved and some submitted, then the submitted pairs are ex
   const [entryA, entryB] = (await ctx.db('nominations').where({ edition_id: editionId, status: 'published' }).orderBy('id').limit(2)).map((n) => Number(n.id));
   const [j1, j2] = (await ctx.db('users').orderBy('id').limit(2)).map((u) => Number(u.id));
   await ctx.db('jury_reviews').insert([
-    { nomination_id: entryA, juror_id: j1, note: 'klar', submitted_at: new Date(), updated_at: new Date() },
-    { nomination_id: entryB, juror_id: j1, note: 'utkast', submitted_at: null, updated_at: new Date() },
-    { nomination_id: entryB, juror_id: j2, note: 'klar', submitted_at: new Date(), updated_at: new Date() },
+    { nomination_id: entryA, juror_id: j1, note: 'klar', submitted_at: ctx.clock.now(), updated_at: ctx.clock.now() },
+    { nomination_id: entryB, juror_id: j1, note: 'utkast', submitted_at: null, updated_at: ctx.clock.now() },
+    { nomination_id: entryB, juror_id: j2, note: 'klar', submitted_at: ctx.clock.now(), updated_at: ctx.clock.now() },
   ]);
   const pairs = await queries.listSubmittedPairs(ctx.db, editionId);
   const reviews = (await queries.listReviews(ctx.db, editionId)).filter((r) => r.submittedAt).map((r) => ({ entryId: r.entryId, jurorId: r.jurorId }));

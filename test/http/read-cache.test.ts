@@ -14,11 +14,11 @@ afterAll(async () => {
 });
 
 async function currentTitleYear(): Promise<number | undefined> {
-  return (await editions.current(ctx.db, new Date()))?.edition.year;
+  return (await editions.current(ctx.db, ctx.clock.now()))?.edition.year;
 }
 
 test('when the current edition is changed through the app, then the next read sees the change at once', async () => {
-  const before = await editions.current(ctx.db, new Date());
+  const before = await editions.current(ctx.db, ctx.clock.now());
   expect(before).not.toBeNull();
   const id = before!.edition.id;
   const year = before!.edition.year;
@@ -27,7 +27,7 @@ test('when the current edition is changed through the app, then the next read se
   await ctx.db.transaction(async (trx) => {
     await trx('editions').where({ id }).update({ year });
     // Inside the transaction its own write is read, never the cached row.
-    expect((await editions.current(trx, new Date()))?.edition.year).toBe(year);
+    expect((await editions.current(trx, ctx.clock.now()))?.edition.year).toBe(year);
   });
   expect(await currentTitleYear()).toBe(year);
 });
@@ -68,7 +68,7 @@ test('when another instance changes the edition, then this one sees it after at 
 
 test('when an entry is withdrawn on another instance, then the gallery leaves it out at once even while the list is kept', async () => {
   const { listPublished } = await import('../../src/nominations/service');
-  const edition = (await editions.current(ctx.db, new Date()))!.edition;
+  const edition = (await editions.current(ctx.db, ctx.clock.now()))!.edition;
   const before = await listPublished(ctx.db, edition.id, { pageSize: 500 });
   const victim = before.entries[0].nomination.id;
   const other = openDatabase({ databaseUrl: ctx.config.databaseUrl, dataDir: ctx.dataDir });

@@ -11,7 +11,7 @@ afterAll(async () => {
   await ctx.close();
 });
 
-const usersQuery = () => ctx.db('users').where('email', 'like', '%@example.org').andWhere('created_at', '<', new Date(Date.now() + 86_400_000)).orderBy('email').select('email', 'id');
+const usersQuery = () => ctx.db('users').where('email', 'like', '%@example.org').andWhere('created_at', '<', new Date(ctx.clock.now().getTime() + 86_400_000)).orderBy('email').select('email', 'id');
 
 test('when rows are read as arrays, then each row holds the selected columns in order', async () => {
   const objects = await usersQuery();

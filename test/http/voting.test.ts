@@ -168,11 +168,11 @@ describe('casting a vote', () => {
   });
 
   test('when voting has closed, then a direct POST is refused with a clear message and nothing is stored', async () => {
-    const anna = await ctx.signIn('anna@example.org');
     const target = await entryId('Nattpatrullen');
     const now = ctx.clock.now();
     ctx.clock.advance(21 * DAY + 60_000);
     try {
+      const anna = await ctx.signIn('anna@example.org');
       const res = await post(anna, `/entries/${target}/vote`);
       expect(res.status).toBe(409);
       expect(visibleText(res.text)).toContain('Röstningen är inte öppen just nu');
