@@ -22,6 +22,8 @@ export type Seeded = {
   freshVoterIds: number[];
   /** Plain employees for page views (have voted, submitted nothing). */
   readerIds: number[];
+  /** Everyone who has voted (submitted nothing): phones in the ceremony's live vote. */
+  voterIds: number[];
   jurorIds: number[];
   chairId: number;
   adminId: number;
@@ -255,6 +257,7 @@ export async function seedOrganisation(db: Knex, size: SeedSize = FULL_SIZE, now
     entryIds,
     freshVoterIds,
     readerIds: voterIds.slice(0, 200),
+    voterIds,
     jurorIds,
     chairId: jurorIds[0],
     adminId,

@@ -20,6 +20,8 @@ declare module 'autocannon' {
       body?: string;
       requests?: Request[];
       maxOverallRequests?: number;
+      /** Requests per second across all connections: a constant-rate (open-loop) load, corrected for coordinated omission. */
+      overallRate?: number;
     };
     type Result = {
       requests: Histogram;
