@@ -45,10 +45,15 @@ const schema = z.object({
   AZURE_AD_CLIENT_SECRET: optionalString,
   AZURE_AD_REDIRECT_URL: url(['http:', 'https:']).optional(),
   AZURE_AD_METADATA_URL: url(['https:']).optional(),
+  AUTH_OIDC_LIBRARY: z.enum(['passport-azure-ad', 'openid-client']).default('passport-azure-ad'),
   ADMIN_EMAILS: csv,
   ADMIN_GROUP_IDS: csv,
   ADMIN_ROLE: optionalString,
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  SMTP_OAUTH_TENANT_ID: optionalString,
+  SMTP_OAUTH_CLIENT_ID: optionalString,
+  SMTP_OAUTH_CLIENT_SECRET: optionalString,
+  SMTP_OAUTH_TOKEN_URL: url(['https:']).optional(),
   MAIL_FROM: z.string().trim().default('Årets misstag <noreply@example.org>'),
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   TRUST_PROXY: z
@@ -88,11 +93,15 @@ export type Config = {
     clientSecret?: string;
     redirectUrl?: string;
     metadataUrl?: string;
+    /** Which OpenID Connect client signs people in (src/auth/azure.ts). */
+    library: 'passport-azure-ad' | 'openid-client';
   };
   adminEmails: string[];
   adminGroupIds: string[];
   adminRole?: string;
   smtpUrl?: string;
+  /** SMTP with OAuth2 (XOAUTH2): an app-only token from Entra ID for Microsoft 365 (src/mail). */
+  smtpOAuth?: SmtpOAuth;
   mailFrom: string;
   publicUrl: string;
   trustProxy: boolean | number | string;
@@ -106,6 +115,18 @@ export type Config = {
   draftMaxAgeDays: number;
   seedDemo: 'auto' | 'true' | 'false';
 };
+
+export type SmtpOAuth = {
+  clientId: string;
+  clientSecret: string;
+  tokenUrl: string;
+  scope: string;
+  /** The mailbox that sends: the address in MAIL_FROM. */
+  user: string;
+};
+
+export const M365_SMTP_URL = 'smtp://smtp.office365.com:587';
+export const M365_SMTP_SCOPE = 'https://outlook.office365.com/.default';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -138,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       if (!e[key]) problems.push(`${key}: required when AUTH_MODE=azure`);
     }
   }
+  const smtpOAuth = smtpOAuthFrom(e, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -159,11 +181,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         (e.AZURE_AD_TENANT_ID
           ? `https://login.microsoftonline.com/${e.AZURE_AD_TENANT_ID}/v2.0/.well-known/openid-configuration`
           : undefined),
+      library: e.AUTH_OIDC_LIBRARY,
     },
     adminEmails: e.ADMIN_EMAILS.map((m) => m.toLowerCase()),
     adminGroupIds: e.ADMIN_GROUP_IDS,
     adminRole: e.ADMIN_ROLE,
-    smtpUrl: e.SMTP_URL,
+    smtpUrl: e.SMTP_URL ?? (smtpOAuth ? M365_SMTP_URL : undefined),
+    smtpOAuth,
     mailFrom: e.MAIL_FROM,
     publicUrl,
     trustProxy: e.TRUST_PROXY,
@@ -176,5 +200,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     draftMaxAgeDays: e.DRAFT_MAX_AGE_DAYS,
     seedDemo: e.SEED_DEMO,
+  };
+}
+
+/**
+ * SMTP_OAUTH_*: all three of tenant, client and secret, or none. With them the SMTP server is Microsoft 365's
+ * unless SMTP_URL names another, which then must not carry a user and password (that is basic auth).
+ */
+function smtpOAuthFrom(e: z.infer<typeof schema>, problems: string[]): SmtpOAuth | undefined {
+  const keys = ['SMTP_OAUTH_TENANT_ID', 'SMTP_OAUTH_CLIENT_ID', 'SMTP_OAUTH_CLIENT_SECRET'] as const;
+  if (!keys.some((key) => e[key]) && !e.SMTP_OAUTH_TOKEN_URL) return undefined;
+  for (const key of keys) {
+    if (!e[key]) problems.push(`${key}: required for mail through Microsoft 365 with OAuth2 (another SMTP_OAUTH_ variable is set)`);
+  }
+  if (e.SMTP_URL && new URL(e.SMTP_URL).username) {
+    problems.push('SMTP_URL: must not hold a user and password when SMTP_OAUTH_* are set (the token replaces them)');
+  }
+  const user = (/<([^<>\s]+@[^<>\s]+)>/.exec(e.MAIL_FROM)?.[1] ?? e.MAIL_FROM).trim();
+  if (!/^[^@\s]+@[^@\s]+$/.test(user)) problems.push('MAIL_FROM: must hold the address of the sending mailbox when SMTP_OAUTH_* are set');
+  if (!e.SMTP_OAUTH_TENANT_ID || !e.SMTP_OAUTH_CLIENT_ID || !e.SMTP_OAUTH_CLIENT_SECRET) return undefined;
+  return {
+    clientId: e.SMTP_OAUTH_CLIENT_ID,
+    clientSecret: e.SMTP_OAUTH_CLIENT_SECRET,
+    tokenUrl: e.SMTP_OAUTH_TOKEN_URL ?? `https://login.microsoftonline.com/${encodeURIComponent(e.SMTP_OAUTH_TENANT_ID)}/oauth2/v2.0/token`,
+    scope: M365_SMTP_SCOPE,
+    user,
   };
 }

@@ -1,6 +1,6 @@
 // Periodic work of the running app (started by server.ts): delete forgotten drafts (R6) and attachment
 // files that no row refers to (N7; older than an hour) at start and every 12 hours, and announce phase
-// openings (R7) at start and every 5 minutes. The timers are unref'd (they never keep the process
+// openings (R7) and send the mails that wait in the outbox at start and every 5 minutes. The timers are unref'd (they never keep the process
 // alive) and stopped at shutdown; a failed run is logged and tried again at the next tick. Safe with
 // several instances: all jobs are idempotent.
 import type { Logger } from 'pino';
@@ -40,8 +40,12 @@ export function startHousekeeping(deps: HousekeepingDeps): { stop(): Promise<voi
   };
   run('cleanup', () => cleanUpOnce(deps));
   run('announce', () => announceOnce(deps));
+  run('mail', () => deps.mailer.retryUnsent());
   const cleanup = setInterval(() => run('cleanup', () => cleanUpOnce(deps)), CLEANUP_INTERVAL_MS);
-  const announce = setInterval(() => run('announce', () => announceOnce(deps)), ANNOUNCE_INTERVAL_MS);
+  const announce = setInterval(() => {
+    run('announce', () => announceOnce(deps));
+    run('mail', () => deps.mailer.retryUnsent());
+  }, ANNOUNCE_INTERVAL_MS);
   cleanup.unref();
   announce.unref();
   return {

@@ -30,7 +30,16 @@ export type OidcProvider = {
   metadataUrl: string;
   clientId: string;
   clientSecret: string;
+  /** The mail app's registration: client credentials only (SMTP with XOAUTH2). */
+  mailClientId: string;
+  mailClientSecret: string;
+  tokenUrl: string;
+  introspectionUrl: string;
+  /** How many client-credentials tokens the provider has issued. */
+  tokensIssued(): number;
   certFile: string;
+  /** The certificate's PEM, for a test's own HTTPS calls to the provider. */
+  ca: string;
   /** Replace the provider's users; read again at every sign-in. */
   setUsers(users: TestUser[]): void;
   stop(): Promise<void>;
@@ -93,6 +102,8 @@ export async function startOidcProvider(options: {
 
   const clientId = crypto.randomUUID();
   const clientSecret = crypto.randomBytes(24).toString('base64url');
+  const mailClientId = crypto.randomUUID();
+  const mailClientSecret = crypto.randomBytes(24).toString('base64url');
   const configFile = path.join(dir, 'config.json');
   fs.writeFileSync(
     configFile,
@@ -101,6 +112,8 @@ export async function startOidcProvider(options: {
       tenantId,
       clientId,
       clientSecret,
+      mailClientId,
+      mailClientSecret,
       redirectUri: options.redirectUri,
       extraRedirectUris: options.extraRedirectUris ?? [],
       postLogoutRedirectUri: options.postLogoutRedirectUri,
@@ -140,7 +153,13 @@ export async function startOidcProvider(options: {
     metadataUrl: `${issuer}/.well-known/openid-configuration`,
     clientId,
     clientSecret,
+    mailClientId,
+    mailClientSecret,
+    tokenUrl: `${issuer}/token`,
+    introspectionUrl: `${issuer}/token/introspection`,
+    tokensIssued: () => output.split('issued client credentials token').length - 1,
     certFile: tls.certFile,
+    ca: tls.cert,
     setUsers,
     async stop() {
       if (child.exitCode === null) {

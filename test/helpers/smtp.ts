@@ -4,7 +4,14 @@ import { SMTPServer } from 'smtp-server';
 import { freePort } from './server';
 
 export type ReceivedMail = { from: string; to: string[]; subject: string; text: string; raw: string };
-export type TestSmtp = { url: string; mails: ReceivedMail[]; waitFor(match: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>; close(): Promise<void> };
+export type TestSmtp = {
+  url: string;
+  mails: ReceivedMail[];
+  /** With xoauth2: the tokens the server accepted, and how many sign-ins it refused. */
+  acceptedTokens: string[];
+  refusedSignIns(): number;
+  /** With xoauth2: refuse the next token even if it is valid, as a server does with a token that just expired. */
+  refuseNextToken(): void; waitFor(match: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>; close(): Promise<void> };
 
 function decodeQp(s: string): Buffer {
   const bytes: number[] = [];
@@ -38,11 +45,44 @@ export function parseMail(raw: string): { subject: string; text: string; headers
   return { subject: decodeWords(headers.subject ?? ''), text: text.replace(/\r\n/g, '\n'), headers };
 }
 
-export async function startSmtp(): Promise<TestSmtp> {
+/**
+ * Without options the server takes every mail. With `xoauth2` it takes mail only after AUTH XOAUTH2 with a
+ * token that `xoauth2` accepts for that user (like Exchange Online; no other AUTH method is offered).
+ */
+export async function startSmtp(options: { xoauth2?: (user: string, accessToken: string) => Promise<boolean> } = {}): Promise<TestSmtp> {
   const mails: ReceivedMail[] = [];
   const waiters: Array<() => void> = [];
+  const acceptedTokens: string[] = [];
+  let refused = 0;
+  let refuseNext = false;
+  const verify = options.xoauth2;
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: !verify,
+    ...(verify
+      ? {
+          authMethods: ['XOAUTH2'],
+          allowInsecureAuth: true,
+          onAuth(auth, _session, callback) {
+            const refuse = () => {
+              refused++;
+              callback(null, { data: { status: '401', schemes: 'bearer', scope: 'https://outlook.office365.com/.default' } });
+            };
+            if (auth.method !== 'XOAUTH2' || !auth.username || !auth.accessToken) return refuse();
+            if (refuseNext) {
+              refuseNext = false;
+              return refuse();
+            }
+            verify(auth.username, auth.accessToken).then(
+              (ok) => {
+                if (!ok) return refuse();
+                acceptedTokens.push(auth.accessToken ?? '');
+                callback(null, { user: auth.username });
+              },
+              (err: Error) => callback(err),
+            );
+          },
+        }
+      : {}),
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, callback) {
@@ -68,6 +108,11 @@ export async function startSmtp(): Promise<TestSmtp> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
+    acceptedTokens,
+    refusedSignIns: () => refused,
+    refuseNextToken: () => {
+      refuseNext = true;
+    },
     async waitFor(match, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

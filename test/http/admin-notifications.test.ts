@@ -21,7 +21,7 @@ const currentEdition = async () => ctx.db('editions').whereNull('archived_at').o
 
 function fakeMailer(): Mailer & { sent: Mail[] } {
   const sent: Mail[] = [];
-  return { publicUrl: 'https://misstag.example.org', sent, send: async (m) => (sent.push(m), true), close() {} };
+  return { publicUrl: 'https://misstag.example.org', sent, send: async (m) => (sent.push(m), true), retryUnsent: async () => 0, close() {} };
 }
 
 describe('phase openings (R7)', () => {

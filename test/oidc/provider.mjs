@@ -5,6 +5,10 @@
 // like Entra's (https://127.0.0.1:PORT/<tenant>/v2.0), and it issues Entra's claims: tid, oid, name,
 // preferred_username, email, groups, roles.
 //
+// A second client stands for the app's mail registration (issue 19): it gets app-only tokens with the
+// client credentials grant, and the test's SMTP server checks them at the introspection endpoint, as
+// Exchange Online checks Entra's tokens.
+//
 // The users file is read again at every sign-in, so a test can change someone's claims between two
 // sign-ins. A user may carry `idToken: 'expired' | 'bad-signature'`: the provider then answers the token
 // request with an ID token that was re-signed with an expiry in the past, or whose signature was broken
@@ -33,8 +37,19 @@ const provider = new Provider(issuer, {
       grant_types: ['authorization_code'],
       token_endpoint_auth_method: 'client_secret_post',
     },
+    {
+      client_id: config.mailClientId,
+      client_secret: config.mailClientSecret,
+      redirect_uris: [],
+      response_types: [],
+      grant_types: ['client_credentials'],
+      scope: 'https://outlook.office365.com/.default',
+      token_endpoint_auth_method: 'client_secret_post',
+    },
   ],
   jwks: { keys: [config.signingKey] },
+  // Exchange Online's scope for app-only SMTP, as the mail app asks Entra for it.
+  scopes: ['openid', 'offline_access', 'https://outlook.office365.com/.default'],
   cookies: { keys: [config.cookieKey] },
   // Entra puts the user's claims in the ID token itself (the v2.0 endpoint has no userinfo step).
   conformIdTokenClaims: false,
@@ -62,8 +77,10 @@ const provider = new Provider(issuer, {
   features: {
     devInteractions: { enabled: true },
     rpInitiatedLogout: { enabled: true },
+    clientCredentials: { enabled: true },
+    introspection: { enabled: true },
   },
-  ttl: { Session: 600, Interaction: 600, Grant: 600, AuthorizationCode: 60, IdToken: 600, AccessToken: 600 },
+  ttl: { Session: 600, Interaction: 600, Grant: 600, AuthorizationCode: 60, IdToken: 600, AccessToken: 600, ClientCredentials: 600 },
 });
 
 const signingKey = crypto.createPrivateKey({ key: config.signingKey, format: 'jwk' });
@@ -73,6 +90,7 @@ const encodePart = (value) => Buffer.from(JSON.stringify(value)).toString('base6
 /** The token endpoint's answer, changed for the users whose test asks for a stale or tampered token. */
 async function alterTokenResponse(body) {
   const json = JSON.parse(body);
+  if (json.access_token && !json.id_token) process.stdout.write(`issued client credentials token\n`);
   if (!json.id_token) return body;
   const [headerPart, claimsPart] = json.id_token.split('.');
   const claims = decodePart(claimsPart);
