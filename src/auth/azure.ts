@@ -1,17 +1,20 @@
-// Entra ID (Azure AD) sign-in. This is the ONLY module that knows passport-azure-ad (deprecated by
-// Microsoft): the rest of the app sees the small EntraSignIn interface below, so the package can be
-// swapped for a maintained OpenID Connect client without touching routes, users or sessions.
+// Entra ID (Azure AD) sign-in. The rest of the app sees only the small EntraSignIn interface below; the
+// OpenID Connect client behind it is chosen with AUTH_OIDC_LIBRARY: passport-azure-ad (the design's
+// choice and the default; archived by Microsoft) in azure-passport-azure-ad.ts, or the maintained
+// openid-client in azure-openid-client.ts. Both run as passport strategies on a private passport instance.
 //
-// Flow: authorization code (response_type=code) with response_mode=query — form_post would be a
-// cross-site POST, which does not carry our SameSite=Lax session cookie, so state and nonce could not be
-// checked. State and nonce live in the session under `oidc`; the ID token's issuer is validated against
-// the tenant-specific v2.0 metadata, and its tenant (tid) must be the configured tenant.
+// State, nonce and (openid-client) the PKCE verifier live in the session under `oidc`; the ID token's
+// issuer is validated against the tenant-specific v2.0 metadata, and its tenant (tid) must be the
+// configured tenant.
 import type { Request, Response } from 'express';
 import passport from 'passport';
-import { OIDCStrategy, type VerifyDone } from 'passport-azure-ad';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config';
 import { monotonicMs } from '../clock';
+import { passportAzureAd } from './azure-passport-azure-ad';
+import { openIdClient } from './azure-openid-client';
+
+export { classifyFailure } from './azure-passport-azure-ad';
 
 /** What a successful sign-in tells us about the person. */
 export type EntraClaims = {
@@ -46,26 +49,8 @@ export type EntraSignIn = {
   logoutUrl(): Promise<string | undefined>;
 };
 
-const STRATEGY = 'azuread-openidconnect';
+const STRATEGY = 'entra-id';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Turns passport-azure-ad's failure messages into a reason. Exported for the unit test. */
-export function classifyFailure(message: unknown): SignInFailure {
-  const text = String(message ?? '');
-  if (text === 'wrong_tenant') return 'wrongTenant';
-  if (text === 'missing_claims') return 'invalidToken';
-  if (text === 'access_denied') return 'cancelled';
-  if (/^[a-z_]+$/.test(text)) return 'providerError'; // any other OAuth error code from the provider
-  if (/invalid state|missing state|invalid custom state/i.test(text)) return 'state';
-  if (/jwt issuer is invalid/i.test(text)) return 'wrongTenant';
-  if (/jwt is expired|jwt is not active/i.test(text)) return 'expired';
-  // Only reached after the provider answered the metadata check (finish): it refused the app's credentials.
-  if (/redeem authorization code/i.test(text)) return 'codeRefused';
-  if (/metadata|signing keys|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|socket hang up|certificate/i.test(text)) {
-    return 'unreachable';
-  }
-  return 'invalidToken';
-}
 
 function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
@@ -117,43 +102,11 @@ export function createEntraSignIn(config: Config, logger: Logger): EntraSignIn {
     throw new ConfigError(['AZURE_AD_REDIRECT_URL: must start with https:// in production']);
   }
 
-  // A private passport instance: nothing is registered globally and passport never touches the session
-  // for the user (our own session does that, see session.ts).
-  const authenticator = new passport.Passport();
-  authenticator.use(
-    STRATEGY,
-    new OIDCStrategy(
-      {
-        identityMetadata: metadataUrl,
-        clientID: clientId,
-        clientSecret,
-        responseType: 'code',
-        responseMode: 'query',
-        redirectUrl,
-        // Local development and the tests run the app on http://; production redirect URIs are https.
-        allowHttpForRedirectUrl: !config.isProduction,
-        validateIssuer: true,
-        // With the tenant-specific metadata the issuer comes from it; for Microsoft's own endpoints the
-        // tenant's issuer is also named here, so a common/organizations metadata URL stays safe.
-        issuer: new URL(metadataUrl).hostname === 'login.microsoftonline.com' ? `https://login.microsoftonline.com/${tenantId}/v2.0` : undefined,
-        passReqToCallback: true,
-        scope: ['profile', 'email'],
-        sessionKey: 'oidc',
-        nonceLifetime: 15 * 60,
-        loggingLevel: 'error',
-        loggingNoPII: true,
-      },
-      // passport-azure-ad picks the arguments by the function's arity: keep all nine.
-      (_req, _iss, _sub, _profile, jwtClaims, _accessToken, _refreshToken, _params, done: VerifyDone) => {
-        const claims = claimsFromToken(jwtClaims, tenantId);
-        if (typeof claims === 'string') return done(null, false, claims);
-        done(null, claims);
-      },
-    ),
-  );
-
+  const settings = { tenantId, clientId, clientSecret, redirectUrl, metadataUrl, isProduction: config.isProduction, readClaims: (jwt: Record<string, unknown>) => claimsFromToken(jwt, tenantId) };
+  const library = config.azure.library === 'openid-client' ? openIdClient(settings) : passportAzureAd(settings);
   const failed = (reason: SignInFailure, detail: unknown): { ok: false; reason: SignInFailure } => {
-    // The library's messages hold no personal data (loggingNoPII); they say which check failed.
+    // The libraries' messages hold no personal data (loggingNoPII for passport-azure-ad; openid-client
+    // names the check and the parameter, never a value); they say which check failed.
     const cause = detail instanceof Error && detail.cause instanceof Error ? `: ${detail.cause.message}` : '';
     logger.warn({ reason, detail: String(detail instanceof Error ? detail.message + cause : (detail ?? '')).slice(0, 300) }, 'entra sign-in failed');
     if (reason === 'codeRefused') {
@@ -164,7 +117,24 @@ export function createEntraSignIn(config: Config, logger: Logger): EntraSignIn {
     }
     return { ok: false, reason };
   };
-  const reasonOf = (detail: unknown) => classifyFailure(detail instanceof Error ? detail.message : detail);
+  // A private passport instance: nothing is registered globally and passport never touches the session
+  // for the user (our own session does that, see session.ts).
+  const authenticator = new passport.Passport();
+  let registered = false;
+  /** The strategy registered once; openid-client's first needs the provider's metadata. */
+  const ready = async (): Promise<boolean> => {
+    if (registered) return true;
+    try {
+      authenticator.use(STRATEGY, await library.strategy());
+      registered = true;
+      return true;
+    } catch (err) {
+      failed('unreachable', err);
+      return false;
+    }
+  };
+
+  const reasonOf = (detail: unknown) => library.classify(detail);
 
   // passport-azure-ad parses the provider's answers inside its own response handlers, where a page that
   // is not JSON (an outage page, a proxy's block page) throws past every callback and ends the process.
@@ -197,7 +167,7 @@ export function createEntraSignIn(config: Config, logger: Logger): EntraSignIn {
 
   return {
     async start(req, res) {
-      if (!(await providerAnswers())) return 'unreachable';
+      if (!(await providerAnswers()) || !(await ready())) return 'unreachable';
       return new Promise<SignInFailure | null>((resolve) => {
         // On success the strategy answers with the redirect itself; the callback only hears of failures.
         res.once('close', () => resolve(null));
@@ -209,9 +179,8 @@ export function createEntraSignIn(config: Config, logger: Logger): EntraSignIn {
     async finish(req, res) {
       // An answer to a sign-in this session never started is refused by the library before it contacts
       // the provider; only a known state needs the provider to be checked first.
-      const pending = (req.session.oidc as { content?: Array<{ state?: unknown }> } | undefined)?.content;
-      const knownState = Array.isArray(pending) && pending.some((tuple) => tuple.state === req.query.state);
-      if (knownState && !(await providerAnswers())) return { ok: false, reason: 'unreachable' };
+      if (library.hasPendingSignIn(req) && !(await providerAnswers())) return { ok: false, reason: 'unreachable' };
+      if (!(await ready())) return { ok: false, reason: 'unreachable' };
       return new Promise<SignInResult>((resolve) => {
         const fail = (detail: unknown) => resolve(failed(reasonOf(detail), detail));
         authenticator.authenticate(STRATEGY, { session: false }, (err: unknown, user: unknown, info: unknown) => {
