@@ -5,6 +5,7 @@ const base = require('./jest.config.js');
 module.exports = {
   testEnvironment: 'node',
   transform: base.transform,
+  transformIgnorePatterns: base.transformIgnorePatterns,
   // test/process: the compiled app or a CLI in its own process with real local servers (no browser).
   testMatch: ['<rootDir>/test/browser/**/*.test.ts', '<rootDir>/test/process/**/*.test.ts'],
   testTimeout: 120000,

@@ -5,6 +5,7 @@ const base = require('./jest.config.js');
 module.exports = {
   testEnvironment: 'node',
   transform: base.transform,
+  transformIgnorePatterns: base.transformIgnorePatterns,
   testMatch: ['<rootDir>/test/http/**/*.test.ts', '<rootDir>/test/pg/**/*.test.ts'],
   setupFiles: ['<rootDir>/test/helpers/pg-env.ts'],
   testTimeout: 60000,

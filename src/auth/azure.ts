@@ -177,10 +177,10 @@ export function createEntraSignIn(config: Config, logger: Logger): EntraSignIn {
     },
 
     async finish(req, res) {
-      // An answer to a sign-in this session never started is refused by the library before it contacts
-      // the provider; only a known state needs the provider to be checked first.
-      if (library.hasPendingSignIn(req) && !(await providerAnswers())) return { ok: false, reason: 'unreachable' };
-      if (!(await ready())) return { ok: false, reason: 'unreachable' };
+      // An answer to a sign-in this session never started (or with a changed state) is refused before
+      // the provider or the library is asked; a known state needs the provider to be checked first.
+      if (!library.hasPendingSignIn(req)) return failed('state', 'the answer belongs to no sign-in started in this session');
+      if (!(await providerAnswers()) || !(await ready())) return { ok: false, reason: 'unreachable' };
       return new Promise<SignInResult>((resolve) => {
         const fail = (detail: unknown) => resolve(failed(reasonOf(detail), detail));
         authenticator.authenticate(STRATEGY, { session: false }, (err: unknown, user: unknown, info: unknown) => {
