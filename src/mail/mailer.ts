@@ -1,8 +1,8 @@
 // Sending e-mail (SPEC R7): nodemailer over SMTP_URL; without it (development) every mail is written as
 // an .eml file to DATA_DIR/outbox so it can be opened in any mail program. Sending never throws: a mail
 // that cannot be delivered is logged and waits in DATA_DIR/outbox/unsent, from where retryUnsent() (the
-// housekeeping, every few minutes) sends it once the server takes it; the in-app notification tells the
-// person meanwhile.
+// housekeeping, every few minutes) sends it once the server takes it, for up to 7 days; the in-app
+// notification tells the person meanwhile.
 //
 // Microsoft 365 (Exchange Online) ends basic authentication for SMTP: with SMTP_OAUTH_* the transport
 // signs in with XOAUTH2 and an app-only token from Entra ID (client credentials), through nodemailer's
@@ -94,7 +94,7 @@ export async function fetchSmtpToken(oauth: SmtpOAuth): Promise<{ accessToken: s
     throw new TokenError(`Entra ID gave no token for SMTP (${error}); check the app registration's SMTP.SendAsApp permission and admin consent (SMTP_OAUTH_CLIENT_ID)`);
   }
   const lifetime = typeof body.expires_in === 'number' ? body.expires_in : Number(body.expires_in) || 3600;
-  // nodemailer compares the expiry with the wall clock (Date.now()), so the wall clock it is, whatever
+  // nodemailer compares the expiry with the wall clock, so the wall clock it is, whatever
   // clock the app was given.
   return { accessToken: body.access_token, expires: systemClock().getTime() + Math.max(lifetime - 300, 30) * 1000 };
 }
@@ -123,7 +123,8 @@ export function transportOptions(config: Pick<Config, 'smtpUrl' | 'smtpOAuth'>) 
   return options;
 }
 
-type Unsent = Mail & { firstTried: string };
+/** A mail that waits longer than this in outbox/unsent is dropped (it holds personal data, and is stale by then). */
+export const UNSENT_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpOAuth' | 'mailFrom' | 'dataDir' | 'publicUrl'>, logger?: Logger, now: Clock = systemClock): Mailer {
   const from = config.mailFrom;
@@ -147,8 +148,7 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpOAuth' | 'mai
           logger?.error({ err: problem(err), to: mail.to.replace(/^[^@]*/, '…') }, 'mail could not be sent; it waits in the outbox and is sent again later');
           try {
             await fs.promises.mkdir(waiting, { recursive: true });
-            const unsent: Unsent = { ...mail, firstTried: now().toISOString() };
-            await fs.promises.writeFile(path.join(waiting, `${fileStamp(now())}.json`), JSON.stringify(unsent), { mode: 0o600 });
+            await fs.promises.writeFile(path.join(waiting, `${fileStamp(now())}.json`), JSON.stringify(mail), { mode: 0o600 });
           } catch (writeErr) {
             logger?.error({ err: (writeErr as Error).message }, 'mail could not be kept in the outbox either');
           }
@@ -168,7 +168,13 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpOAuth' | 'mai
             } catch {
               continue; // another instance took it
             }
-            const mail = JSON.parse(await fs.promises.readFile(claimed, 'utf8')) as Unsent;
+            // The file's age by the app's clock (the file system stamps it with the wall clock).
+            if (now().getTime() - (await fs.promises.stat(claimed)).mtimeMs > UNSENT_MAX_AGE_MS) {
+              await fs.promises.rm(claimed);
+              logger?.error({ file: name }, 'mail dropped from the outbox: it could not be sent for 7 days');
+              continue;
+            }
+            const mail = JSON.parse(await fs.promises.readFile(claimed, 'utf8')) as Mail;
             try {
               await deliver({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
               await fs.promises.rm(claimed);

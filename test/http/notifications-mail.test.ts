@@ -2,7 +2,7 @@
 // notification (SPEC R7).
 
 import { createTestContext, visibleText, type TestContext } from '../helpers/context';
-import { createMailer } from '../../src/mail';
+import { createMailer, unsentDir } from '../../src/mail';
 import * as notifications from '../../src/notifications/service';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
@@ -73,4 +73,36 @@ test('when there is no SMTP_URL, then mails are written to the outbox folder', a
   }
 });
 
+test('when mails wait in the outbox after the SMTP server refused them, then the retry sends the recent ones in order and drops those older than 7 days', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const waiting = await createTestContext({ seed: false, env: { SMTP_URL: smtp.url } });
+  try {
+    const dir = unsentDir(waiting.dataDir);
+    fs.mkdirSync(dir, { recursive: true });
+    const write = (name: string, to: string, ageDays: number) => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, JSON.stringify({ to, subject: `Väntade ${to}`, text: 'Brödtext' }));
+      const when = new Date(Date.now() - ageDays * 24 * 60 * 60 * 1000);
+      fs.utimesSync(file, when, when);
+    };
+    write('2026-11-01T10-00-00-000Z-aaaa.json', 'gammal@example.org', 8);
+    write('2026-11-30T10-00-00-000Z-bbbb.json', 'forst@example.org', 2);
+    write('2026-12-01T10-00-00-000Z-cccc.json', 'sedan@example.org', 1);
+    const mailer = createMailer(waiting.config);
 
+    expect(await mailer.retryUnsent()).toBe(2);
+
+    const first = smtp.mails.findIndex((m) => m.to.includes('forst@example.org'));
+    const then = smtp.mails.findIndex((m) => m.to.includes('sedan@example.org'));
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(then).toBeGreaterThan(first);
+    expect(smtp.mails.find((m) => m.to.includes('sedan@example.org'))?.subject).toBe('Väntade sedan@example.org');
+    expect(smtp.mails.some((m) => m.to.includes('gammal@example.org'))).toBe(false);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    expect(await mailer.retryUnsent()).toBe(0);
+    mailer.close();
+  } finally {
+    await waiting.close();
+  }
+});
