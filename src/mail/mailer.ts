@@ -136,7 +136,6 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpOAuth' | 'mai
       transport ??= nodemailer().createTransport(options);
       await transport.sendMail({ from, ...mail });
     };
-    const problem = (err: unknown) => (err as Error).message;
     let retrying: Promise<number> | undefined;
     return {
       publicUrl: config.publicUrl,
@@ -145,7 +144,7 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpOAuth' | 'mai
           await deliver(mail);
           return true;
         } catch (err) {
-          logger?.error({ err: problem(err), to: mail.to.replace(/^[^@]*/, '…') }, 'mail could not be sent; it waits in the outbox and is sent again later');
+          logger?.error({ err: (err as Error).message, to: mail.to.replace(/^[^@]*/, '…') }, 'mail could not be sent; it waits in the outbox and is sent again later');
           try {
             await fs.promises.mkdir(waiting, { recursive: true });
             await fs.promises.writeFile(path.join(waiting, `${fileStamp(now())}.json`), JSON.stringify(mail), { mode: 0o600 });
@@ -174,14 +173,21 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpOAuth' | 'mai
               logger?.error({ file: name }, 'mail dropped from the outbox: it could not be sent for 7 days');
               continue;
             }
-            const mail = JSON.parse(await fs.promises.readFile(claimed, 'utf8')) as Mail;
+            let mail: Mail;
+            try {
+              mail = JSON.parse(await fs.promises.readFile(claimed, 'utf8')) as Mail;
+            } catch {
+              await fs.promises.rename(claimed, `${file}.unreadable`);
+              logger?.error({ file: name }, 'a mail in the outbox cannot be read; it was set aside as .unreadable');
+              continue;
+            }
             try {
               await deliver({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
               await fs.promises.rm(claimed);
               sent++;
             } catch (err) {
               await fs.promises.rename(claimed, file);
-              logger?.error({ err: problem(err), waiting: names.length - sent }, 'mail in the outbox still cannot be sent');
+              logger?.error({ err: (err as Error).message }, 'mail in the outbox still cannot be sent');
               break; // the server refuses now; the rest waits for the next round
             }
           }

@@ -73,7 +73,7 @@ test('when there is no SMTP_URL, then mails are written to the outbox folder', a
   }
 });
 
-test('when mails wait in the outbox after the SMTP server refused them, then the retry sends the recent ones in order and drops those older than 7 days', async () => {
+test('when mails wait in the outbox after the SMTP server refused them, then the retry sends the recent ones in order, drops those older than 7 days and sets an unreadable one aside', async () => {
   const fs = await import('node:fs');
   const path = await import('node:path');
   const waiting = await createTestContext({ seed: false, env: { SMTP_URL: smtp.url } });
@@ -89,6 +89,7 @@ test('when mails wait in the outbox after the SMTP server refused them, then the
     write('2026-11-01T10-00-00-000Z-aaaa.json', 'gammal@example.org', 8);
     write('2026-11-30T10-00-00-000Z-bbbb.json', 'forst@example.org', 2);
     write('2026-12-01T10-00-00-000Z-cccc.json', 'sedan@example.org', 1);
+    fs.writeFileSync(path.join(dir, '2026-12-02T10-00-00-000Z-dddd.json'), '{"to": "trasig@exa');
     const mailer = createMailer(waiting.config);
 
     expect(await mailer.retryUnsent()).toBe(2);
@@ -99,7 +100,8 @@ test('when mails wait in the outbox after the SMTP server refused them, then the
     expect(then).toBeGreaterThan(first);
     expect(smtp.mails.find((m) => m.to.includes('sedan@example.org'))?.subject).toBe('Väntade sedan@example.org');
     expect(smtp.mails.some((m) => m.to.includes('gammal@example.org'))).toBe(false);
-    expect(fs.readdirSync(dir)).toEqual([]);
+    // A file that is not a mail is set aside, not retried for ever.
+    expect(fs.readdirSync(dir)).toEqual(['2026-12-02T10-00-00-000Z-dddd.json.unreadable']);
     expect(await mailer.retryUnsent()).toBe(0);
     mailer.close();
   } finally {
