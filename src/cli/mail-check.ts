@@ -3,6 +3,7 @@
 // 365 set-up without waiting for the app to have something to say. Exit code 0 when the test mail went.
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
+import { systemClock } from '../clock';
 import { createMailer } from '../mail';
 
 async function main(): Promise<number> {
@@ -12,7 +13,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const mailer = createMailer(config, createLogger(config.logLevel));
+  const mailer = createMailer(config, createLogger(config.logLevel), systemClock);
   try {
     const sent = await mailer.send({
       to,

@@ -83,14 +83,15 @@ test('when mails wait in the outbox after the SMTP server refused them, then the
     const write = (name: string, to: string, ageDays: number) => {
       const file = path.join(dir, name);
       fs.writeFileSync(file, JSON.stringify({ to, subject: `Väntade ${to}`, text: 'Brödtext' }));
-      const when = new Date(Date.now() - ageDays * 24 * 60 * 60 * 1000);
+      // File times by the app's clock: the mailer measures a waiting mail's age with it.
+      const when = new Date(waiting.clock.now().getTime() - ageDays * 24 * 60 * 60 * 1000);
       fs.utimesSync(file, when, when);
     };
     write('2026-11-01T10-00-00-000Z-aaaa.json', 'gammal@example.org', 8);
     write('2026-11-30T10-00-00-000Z-bbbb.json', 'forst@example.org', 2);
     write('2026-12-01T10-00-00-000Z-cccc.json', 'sedan@example.org', 1);
     fs.writeFileSync(path.join(dir, '2026-12-02T10-00-00-000Z-dddd.json'), '{"to": "trasig@exa');
-    const mailer = createMailer(waiting.config);
+    const mailer = createMailer(waiting.config, undefined, () => waiting.clock.now());
 
     expect(await mailer.retryUnsent()).toBe(2);
 
