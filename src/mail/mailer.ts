@@ -126,6 +126,17 @@ export function transportOptions(config: Pick<Config, 'smtpUrl' | 'smtpOAuth'>) 
 /** A mail that waits longer than this in outbox/unsent is dropped (it holds personal data, and is stale by then). */
 export const UNSENT_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
+/**
+ * The server refused this mail itself (a recipient or the message, with a permanent 5xx): sending it again
+ * gets the same answer, so it does not wait. Everything else — no connection, a refused sign-in, a
+ * temporary 4xx — is about the server or our settings, and the mail waits until they are put right.
+ */
+function refusedForGood(err: unknown): boolean {
+  const e = err as { code?: unknown; responseCode?: unknown };
+  const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600 && e.responseCode !== 503;
+  return permanent && (e.code === 'EENVELOPE' || e.code === 'EMESSAGE');
+}
+
 export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpOAuth' | 'mailFrom' | 'dataDir' | 'publicUrl'>, logger?: Logger, now: Clock = systemClock): Mailer {
   const from = config.mailFrom;
   if (config.smtpUrl) {
@@ -144,7 +155,12 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpOAuth' | 'mai
           await deliver(mail);
           return true;
         } catch (err) {
-          logger?.error({ err: (err as Error).message, to: mail.to.replace(/^[^@]*/, '…') }, 'mail could not be sent; it waits in the outbox and is sent again later');
+          const to = mail.to.replace(/^[^@]*/, '…');
+          if (refusedForGood(err)) {
+            logger?.error({ err: (err as Error).message, to }, 'mail refused by the SMTP server; it is not sent again');
+            return false;
+          }
+          logger?.error({ err: (err as Error).message, to }, 'mail could not be sent; it waits in the outbox and is sent again later');
           try {
             await fs.promises.mkdir(waiting, { recursive: true });
             await fs.promises.writeFile(path.join(waiting, `${fileStamp(now())}.json`), JSON.stringify(mail), { mode: 0o600 });
@@ -186,9 +202,14 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpOAuth' | 'mai
               await fs.promises.rm(claimed);
               sent++;
             } catch (err) {
+              if (refusedForGood(err)) {
+                await fs.promises.rm(claimed);
+                logger?.error({ err: (err as Error).message, file: name }, 'mail in the outbox refused by the SMTP server; it is not sent again');
+                continue;
+              }
               await fs.promises.rename(claimed, file);
               logger?.error({ err: (err as Error).message }, 'mail in the outbox still cannot be sent');
-              break; // the server refuses now; the rest waits for the next round
+              break; // the server or our settings are the problem now; the rest waits for the next round
             }
           }
           if (sent > 0) logger?.info({ sent }, 'mail from the outbox sent');

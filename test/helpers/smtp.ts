@@ -49,7 +49,13 @@ export function parseMail(raw: string): { subject: string; text: string; headers
  * Without options the server takes every mail. With `xoauth2` it takes mail only after AUTH XOAUTH2 with a
  * token that `xoauth2` accepts for that user (like Exchange Online; no other AUTH method is offered).
  */
-export async function startSmtp(options: { xoauth2?: (user: string, accessToken: string) => Promise<boolean> } = {}): Promise<TestSmtp> {
+export async function startSmtp(
+  options: {
+    xoauth2?: (user: string, accessToken: string) => Promise<boolean>;
+    /** Recipients the server refuses for good (550), as a server does for an address it does not have. */
+    refuseRecipient?: (address: string) => boolean;
+  } = {},
+): Promise<TestSmtp> {
   const mails: ReceivedMail[] = [];
   const waiters: Array<() => void> = [];
   const acceptedTokens: string[] = [];
@@ -85,6 +91,14 @@ export async function startSmtp(options: { xoauth2?: (user: string, accessToken:
       : {}),
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (options.refuseRecipient?.(address.address)) {
+        const err = new Error('5.1.1 No such mailbox') as Error & { responseCode: number };
+        err.responseCode = 550;
+        return callback(err);
+      }
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));

@@ -9,7 +9,7 @@ import { startSmtp, type TestSmtp } from '../helpers/smtp';
 let smtp: TestSmtp;
 let ctx: TestContext;
 beforeAll(async () => {
-  smtp = await startSmtp();
+  smtp = await startSmtp({ refuseRecipient: (address) => address.endsWith('@finns-inte.example') });
   ctx = await createTestContext({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://misstag.example.org' } });
 });
 afterAll(async () => {
@@ -73,7 +73,7 @@ test('when there is no SMTP_URL, then mails are written to the outbox folder', a
   }
 });
 
-test('when mails wait in the outbox after the SMTP server refused them, then the retry sends the recent ones in order, drops those older than 7 days and sets an unreadable one aside', async () => {
+test('when mails wait in the outbox after the SMTP server refused them, then the retry sends the recent ones in order, drops those older than 7 days or refused for good, and sets an unreadable one aside', async () => {
   const fs = await import('node:fs');
   const path = await import('node:path');
   const waiting = await createTestContext({ seed: false, env: { SMTP_URL: smtp.url } });
@@ -89,6 +89,7 @@ test('when mails wait in the outbox after the SMTP server refused them, then the
     };
     write('2026-11-01T10-00-00-000Z-aaaa.json', 'gammal@example.org', 8);
     write('2026-11-30T10-00-00-000Z-bbbb.json', 'forst@example.org', 2);
+    write('2026-11-30T12-00-00-000Z-bbbc.json', 'borta@finns-inte.example', 2);
     write('2026-12-01T10-00-00-000Z-cccc.json', 'sedan@example.org', 1);
     fs.writeFileSync(path.join(dir, '2026-12-02T10-00-00-000Z-dddd.json'), '{"to": "trasig@exa');
     const mailer = createMailer(waiting.config, undefined, () => waiting.clock.now());
@@ -107,5 +108,23 @@ test('when mails wait in the outbox after the SMTP server refused them, then the
     mailer.close();
   } finally {
     await waiting.close();
+  }
+});
+
+test('when the SMTP server refuses a recipient for good, then the mail does not wait in the outbox, and other mails still go', async () => {
+  const fs = await import('node:fs');
+  const refused = await createTestContext({ seed: false, env: { SMTP_URL: smtp.url } });
+  try {
+    const mailer = createMailer(refused.config, undefined, () => refused.clock.now());
+
+    expect(await mailer.send({ to: 'ingen@finns-inte.example', subject: 'Till ingen', text: 'x' })).toBe(false);
+    expect(await mailer.send({ to: 'efter@example.org', subject: 'Efter', text: 'x' })).toBe(true);
+
+    expect(fs.existsSync(unsentDir(refused.dataDir))).toBe(false);
+    expect(smtp.mails.some((m) => m.to.includes('efter@example.org'))).toBe(true);
+    expect(smtp.mails.some((m) => m.subject === 'Till ingen')).toBe(false);
+    mailer.close();
+  } finally {
+    await refused.close();
   }
 });
