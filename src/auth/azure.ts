@@ -108,7 +108,9 @@ export function createEntraSignIn(config: Config, logger: Logger): EntraSignIn {
     // The libraries' messages hold no personal data (loggingNoPII for passport-azure-ad; openid-client
     // names the check and the parameter, never a value); they say which check failed.
     const cause = detail instanceof Error && detail.cause instanceof Error ? `: ${detail.cause.message}` : '';
-    logger.warn({ reason, detail: String(detail instanceof Error ? detail.message + cause : (detail ?? '')).slice(0, 300) }, 'entra sign-in failed');
+    // openid-client's strategy reports some failures as a plain { message } object.
+    const message = detail instanceof Error ? detail.message + cause : typeof detail === 'object' && detail && 'message' in detail ? detail.message : detail;
+    logger.warn({ reason, detail: String(message ?? '').slice(0, 300) }, 'entra sign-in failed');
     if (reason === 'codeRefused') {
       // Nobody can sign in until this is fixed, and the employee's page can only say "contact IT".
       logger.error(
