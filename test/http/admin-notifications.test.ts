@@ -19,9 +19,17 @@ const DAY = 24 * HOUR;
 const userId = async (email: string) => Number((await ctx.db('users').where({ email }).first()).id);
 const currentEdition = async () => ctx.db('editions').whereNull('archived_at').orderBy('year', 'desc').first();
 
-function fakeMailer(): Mailer & { sent: Mail[] } {
+function fakeMailer(): Mailer & { sent: Mail[]; retried: Promise<void> } {
   const sent: Mail[] = [];
-  return { publicUrl: 'https://misstag.example.org', sent, send: async (m) => (sent.push(m), true), retryUnsent: async () => 0, close() {} };
+  let retried!: () => void;
+  return {
+    publicUrl: 'https://misstag.example.org',
+    sent,
+    retried: new Promise<void>((resolve) => (retried = resolve)),
+    send: async (m) => (sent.push(m), true),
+    retryUnsent: async () => (retried(), 0),
+    close() {},
+  };
 }
 
 describe('phase openings (R7)', () => {
@@ -80,9 +88,11 @@ describe('phase openings (R7)', () => {
     expect(await ctx.db('notifications').where({ kind: 'phase.votingOpen' })).toHaveLength(users);
   });
 
-  test('when the app starts, then housekeeping runs the checks once and stops cleanly at shutdown', async () => {
+  test('when the app starts, then housekeeping runs the checks once, sends the mails waiting in the outbox, and stops cleanly at shutdown', async () => {
     const mailer = fakeMailer();
     const hk = startHousekeeping({ db: ctx.db, mailer, config: ctx.config, logger: pino({ level: 'silent' }), now: () => ctx.clock.now() });
+    // The outbox round is the last of the first checks: it comes after the clean-up and the announcements.
+    await mailer.retried;
     await hk.stop();
     // Everything was already announced above; the clean-up ran without error.
     expect(mailer.sent).toHaveLength(0);
