@@ -8,9 +8,6 @@ import helmet from 'helmet';
 import session from 'express-session';
 import cookieParser from 'cookie-parser';
 import pinoHttp from 'pino-http';
-import type { Logger } from 'pino';
-import type { Config } from './config';
-import type { Db } from './db';
 import { publicDir, viewsDir } from './paths';
 import { KnexSessionStore } from './auth/session-store';
 import { csrfProtection } from './auth/csrf';
@@ -29,27 +26,17 @@ import { privacyRoutes } from './privacy/routes';
 import { exportRoutes } from './exports/routes';
 import { createLiveBus } from './live/bus';
 import { liveRoutes } from './live/routes';
+import { registerSubscribers } from './events/subscribers';
 import { ceremonyRoutes } from './ceremony/routes';
 import { archiveRoutes, entryAwardLocals } from './archive/routes';
 import { cardRoutes } from './cards/routes';
 import { votingRoutes } from './voting/routes';
 import { editionAdminRoutes } from './editions/routes';
-import type { Mailer } from './mail';
+import type { AppDeps } from './deps';
 import { notificationRoutes } from './notifications/routes';
 import { nominationRoutes } from './nominations/routes';
 
-export type AppDeps = {
-  config: Config;
-  db: Db;
-  logger: Logger;
-  /** The clock. Every rule that depends on the phase reads it, so tests can stand in any phase. */
-  now: () => Date;
-  sessionCookieName: string;
-  /** Sends e-mail (SMTP_URL, or the outbox folder in development); see src/mail. */
-  mailer: Mailer;
-  /** Where "sign out of Microsoft too" leads; set by the Entra ID sign-in. */
-  microsoftLogoutUrl?: string;
-};
+export type { AppDeps };
 
 export type AppHandle = { app: express.Express; sessionStore: KnexSessionStore };
 
@@ -192,7 +179,8 @@ export function createApp(deps: AppDeps): AppHandle {
   // Ceremony (C1–C3), live vote (C2), archive (C4), share cards (C5); live streams end at shutdown.
   const liveBus = createLiveBus({ db, databaseUrl: config.databaseUrl, logger });
   (app as unknown as NodeJS.EventEmitter).on('shutdown', () => void liveBus.close());
-  app.use(liveRoutes(deps, liveBus));
+  registerSubscribers(deps.events, { ...deps, liveBus });
+  app.use(liveRoutes(deps));
   app.use(ceremonyRoutes(deps, liveBus));
   app.use(archiveRoutes(deps));
   app.use(cardRoutes(deps));

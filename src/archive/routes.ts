@@ -1,6 +1,6 @@
 // /archive and /archive/:year (C4). Each lesson links to its permanent page /entries/:id.
 import { Router } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { registerMessages } from '../i18n';
 import { notFound } from '../errors';
 import { archiveMessages } from './messages';

@@ -2,7 +2,7 @@
 // reveal (C3). Every slide is in the page; without JavaScript ?slide=N shows one and links move on.
 import { Router, type Request } from 'express';
 import QRCode from 'qrcode';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import type { Viewer } from '../types';
 import { registerMessages } from '../i18n';
 import { wantsJson } from '../auth/guards';
@@ -88,7 +88,7 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
 
   router.post('/ceremony/:year/reveal', async (req, res) => {
     const { edition, phase } = await presenterAccess(req);
-    await ceremony.reveal(deps.db, edition.id, (req.viewer as Viewer).user.id, deps.now());
+    await ceremony.reveal(deps.db, deps.events, edition.id, (req.viewer as Viewer).user.id, deps.now());
     if (wantsJson(req)) {
       res.json({ revealed: true });
       return;
@@ -102,9 +102,8 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
     router.post(`/ceremony/:year/live/${action}`, async (req, res) => {
       const { edition, phase } = await presenterAccess(req);
       const actorId = (req.viewer as Viewer).user.id;
-      if (action === 'open') await live.open(deps.db, edition.id, actorId, deps.now());
-      else await live.close(deps.db, edition.id, actorId, deps.now());
-      await bus.publish(edition.id);
+      if (action === 'open') await live.open(deps.db, deps.events, edition.id, actorId, deps.now());
+      else await live.close(deps.db, deps.events, edition.id, actorId, deps.now());
       if (wantsJson(req)) {
         res.json(await liveCounts(edition.id));
         return;

@@ -1,6 +1,7 @@
 // Presentation mode (C1) and the reveal (C3). Before the reveal the result is sealed: only admins and
 // the edition's jury chair may open the presentation; after it, every signed-in employee may.
 import type { Db, Queryable } from '../db';
+import type { Events } from '../events';
 import type { Viewer } from '../types';
 import * as editions from '../editions/service';
 import * as jury from '../jury/service';
@@ -170,8 +171,8 @@ export function buildSlides(result: LockedResult, peoples: Array<queries.ResultE
 }
 
 /** C3: publishes the result. Needs a locked result; a second reveal changes nothing. Audited. */
-export async function reveal(db: Db, editionId: number, actorId: number, now: Date): Promise<{ revealedNow: boolean }> {
-  return db.transaction(async (trx) => {
+export async function reveal(db: Db, events: Events, editionId: number, actorId: number, now: Date): Promise<{ revealedNow: boolean }> {
+  return events.transaction(db, async (trx, emit) => {
     // The edition's row first, then the result: an unlock (J7) holds the same row, so a reveal at the
     // same moment waits for it and then finds the result unlocked (the throw rolls the mark back).
     const changed = await queries.markRevealed(trx, editionId, now);
@@ -179,6 +180,9 @@ export async function reveal(db: Db, editionId: number, actorId: number, now: Da
     if (!result) throw new AppError(409, 'ceremony.errors.notLocked', undefined, 'ceremony.notLockedTitle');
     if (changed > 0) {
       await record(trx, { actorId, action: 'ceremony.reveal', subjectType: 'edition', subjectId: editionId, details: { winnerNominationId: result.winnerId } }, now);
+      const edition = (await editions.findById(trx, editionId))!;
+      const winner = result.finalists.find((f) => f.id === result.winnerId);
+      emit('winner.revealed', { editionId, year: edition.year, title: edition.title, winner: { nominationId: result.winnerId, title: winner?.title ?? '' } });
     }
     return { revealedNow: changed > 0 };
   });

@@ -1,19 +1,18 @@
 // /live: the QR target of the ceremony (C2). Employees vote on their phones; plain forms, no script.
 import { Router } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import type { Viewer } from '../types';
 import { registerMessages } from '../i18n';
 import { flash } from '../http/locale';
 import { perUserLimiter } from '../http/rate-limit';
 import * as editions from '../editions/service';
 import { badRequest } from '../errors';
-import type { LiveBus } from './bus';
 import { liveMessages } from './messages';
 import * as live from './service';
 
 registerMessages(liveMessages);
 
-export function liveRoutes(deps: AppDeps, bus: LiveBus): Router {
+export function liveRoutes(deps: AppDeps): Router {
   const router = Router();
   const voteLimiter = perUserLimiter(30);
 
@@ -34,8 +33,7 @@ export function liveRoutes(deps: AppDeps, bus: LiveBus): Router {
     const nominationId = Number(req.body?.nomination);
     if (!Number.isInteger(pollId) || pollId <= 0) throw badRequest('live.errors.noPoll');
     if (!Number.isInteger(nominationId) || nominationId <= 0) throw badRequest('live.errors.notAFinalist');
-    const poll = await live.vote(deps.db, pollId, viewer.user.id, nominationId, deps.now());
-    await bus.publish(poll.editionId);
+    await live.vote(deps.db, deps.events, pollId, viewer.user.id, nominationId, deps.now());
     flash(req, 'success', 'live.voted');
     res.redirect(303, '/live');
   });

@@ -3,6 +3,7 @@
 // counts. Counts only ever leave this module, never who voted for what.
 import crypto from 'node:crypto';
 import type { Db, Queryable } from '../db';
+import type { Events } from '../events';
 import { isUniqueViolation } from '../db';
 import * as editions from '../editions/service';
 import * as jury from '../jury/service';
@@ -31,25 +32,27 @@ export async function pollCounts(db: Queryable, poll: queries.Poll): Promise<Pol
 }
 
 /** Opens a new poll for the edition, or returns the one already open (a double click opens one). */
-export async function open(db: Db, editionId: number, actorId: number, now: Date): Promise<queries.Poll> {
-  return db.transaction(async (trx) => {
+export async function open(db: Db, events: Events, editionId: number, actorId: number, now: Date): Promise<queries.Poll> {
+  return events.transaction(db, async (trx, emit) => {
     const latest = await queries.latestPoll(trx, editionId);
     if (latest && latest.closedAt === null) return latest;
     if ((await finalistIds(trx, editionId)).length === 0) throw conflict('live.errors.noFinalists');
     const code = crypto.randomBytes(6).toString('base64url');
     const id = await queries.insertPoll(trx, editionId, code, now);
     await record(trx, { actorId, action: 'live.open', subjectType: 'live_poll', subjectId: id }, now);
+    emit('live.opened', { editionId, pollId: id });
     return (await queries.findPoll(trx, id))!;
   });
 }
 
-export async function close(db: Db, editionId: number, actorId: number, now: Date): Promise<queries.Poll | null> {
-  return db.transaction(async (trx) => {
+export async function close(db: Db, events: Events, editionId: number, actorId: number, now: Date): Promise<queries.Poll | null> {
+  return events.transaction(db, async (trx, emit) => {
     const latest = await queries.latestPoll(trx, editionId);
     if (!latest) return null;
     if ((await queries.closePoll(trx, latest.id, now)) > 0) {
       await queries.eraseVoters(trx, latest.id);
       await record(trx, { actorId, action: 'live.close', subjectType: 'live_poll', subjectId: latest.id }, now);
+      emit('live.closed', { editionId, pollId: latest.id });
     }
     return queries.findPoll(trx, latest.id);
   });
@@ -64,7 +67,7 @@ export async function currentPoll(db: Queryable, now: Date): Promise<queries.Pol
 export const voterChoice = queries.voterChoice;
 
 /** Records or moves a voter's vote. Only among the finalists, only while the poll is open. */
-export async function vote(db: Db, pollId: number, voterId: number, nominationId: number, now: Date): Promise<queries.Poll> {
+export async function vote(db: Db, events: Events, pollId: number, voterId: number, nominationId: number, now: Date): Promise<queries.Poll> {
   const poll = await queries.findPoll(db, pollId);
   if (!poll) throw new AppError(404, 'live.errors.noPoll', undefined, 'errors.notFound.title');
   if (poll.closedAt !== null) throw conflict('live.errors.closed');
@@ -77,5 +80,6 @@ export async function vote(db: Db, pollId: number, voterId: number, nominationId
     if (!isUniqueViolation(err)) throw err;
     await queries.upsertVote(db, pollId, voterId, nominationId, now);
   }
+  await events.emit('live.voted', { editionId: poll.editionId, pollId });
   return poll;
 }

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { requireRole } from '../auth/guards';
 import { registerMessages } from '../i18n';
 import { flash } from '../http/locale';
@@ -66,7 +66,7 @@ const uploadsOf = (req: Request) =>
 
 export function nominationRoutes(deps: AppDeps): Router {
   const router = Router();
-  const svcDeps = (): service.Deps => ({ db: deps.db, mailer: deps.mailer, dataDir: deps.config.dataDir, defaultLocale: deps.config.defaultLocale });
+  const svcDeps = (): service.Deps => ({ db: deps.db, events: deps.events, dataDir: deps.config.dataDir });
 
   async function renderForm(
     req: Request,

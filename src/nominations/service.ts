@@ -1,13 +1,12 @@
 // The rules of nominations (N1–N7): drafts and submission, consent, moderation, the gallery and who may
-// see what. Takes `now`; never sees req/res. Mails go out after the transaction that caused them.
+// see what. Takes `now`; never sees req/res. Says what happened through deps.events (after commit).
 import crypto from 'node:crypto';
 import type { Db, Queryable } from '../db';
 import { isUniqueViolation } from '../db';
 import { AppError, ValidationError, conflict, forbidden, notFound, type FieldErrors } from '../errors';
 import * as editions from '../editions/service';
 import * as audit from '../audit/service';
-import * as notifications from '../notifications/service';
-import type { Mailer } from '../mail';
+import type { ConsentAnswer as ConsentAnswered, Events } from '../events';
 import type { Viewer } from '../types';
 import * as files from '../attachments/files';
 import { buildSearchText } from './search-text';
@@ -19,7 +18,7 @@ import { hardErrors, submitErrors, type NominationInput } from './validation';
 export type { Nomination, Nominee, Attachment, Status, Consent, DeclinePolicy } from './queries';
 export { LIMITS } from './validation';
 
-export type Deps = { db: Db; mailer: Mailer; dataDir: string; defaultLocale?: 'sv' | 'en' };
+export type Deps = { db: Db; events: Events; dataDir: string };
 
 const EDITABLE: queries.Status[] = ['draft', 'changes_requested', 'awaiting_consent', 'in_moderation'];
 
@@ -292,7 +291,6 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
     searchText: buildSearchText({ ...input, teamName: input.teamName }),
   };
 
-  let toRequest: queries.Nominee[] = [];
   let removedFiles: string[] = [];
   let result: SaveResult;
   // Files written by this save are removed again if anything below fails; should the process die
@@ -300,7 +298,7 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
   const stored: string[] = [];
   try {
     for (const p of processed) stored.push(await files.store(deps.dataDir, p));
-    result = await db.transaction(async (trx) => {
+    result = await deps.events.transaction(db, async (trx, emit) => {
       let id: number;
       let status: queries.Status;
       if (existing) {
@@ -346,9 +344,14 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
       if (submitting || (wasSubmitted && req.action === 'submit')) {
         const next: queries.Status = consentBlocks(nominees, input.declinePolicy) ? 'awaiting_consent' : 'in_moderation';
         await queries.updateStatus(trx, id, { status: next, submittedAt: now }, now);
-        toRequest = nominees.filter((x) => x.consent === 'pending' && !x.requestedAt);
+        const toRequest = nominees.filter((x) => x.consent === 'pending' && !x.requestedAt);
         await queries.markRequested(trx, toRequest.map((x) => x.id), now);
         await audit.record(trx, { actorId: user.id, action: wasSubmitted ? 'nomination.updated' : 'nomination.submitted', subjectType: 'nomination', subjectId: id, details: { status: next } }, now);
+        emit('nomination.submitted', { nominationId: id, editionId, submitterId: user.id, title: input.title, status: next as 'awaiting_consent' | 'in_moderation', resubmitted: wasSubmitted });
+        const submitter = input.showSubmitter ? user.name : '';
+        for (const x of toRequest) {
+          emit('consent.requested', { nominationId: id, title: input.title, submitter, nominee: { id: x.id, userId: x.userId, email: x.email, name: x.name, consentToken: x.consentToken } });
+        }
         return { id, status: next, duplicate: false, submitted: true };
       }
       return { id, status, duplicate: false, submitted: false };
@@ -363,9 +366,6 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
   }
   if (result.duplicate) await Promise.all(stored.map((s) => files.remove(deps.dataDir, s)));
   await Promise.all(removedFiles.map((s) => files.remove(deps.dataDir, s)));
-
-  const submitterLabel = input.showSubmitter ? user.name : '';
-  for (const n of toRequest) await requestConsent(deps, n, { title: input.title, submitter: submitterLabel }, now);
 
   if (req.action === 'submit' && !result.submitted && !result.duplicate) throw new IncompleteSubmission(result.id, incomplete);
   return result;
@@ -382,16 +382,6 @@ function textChanged(
     before.changes !== after.changes ||
     (before.teamName ?? '') !== (after.teamName ?? '')
   );
-}
-
-async function requestConsent(deps: Deps, n: queries.Nominee, about: { title: string; submitter: string }, now: Date): Promise<void> {
-  const link = `/consent/${n.consentToken}`;
-  const params = { title: about.title, submitter: about.submitter || 'notify.someone' };
-  if (n.userId) {
-    await notifications.notify(deps.db, deps.mailer, { userId: n.userId, kind: 'consent.requested', params, link }, now, deps.defaultLocale);
-  } else {
-    await notifications.sendMail(deps.mailer, { email: n.email, name: n.name, locale: deps.defaultLocale ?? 'sv', kind: 'consent.requested', params, link });
-  }
 }
 
 export async function withdraw(deps: Deps, viewer: Viewer, id: number, now: Date): Promise<void> {
@@ -453,21 +443,14 @@ export async function answerConsent(deps: Deps, viewer: Viewer, token: string, a
   if (answer === 'decline' && nominee.consent === 'given') throw conflict('consent.error.useWithdraw');
   if (nominee.consent === target) return target;
   const n = entry.nomination;
-  await deps.db.transaction(async (trx) => {
+  await deps.events.transaction(deps.db, async (trx, emit) => {
     await queries.setConsent(trx, nominee.id, { consent: target, message: message || null, userId: viewer.user.id }, now);
     const nominees = await queries.nomineesOf(trx, [n.id]);
     const next = statusAfterConsent(n.status, consentBlocks(nominees, n.declinePolicy));
     if (next !== n.status) await queries.updateStatus(trx, n.id, { status: next, ...(n.status === 'published' ? { publishedAt: null } : {}) }, now);
     await audit.record(trx, { actorId: viewer.user.id, action: `consent.${target}`, subjectType: 'nomination', subjectId: n.id, details: { nomineeId: nominee.id, status: next } }, now);
+    emit('consent.answered', { nominationId: n.id, submitterId: n.submitterId, title: n.title, nomineeName: nominee.name, answer: target as ConsentAnswered, message, declinePolicy: n.declinePolicy });
   });
-  const effect = target === 'given' ? '' : n.declinePolicy === 'remove' ? 'notify.effect.removed' : 'notify.effect.keptUnpublished';
-  await notifications.notify(
-    deps.db,
-    deps.mailer,
-    { userId: n.submitterId, kind: `consent.${target}`, params: { name: nominee.name, title: n.title, messageQuoted: message, effect }, link: `/nominations/mine` },
-    now,
-    deps.defaultLocale,
-  );
   return target;
 }
 
@@ -490,10 +473,7 @@ export type ModerationAction = { kind: 'publish' } | { kind: 'request_changes'; 
 export async function moderate(deps: Deps, adminId: number, id: number, action: ModerationAction, now: Date): Promise<queries.Status> {
   const { nomination: n } = await moderationItem(deps.db, id);
   let next: queries.Status;
-  let kind: string;
-  let params: Record<string, string> = { title: n.title };
-  let link = '/nominations/mine';
-  const status = await deps.db.transaction(async (trx) => {
+  return deps.events.transaction(deps.db, async (trx, emit) => {
     const fresh = (await queries.findById(trx, n.id))!;
     const nominees = await queries.nomineesOf(trx, [n.id]);
     if (action.kind === 'publish') {
@@ -501,28 +481,22 @@ export async function moderate(deps: Deps, adminId: number, id: number, action: 
       if (consentBlocks(nominees, fresh.declinePolicy)) throw conflict('moderation.error.consentMissing');
       if (fresh.status !== 'in_moderation') throw conflict('moderation.error.notReady');
       next = 'published';
-      kind = 'moderation.published';
-      link = `/entries/${n.id}`;
       await queries.updateStatus(trx, n.id, { status: next, publishedAt: now, moderatorMessage: null }, now);
     } else if (action.kind === 'request_changes') {
       if (!['in_moderation', 'awaiting_consent'].includes(fresh.status)) throw conflict('moderation.error.notReady');
       next = 'changes_requested';
-      kind = 'moderation.changesRequested';
-      params = { ...params, message: action.message };
-      link = `/nominations/${n.id}/edit`;
       await queries.updateStatus(trx, n.id, { status: next, moderatorMessage: action.message }, now);
     } else {
       if (!MODERATION_STATUSES.includes(fresh.status)) throw conflict('moderation.error.notReady');
       next = 'rejected';
-      kind = 'moderation.rejected';
-      params = { ...params, reason: action.reason };
       await queries.updateStatus(trx, n.id, { status: next, rejectionReason: action.reason }, now);
     }
     await audit.record(trx, { actorId: adminId, action: `moderation.${action.kind}`, subjectType: 'nomination', subjectId: n.id, details: { from: fresh.status, to: next, ...(action.kind === 'publish' ? {} : { text: action.kind === 'reject' ? action.reason : action.message }) } }, now);
+    const text = action.kind === 'publish' ? '' : action.kind === 'reject' ? action.reason : action.message;
+    emit('moderation.decided', { nominationId: n.id, submitterId: n.submitterId, title: fresh.title, decision: action.kind, text });
+    if (next === 'published') emit('entry.published', { nominationId: n.id, editionId: fresh.editionId, title: fresh.title });
     return next;
   });
-  await notifications.notify(deps.db, deps.mailer, { userId: n.submitterId, kind: kind!, params, link }, now, deps.defaultLocale);
-  return status;
 }
 
 export async function fixTypos(deps: Deps, adminId: number, id: number, texts: { title: string; whatHappened: string; lesson: string; changes: string; teamName: string }, now: Date): Promise<void> {

@@ -8,7 +8,6 @@ import pino from 'pino';
 import sharp from 'sharp';
 import { createTestContext, type Agent, type TestContext } from '../helpers/context';
 import { cleanUpOnce } from '../../src/admin/housekeeping';
-import { createMailer } from '../../src/mail';
 import * as files from '../../src/attachments/files';
 
 let ctx: TestContext;
@@ -80,7 +79,7 @@ test('when the housekeeping runs, then only old files that no row refers to are 
 
   const lines: string[] = [];
   const logger = pino({ level: 'info' }, new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }));
-  const result = await cleanUpOnce({ db: ctx.db, mailer: createMailer(ctx.config), config: ctx.config, logger, now: () => ctx.clock.now() });
+  const result = await cleanUpOnce({ db: ctx.db, config: ctx.config, logger, now: () => ctx.clock.now() });
 
   expect(result.orphanFiles).toBe(2);
   expect(listed()).toEqual([freshStray, 'LÄSMIG.txt', referenced, `${referenced}.thumb`].sort());
@@ -94,7 +93,7 @@ test('when the housekeeping runs, then only old files that no row refers to are 
 
   // Run again: nothing more to delete, nothing logged.
   lines.length = 0;
-  expect((await cleanUpOnce({ db: ctx.db, mailer: createMailer(ctx.config), config: ctx.config, logger, now: () => ctx.clock.now() })).orphanFiles).toBe(0);
+  expect((await cleanUpOnce({ db: ctx.db, config: ctx.config, logger, now: () => ctx.clock.now() })).orphanFiles).toBe(0);
   expect(lines.some((l) => l.includes('orphaned attachment files'))).toBe(false);
 });
 
