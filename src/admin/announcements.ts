@@ -2,7 +2,7 @@
 // phase, found by a periodic check of the phase engine (phase.opened); and reminders to jury members who
 // have entries left to score (jury.reminded). The subscribers (src/events/subscribers.ts) mail them.
 import type { Db, Queryable } from '../db';
-import { isUniqueViolation, toDate } from '../db';
+import { toDate } from '../db';
 import { registerMessages } from '../i18n';
 import type { AnnouncedPhase, Events } from '../events';
 import * as editions from '../editions/service';
@@ -17,13 +17,10 @@ export type { AnnouncedPhase };
 
 /** Claims the announcement; false when it was already made (by this or another instance). */
 async function claim(db: Queryable, editionId: number, phase: AnnouncedPhase, now: Date): Promise<boolean> {
-  try {
-    await db('phase_announcements').insert({ edition_id: editionId, phase, recipients: 0, sent_at: now });
-    return true;
-  } catch (err) {
-    if (isUniqueViolation(err)) return false;
-    throw err;
-  }
+  // ON CONFLICT DO NOTHING rather than catching the unique violation: on PostgreSQL a failed statement
+  // would abort the transaction the claim is part of. A second instance waits for the first to commit.
+  const rows = await db('phase_announcements').insert({ edition_id: editionId, phase, recipients: 0, sent_at: now }).onConflict(['edition_id', 'phase']).ignore().returning('id');
+  return rows.length === 1;
 }
 
 /**
@@ -38,8 +35,9 @@ function recentlyOpened(openedAt: Date | null, now: Date): boolean {
 
 /**
  * Announces each phase of the current edition that has just opened and has not been announced yet. The
- * claim is written before sending, so a crash halfway sends to some people once rather than to
- * everyone twice. Returns the phases announced.
+ * claim commits before the subscribers send, so a crash halfway sends to some people once rather than
+ * to everyone twice; a claim that fails to commit is tried again at the next check. Returns the phases
+ * announced.
  */
 export async function announceOpenPhases(db: Db, events: Events, now: Date): Promise<AnnouncedPhase[]> {
   const current = await editions.current(db, now);
@@ -50,12 +48,15 @@ export async function announceOpenPhases(db: Db, events: Events, now: Date): Pro
   if (phase.votingOpen && recentlyOpened(edition.votingOverride === 'open' ? edition.updatedAt : edition.votingOpensAt, now)) open.push('voting');
   const announced: AnnouncedPhase[] = [];
   for (const p of open) {
-    if (!(await claim(db, edition.id, p, now))) continue;
-    const recipients: Array<{ id: number }> = await db('users').whereNull('anonymised_at').select('id').orderBy('id');
-    await db('phase_announcements').where({ edition_id: edition.id, phase: p }).update({ recipients: recipients.length });
-    await audit.record(db, { actorId: null, action: 'notify.phase_opened', subjectType: 'edition', subjectId: edition.id, details: { phase: p, recipients: recipients.length } }, now);
-    await events.emit('phase.opened', { editionId: edition.id, year: edition.year, title: edition.title, phase: p, recipientIds: recipients.map((r) => Number(r.id)) });
-    announced.push(p);
+    const claimed = await events.transaction(db, async (trx, emit) => {
+      if (!(await claim(trx, edition.id, p, now))) return false;
+      const recipients: Array<{ id: number }> = await trx('users').whereNull('anonymised_at').select('id').orderBy('id');
+      await trx('phase_announcements').where({ edition_id: edition.id, phase: p }).update({ recipients: recipients.length });
+      await audit.record(trx, { actorId: null, action: 'notify.phase_opened', subjectType: 'edition', subjectId: edition.id, details: { phase: p, recipients: recipients.length } }, now);
+      emit('phase.opened', { editionId: edition.id, year: edition.year, title: edition.title, phase: p, recipientIds: recipients.map((r) => Number(r.id)) });
+      return true;
+    });
+    if (claimed) announced.push(p);
   }
   return announced;
 }

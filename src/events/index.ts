@@ -111,8 +111,13 @@ export function createEvents(logger: Pick<Logger, 'error'>): Events {
       // Inside an outer transaction this one was a savepoint: the change is not committed until the
       // outer one is, and is never told of when the outer one rolls back.
       const outer = db as unknown as Partial<Knex.Transaction>;
-      if (outer.isTransaction && outer.executionPromise) {
-        outer.executionPromise.then(flush, () => undefined);
+      if (outer.isTransaction && outer.executionPromise && outer.on) {
+        // trx.rollback() without an error resolves executionPromise as a commit does: watch the SQL.
+        let rolledBack = false;
+        outer.on('query', (q: { sql?: string }) => {
+          if (/^rollback;?$/i.test(q.sql?.trim() ?? '')) rolledBack = true;
+        });
+        outer.executionPromise.then(() => (rolledBack ? undefined : flush()), () => undefined);
       } else {
         await flush();
       }
