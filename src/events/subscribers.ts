@@ -7,6 +7,7 @@ import type { LiveBus } from '../live/bus';
 import type { Mailer } from '../mail';
 import { liveBusSubscriber } from '../live/bus-subscriber';
 import { mailSubscriber } from '../notifications/subscriber';
+import { teamsSubscriber } from '../integrations/teams';
 import type { Events } from '.';
 
 export type SubscriberDeps = { db: Db; mailer: Mailer; config: Config; logger: Logger; now: () => Date; liveBus: LiveBus };
@@ -14,4 +15,5 @@ export type SubscriberDeps = { db: Db; mailer: Mailer; config: Config; logger: L
 export function registerSubscribers(events: Events, deps: SubscriberDeps): void {
   mailSubscriber(events, deps);
   liveBusSubscriber(events, deps.liveBus);
+  teamsSubscriber(events, deps);
 }
