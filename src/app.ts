@@ -28,6 +28,7 @@ import { createLiveBus } from './live/bus';
 import { liveRoutes } from './live/routes';
 import { registerSubscribers } from './events/subscribers';
 import { ceremonyRoutes } from './ceremony/routes';
+import { calendarRoutes } from './calendar/routes';
 import { archiveRoutes, entryAwardLocals } from './archive/routes';
 import { cardRoutes } from './cards/routes';
 import { votingRoutes } from './voting/routes';
@@ -181,6 +182,7 @@ export function createApp(deps: AppDeps): AppHandle {
   (app as unknown as NodeJS.EventEmitter).on('shutdown', () => void liveBus.close());
   registerSubscribers(deps.events, { ...deps, liveBus });
   app.use(liveRoutes(deps));
+  app.use(calendarRoutes(deps));
   app.use(ceremonyRoutes(deps, liveBus));
   app.use(archiveRoutes(deps));
   app.use(cardRoutes(deps));

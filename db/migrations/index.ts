@@ -14,6 +14,7 @@ import * as m060 from './060-phase-announcements';
 import * as m070 from './070-read-path-indexes';
 import * as m071 from './071-ranking-indexes';
 import * as m072 from './072-result-unlocks';
+import * as m080 from './080-ceremony-calendar';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -30,6 +31,7 @@ const migrations: Array<[string, Migration]> = [
   ['070-read-path-indexes', m070],
   ['071-ranking-indexes', m071],
   ['072-result-unlocks', m072],
+  ['080-ceremony-calendar', m080],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

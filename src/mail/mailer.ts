@@ -16,7 +16,8 @@ import type { Logger } from 'pino';
 import type { Config, SmtpOAuth } from '../config';
 import { systemClock, type Clock } from '../clock';
 
-export type Mail = { to: string; subject: string; text: string; html?: string };
+export type MailAttachment = { filename: string; content: string; contentType: string };
+export type Mail = { to: string; subject: string; text: string; html?: string; attachments?: MailAttachment[] };
 
 export type Mailer = {
   /** The address users reach (PUBLIC_URL), for absolute links in mails. */

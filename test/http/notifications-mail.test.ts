@@ -31,6 +31,10 @@ test('when a user is notified, then the mail arrives at the SMTP server in their
   expect(mail.subject).toBe('Your nomination is published');
   expect(mail.text).toContain('“Åäö-test”');
   expect(mail.text).toContain('https://misstag.example.org/entries/1');
+  // The HTML part beside it: the reader's language on <html>, the same words, a real link.
+  expect(mail.html).toContain('<html lang="en">');
+  expect(mail.html).toContain('“Åäö-test”');
+  expect(mail.html).toContain('<a href="https://misstag.example.org/entries/1">');
 
   const agent = await ctx.signIn('bo@example.org');
   const home = await agent.get('/');
