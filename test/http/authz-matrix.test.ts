@@ -6,7 +6,7 @@
 // allowed roles see the page; POST routes carry a valid CSRF token and an empty form, and ids that do
 // not exist (999999), so an allowed role gets a 4xx from the route itself (404, 400, 422, 409) and a
 // refused one the guard's 401/403 — without changing the demo data the later rows depend on.
-import request from 'supertest';
+import type request from 'supertest';
 import { createTestContext, type Agent, type TestContext } from '../helpers/context';
 import { fillPath, routeKey, routeTable, type RouteEntry } from '../hardening/route-table';
 
