@@ -85,6 +85,7 @@ const EXPECTED: Record<string, [number, number, number, number, number]> = {
 
   // ---- ceremony: presenters (chair, admin) before the reveal
   'GET /ceremony/:year': [303, 403, 403, 200, 200],
+  'GET /ceremony/:year/calendar.ics': [303, 200, 200, 200, 200],
   'GET /ceremony/:year/live/counts': [303, 403, 403, 200, 200],
   'GET /ceremony/:year/live/stream': [303, 403, 403, 200, 200],
   'POST /ceremony/:year/live/close': [401, 403, 403, 303, 303], // nothing open: nothing to close
