@@ -5,7 +5,6 @@ import crypto from 'node:crypto';
 import type { Db, Queryable } from '../db';
 import type { Events } from '../events';
 import { isUniqueViolation } from '../db';
-import * as editions from '../editions/service';
 import * as jury from '../jury/service';
 import { record } from '../audit/service';
 import { AppError, badRequest, conflict } from '../errors';
@@ -56,12 +55,6 @@ export async function close(db: Db, events: Events, editionId: number, actorId: 
     }
     return queries.findPoll(trx, latest.id);
   });
-}
-
-/** The poll employees vote in now: the newest poll of the current edition, open or just closed. */
-export async function currentPoll(db: Queryable, now: Date): Promise<queries.Poll | null> {
-  const current = await editions.current(db, now);
-  return current ? queries.latestPoll(db, current.edition.id) : null;
 }
 
 export const voterChoice = queries.voterChoice;

@@ -89,13 +89,6 @@ async function toViews(db: Queryable, list: queries.Nomination[]): Promise<Entry
 export const isInvolved = (db: Queryable, userId: number, nominationId: number) => queries.isInvolved(db, userId, nominationId);
 export const involvedNominationIds = queries.involvedNominationIds;
 
-/** A published entry of any edition (archived ones too: permanent links), or null. */
-export async function getPublishedEntry(db: Queryable, id: number): Promise<EntryView | null> {
-  const n = await queries.findById(db, id);
-  if (!n || n.status !== 'published') return null;
-  return (await toViews(db, [n]))[0];
-}
-
 /** Published entries by id, in the order given (for the archive, voting and jury pages). */
 export async function getPublishedEntries(db: Queryable, ids: number[]): Promise<EntryView[]> {
   const list = (await queries.listByIds(db, ids)).filter((n) => n.status === 'published');
