@@ -111,16 +111,17 @@ export function nominationRoutes(deps: AppDeps): Router {
     const existing = nominationId !== null ? await service.ownNomination(deps.db, req.viewer!, nominationId) : null;
     try {
       const result = await service.save(svcDeps(), { viewer: req.viewer!, nominationId, formKey, version, action, input, uploads: uploadsOf(req) }, deps.now());
+      if (result.incomplete) {
+        // The draft is saved; the form comes back with what is missing.
+        const entry = await service.ownNomination(deps.db, req.viewer!, result.id);
+        await renderForm(req, res, { entry, values: typed, formKey: null, fieldErrors: result.incomplete, status: 422, notice: 'nominations.incomplete' });
+        return;
+      }
       if (result.duplicate) flash(req, 'info', 'nominations.alreadyReceived');
       else if (!result.submitted) flash(req, 'success', 'nominations.saved');
       else flash(req, 'success', result.status === 'awaiting_consent' ? 'nominations.submittedConsent' : 'nominations.submitted');
       res.redirect(303, result.submitted || result.duplicate ? '/nominations/mine' : `/nominations/${result.id}/edit`);
     } catch (err) {
-      if (err instanceof service.IncompleteSubmission) {
-        const entry = await service.ownNomination(deps.db, req.viewer!, err.nominationId);
-        await renderForm(req, res, { entry, values: typed, formKey: null, fieldErrors: err.fieldErrors, status: 422, notice: 'nominations.incomplete' });
-        return;
-      }
       if (err instanceof ValidationError) {
         // Nothing was stored: the form comes back with what was typed (files must be chosen again).
         const notice = err.fieldErrors.attachments ? 'nominations.file.reselect' : undefined;

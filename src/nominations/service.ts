@@ -190,17 +190,14 @@ export type SaveRequest = {
   uploads: Array<{ originalName: string; buffer: Buffer }>;
 };
 
-export type SaveResult = { id: number; status: queries.Status; duplicate: boolean; submitted: boolean };
-
-/** Thrown when a submit is incomplete: the draft WAS saved (with its files) and the form comes back. */
-export class IncompleteSubmission extends Error {
-  constructor(
-    readonly nominationId: number,
-    readonly fieldErrors: FieldErrors,
-  ) {
-    super('incomplete');
-  }
-}
+export type SaveResult = {
+  id: number;
+  status: queries.Status;
+  duplicate: boolean;
+  submitted: boolean;
+  /** A submit that was not complete: the draft WAS saved (with its files); what is missing, by field. */
+  incomplete?: FieldErrors;
+};
 
 function fileError(e: files.FileRefused): FieldErrors {
   return { attachments: { key: `nominations.file.${e.problem}`, params: { name: e.fileName, mb: files.MAX_FILE_BYTES / 1024 / 1024, max: files.MAX_FILES } } };
@@ -360,7 +357,7 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
   if (result.duplicate) await Promise.all(stored.map((s) => files.remove(deps.dataDir, s)));
   await Promise.all(removedFiles.map((s) => files.remove(deps.dataDir, s)));
 
-  if (req.action === 'submit' && !result.submitted && !result.duplicate) throw new IncompleteSubmission(result.id, incomplete);
+  if (req.action === 'submit' && !result.submitted && !result.duplicate) return { ...result, incomplete };
   return result;
 }
 
