@@ -161,6 +161,22 @@ describe('nominations and consent', () => {
   });
 });
 
+describe('a failing subscriber', () => {
+  test('when a subscriber throws, then the moderator still gets the confirmation, the change stands and the mail subscriber has run', async () => {
+    const submitter = await makeUser(ctx.db);
+    const entry = await makeEntry(ctx.db, { status: 'in_moderation', submitterId: submitter.id });
+    const stop = ctx.events.on('moderation.decided', () => {
+      throw new Error('the channel is down');
+    });
+    const admin = await ctx.signIn('admin@example.org');
+    const res = await post(admin, `/admin/moderation/${entry.id}/request-changes`, { message: 'Berätta vad ni ändrade efteråt.' });
+    stop();
+    expect(res.status).toBe(303);
+    expect(await statusOf(entry.id)).toBe('changes_requested');
+    expect(await ctx.db('notifications').where({ user_id: submitter.id, kind: 'moderation.changesRequested' })).toHaveLength(1);
+  });
+});
+
 describe('phase openings', () => {
   test('when voting has just opened, then phase.opened fires once with everyone as recipients, a second check fires nothing, and a rolled-back claim is tried again', async () => {
     const now = ctx.clock.now();
