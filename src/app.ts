@@ -29,7 +29,7 @@ import { liveRoutes } from './live/routes';
 import { registerSubscribers } from './events/subscribers';
 import { ceremonyRoutes } from './ceremony/routes';
 import { calendarRoutes } from './calendar/routes';
-import { archiveRoutes, entryAwardLocals } from './archive/routes';
+import { archiveRoutes } from './archive/routes';
 import { cardRoutes } from './cards/routes';
 import { votingRoutes } from './voting/routes';
 import { editionAdminRoutes } from './editions/routes';
@@ -165,8 +165,6 @@ export function createApp(deps: AppDeps): AppHandle {
 
   // Everything below needs a signed-in user (SPEC §5).
   app.use(requireSignIn);
-  // Before the entry page: the winner/finalist badge and vote count once revealed (C3).
-  app.use(entryAwardLocals(deps));
   // Before the gallery: puts the viewer's voting state in res.locals.voting for /entries pages.
   app.use(votingRoutes(deps));
   app.use(notificationRoutes(deps));

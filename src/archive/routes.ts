@@ -29,17 +29,3 @@ export function archiveRoutes(deps: AppDeps): Router {
 
   return router;
 }
-
-/**
- * Mounted before the entry page (/entries/:id, nominations feature): puts `award` in res.locals for
- * views/archive/badge.ejs — winner/finalist and vote count, only once the edition is revealed (C3).
- */
-export function entryAwardLocals(deps: AppDeps): Router {
-  const router = Router();
-  router.get('/entries/:id', async (req, res, next) => {
-    const id = Number(req.params.id);
-    res.locals.award = Number.isInteger(id) && id > 0 ? await archive.awardFor(deps.db, id, deps.now()) : null;
-    next();
-  });
-  return router;
-}

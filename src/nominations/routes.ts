@@ -10,6 +10,7 @@ import { flash } from '../http/locale';
 import { perUserLimiter } from '../http/rate-limit';
 import { ValidationError, notFound, type FieldErrors } from '../errors';
 import * as editions from '../editions/service';
+import * as archive from '../archive/service';
 import * as files from '../attachments/files';
 import * as service from './service';
 import { nominationMessages } from './messages';
@@ -210,10 +211,14 @@ export function nominationRoutes(deps: AppDeps): Router {
     res.render('nominations/gallery', { title: req.t('entries.title'), current, gallery, departments, q, departmentId });
   });
 
+  // The entry page, assembled here: the entry as this viewer may see it, its edition, and (once the
+  // edition is revealed, C3) the winner/finalist badge and vote count. res.locals.voting comes from the
+  // voting feature's middleware, as on the gallery.
   router.get('/entries/:id', async (req, res) => {
     const entry = await service.entryForViewer(deps.db, req.viewer!, Number(req.params.id));
     const edition = await editions.findById(deps.db, entry.nomination.editionId);
-    res.render('nominations/entry', { title: entry.nomination.title, entry, edition });
+    const award = await archive.awardFor(deps.db, entry.nomination.id, deps.now());
+    res.render('nominations/entry', { title: entry.nomination.title, entry, edition, award });
   });
 
   // ---- attachments (N7): only for those who may see the entry, with headers that stop sniffing and scripts
