@@ -522,7 +522,7 @@ async function phoneBurstScenario(ctx: Ctx): Promise<Row> {
 
 /** Opens N event streams, casts one live vote and times until every stream has the new count. */
 async function liveScenario(ctx: Ctx): Promise<Row> {
-  const { db, seeded, app } = ctx;
+  const { seeded, app } = ctx;
   const name = `live fan-out (${LIVE_CLIENTS} clients)`;
   const streamPath = `/ceremony/${seeded.year}/live/stream`;
   const admin = ctx.sessions.admin[0];
