@@ -9,6 +9,7 @@ import { announceOpenPhases } from '../../src/admin/announcements';
 import { createEvents } from '../../src/events';
 import { teamsSubscriber } from '../../src/integrations/teams';
 import { lockCurrentResult } from './ceremony-fixtures';
+import { ConfigError, loadConfig } from '../../src/config';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -150,5 +151,13 @@ describe('the Teams subscriber on its own', () => {
     events.on = ((name: never, h: never) => (subscribed++, on(name, h))) as typeof events.on;
     teamsSubscriber(events, { config: { defaultLocale: 'sv', publicUrl: 'https://x' }, logger: pino({ level: 'silent' }) });
     expect(subscribed).toBe(0);
+  });
+
+  test('when TEAMS_WEBHOOK_URL is not an http(s) address, then the app refuses to start and names the variable', () => {
+    for (const bad of ['not a url', 'ftp://teams.example.org/hook', 'javascript:alert(1)']) {
+      expect(() => loadConfig({ NODE_ENV: 'test', TEAMS_WEBHOOK_URL: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ NODE_ENV: 'test', TEAMS_WEBHOOK_URL: bad })).toThrow(/TEAMS_WEBHOOK_URL/);
+    }
+    expect(loadConfig({ NODE_ENV: 'test', TEAMS_WEBHOOK_URL: 'https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=x' }).teamsWebhookUrl).toMatch(/^https:/);
   });
 });
