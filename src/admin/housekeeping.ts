@@ -26,7 +26,7 @@ export async function cleanUpOnce(deps: Pick<HousekeepingDeps, 'db' | 'config' |
   return { drafts: deleted, orphanFiles };
 }
 
-export async function announceOnce(deps: HousekeepingDeps): Promise<void> {
+export async function announceOnce(deps: Pick<HousekeepingDeps, 'db' | 'events' | 'logger' | 'now'>): Promise<void> {
   const phases = await announceOpenPhases(deps.db, deps.events, deps.now());
   if (phases.length) deps.logger.info({ phases }, 'phase openings announced');
 }

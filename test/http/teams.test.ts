@@ -70,7 +70,7 @@ describe('with TEAMS_WEBHOOK_URL set', () => {
     await ctx.db('editions').where({ id: editionId }).update({ nomination_opens_at: new Date(ctx.clock.now().getTime() + 10 * DAY) });
     const admin = await ctx.signIn('admin@example.org');
     expect((await post(admin, `/admin/editions/${editionId}/phase`, { phase: 'nomination', override: 'open' })).status).toBe(303);
-    await announceOnce({ db: ctx.db, events: ctx.events, config: ctx.config, logger: pino({ level: 'silent' }), now: () => ctx.clock.now() });
+    await announceOnce({ db: ctx.db, events: ctx.events, logger: pino({ level: 'silent' }), now: () => ctx.clock.now() });
     const all = await receiver.waitFor(2);
     const content = cardOf(all[1].body).attachments[0].content;
     expect(content.body[0].text).toBe(`Nu kan du nominera till ${title}`);
