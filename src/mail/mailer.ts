@@ -199,7 +199,7 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpOAuth' | 'mai
               continue;
             }
             try {
-              await deliver({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+              await deliver({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, attachments: mail.attachments });
               await fs.promises.rm(claimed);
               sent++;
             } catch (err) {
