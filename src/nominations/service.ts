@@ -252,9 +252,10 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
 
   // Files are checked and re-encoded before anything is written: a refused file stores nothing.
   const processed: files.Processed[] = [];
+  const budget = new files.DecodeBudget(files.MAX_DECODED_PER_REQUEST);
   for (const u of req.uploads) {
     try {
-      processed.push(await files.processUpload(u.originalName, u.buffer));
+      processed.push(await files.processUpload(u.originalName, u.buffer, budget));
     } catch (e) {
       if (e instanceof files.FileRefused) throw new ValidationError(fileError(e));
       throw e;
