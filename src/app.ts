@@ -14,10 +14,11 @@ import { csrfProtection } from './auth/csrf';
 import { loadViewer, requireSignIn, wantsJson } from './auth/guards';
 import { authRoutes } from './auth/routes';
 import { applyUserLocale, localeMiddleware } from './http/locale';
-import { parseMultipart } from './http/multipart';
+import { multipartUploads } from './http/multipart';
+import { perUserLimiter } from './http/rate-limit';
+import { acceptsUploads, storedAttachmentBytes, UPLOAD_QUOTA_BYTES } from './nominations/service';
 import { requireKnownBodyType } from './http/body-types';
 import { errorHandler, notFoundHandler } from './http/errors';
-import { AppError } from './errors';
 import { publicRoutes } from './http/public-routes';
 import { homeRoutes } from './home/routes';
 import { adminRoutes } from './admin/routes';
@@ -141,12 +142,16 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use(localeMiddleware(config));
   app.use(loadViewer(db, deps.now));
   app.use(applyUserLocale);
-  app.use((req, _res, next) => {
-    // Nobody signed out gets to upload anything.
-    const multipartBody = (req.get('content-type') ?? '').startsWith('multipart/');
-    next(multipartBody && !req.viewer ? new AppError(401, 'errors.unauthorized.text') : undefined);
-  });
-  app.use(parseMultipart);
+  // Session, CSRF token, rate limit and quota are checked before a file is read (SPEC §6).
+  app.use(
+    multipartUploads({
+      dataDir: config.dataDir,
+      acceptsFiles: (req) => acceptsUploads(req.path),
+      limiter: perUserLimiter(30, 10 * 60 * 1000),
+      storedBytes: (userId) => storedAttachmentBytes(db, userId),
+      quotaBytes: UPLOAD_QUOTA_BYTES,
+    }),
+  );
   app.use(csrfProtection);
   app.use((req, res, next) => {
     // Only a page shows the flash and uses it up. A background request (the jury's autosave, a vote

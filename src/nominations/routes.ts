@@ -53,17 +53,10 @@ function emptyValues(): FormValues {
   };
 }
 
-/** Multer may hand over a UTF-8 name read as latin1; undo that when it is what happened. */
-function fileNameOf(raw: string): string {
-  if (/[^\x00-\xff]/.test(raw)) return raw;
-  const utf8 = Buffer.from(raw, 'latin1').toString('utf8');
-  return utf8.includes('\ufffd') ? raw : utf8;
-}
-
-const uploadsOf = (req: Request) =>
-  ((req.files as Express.Multer.File[] | undefined) ?? [])
+const uploadsOf = (req: Request): service.Upload[] =>
+  (req.uploadedFiles ?? [])
     .filter((f) => f.fieldname === 'attachments' && f.size > 0 && f.originalname)
-    .map((f) => ({ originalName: fileNameOf(f.originalname), buffer: f.buffer }));
+    .map((f) => ({ originalName: f.originalname, size: f.size, read: () => fs.promises.readFile(f.path) }));
 
 export function nominationRoutes(deps: AppDeps): Router {
   const router = Router();

@@ -20,6 +20,17 @@ export { LIMITS } from './validation';
 
 export type Deps = { db: Db; events: Events; dataDir: string };
 
+/** What one person may keep in attachments across all their nominations (SPEC §6). */
+export const UPLOAD_QUOTA_BYTES = 100 * 1024 * 1024;
+
+/** The nomination form's paths: the only requests that may carry files. */
+export const acceptsUploads = (path: string) => path === '/nominate' || /^\/nominations\/\d{1,9}$/.test(path);
+
+export const storedAttachmentBytes = (db: Queryable, userId: number) => queries.storedBytesOf(db, userId);
+
+/** A file received with a form, on disk until the response is over; read only when its size is allowed. */
+export type Upload = { originalName: string; size: number; read(): Promise<Buffer> };
+
 const EDITABLE: queries.Status[] = ['draft', 'changes_requested', 'awaiting_consent', 'in_moderation'];
 
 // ---------------------------------------------------------------- pure rules (unit-tested)
@@ -187,7 +198,7 @@ export type SaveRequest = {
   version: number | null;
   action: 'draft' | 'submit';
   input: NominationInput;
-  uploads: Array<{ originalName: string; buffer: Buffer }>;
+  uploads: Upload[];
 };
 
 export type SaveResult = {
@@ -255,11 +266,19 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
   const budget = new files.DecodeBudget(files.MAX_DECODED_PER_REQUEST);
   for (const u of req.uploads) {
     try {
-      processed.push(await files.processUpload(u.originalName, u.buffer, budget));
+      if (u.size > files.MAX_FILE_BYTES) throw new files.FileRefused('tooLarge', files.safeFileName(u.originalName));
+      processed.push(await files.processUpload(u.originalName, await u.read(), budget));
     } catch (e) {
       if (e instanceof files.FileRefused) throw new ValidationError(fileError(e));
       throw e;
     }
+  }
+
+  // The quota counts what is stored: what stays of this entry's files, the user's other entries and the new files.
+  if (processed.length > 0) {
+    const removedBytes = (existing?.attachments ?? []).filter((a) => input.removeAttachmentIds.includes(a.id)).reduce((sum, a) => sum + a.sizeBytes, 0);
+    const after = (await queries.storedBytesOf(db, user.id)) - removedBytes + processed.reduce((sum, p) => sum + p.data.length + (p.thumbnail?.length ?? 0), 0);
+    if (after > UPLOAD_QUOTA_BYTES) throw new ValidationError({ attachments: { key: 'nominations.file.quota', params: { mb: UPLOAD_QUOTA_BYTES / 1024 / 1024 } } });
   }
 
   const incomplete = req.action === 'submit' ? submitErrors(input, departments.map((d) => d.id)) : {};
