@@ -5,9 +5,10 @@
 //      (the nomination form puts it first); anything else in first place ends the request;
 //   3. the per-user upload rate limit and storage quota;
 // then the body is streamed: fields into req.body, files straight to disk under DATA_DIR/incoming,
-// with a cap per file, per request and the quota's room. A refused request is answered at once with
-// `Connection: close`, so the sender cannot go on sending; its temporary files are deleted, and all of
-// them are deleted when the response is over — a route that keeps a file copies it (files.store).
+// with a cap per file, per request and the quota's room. A refused request is answered at once; what
+// is still on its way is read and dropped up to LINGER_BYTES, so the client can read the answer, and
+// then the connection is cut. Its temporary files are deleted before the answer, and every request's
+// are deleted when its response is over — a route that keeps a file copies it (files.store).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +21,9 @@ export const HARD_MAX_FILE_BYTES = 25 * 1024 * 1024;
 export const HARD_MAX_FILES = 6;
 /** All files of one request together. */
 export const MAX_REQUEST_FILE_BYTES = 40 * 1024 * 1024;
+
+/** How much of a refused body is read and dropped (never kept) before the connection is cut. */
+const LINGER_BYTES = 2 * 1024 * 1024;
 
 export type UploadedFile = { fieldname: string; originalname: string; size: number; path: string };
 
@@ -64,7 +68,12 @@ export function multipartUploads(o: MultipartOptions) {
     if (req.method !== 'POST' || !isMultipart(req)) return next();
     const refuse = (err: unknown) => {
       req.unpipe();
-      res.setHeader('Connection', 'close');
+      let dropped = 0;
+      req.on('data', (chunk: Buffer) => {
+        dropped += chunk.length;
+        if (dropped > LINGER_BYTES) req.socket.destroy();
+      });
+      req.resume();
       next(err);
     };
     if (!req.viewer) return refuse(new AppError(401, 'errors.unauthorized.text'));
@@ -93,21 +102,24 @@ export function multipartUploads(o: MultipartOptions) {
     const body: Record<string, string | string[]> = Object.create(null);
     const files: UploadedFile[] = [];
     const writing = new Set<fs.WriteStream>();
+    const streams: fs.WriteStream[] = [];
     let authorised = headerToken !== undefined;
     let first = true;
     let total = 0;
     let done = false;
     let parsed = false;
-    const removeFiles = () => {
+    // A file is removed once its stream has closed: a stream still opening would create it again.
+    const removeFiles = async () => {
       for (const w of writing) w.destroy();
-      for (const f of files) fs.rm(f.path, { force: true }, () => undefined);
+      await Promise.all(streams.map((w) => (w.closed ? undefined : new Promise<void>((resolve) => w.once('close', () => resolve())))));
+      await Promise.all(files.map((f) => fs.promises.rm(f.path, { force: true })));
     };
-    res.on('close', removeFiles);
+    res.on('close', () => void removeFiles());
     const fail = (err: unknown) => {
       if (done) return;
       done = true;
-      removeFiles();
-      refuse(err);
+      req.unpipe();
+      void removeFiles().then(() => refuse(err), () => refuse(err));
     };
     const finish = () => {
       if (done || !parsed || writing.size > 0) return;
@@ -147,6 +159,7 @@ export function multipartUploads(o: MultipartOptions) {
       files.push(file);
       const out = fs.createWriteStream(file.path, { flags: 'wx' });
       writing.add(out);
+      streams.push(out);
       stream.on('data', (chunk: Buffer) => {
         file.size += chunk.length;
         total += chunk.length;
