@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { migrate, openDatabase, type Db } from './db';
 import { createApp } from './app';
+import { loadCardFonts } from './cards/render';
 import { createMailer } from './mail';
 import { createEvents } from './events';
 import { isSeeded, seedDemo } from '../db/seeds/demo';
@@ -37,6 +38,7 @@ export async function start(env: Record<string, string | undefined> = process.en
   });
   // Draft clean-up (R6) and phase-opening notices (R7), at start and then periodically.
   const housekeeping = startHousekeeping({ db, events, mailer, config, logger, now: systemClock });
+  loadCardFonts(); // before listening: parsing them would hold the first card request
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

@@ -4,9 +4,11 @@
 // - the raw bytes, and every stream decoded through the filters a reader would apply (Flate,
 //   ASCIIHex, ASCII85, RunLength, in any chain), are searched for the names of active content, with
 //   `#xx` escapes in names undone first;
-// - encrypted PDFs, the LZW and Crypt filters, unknown filters, predictors outside image and
-//   cross-reference streams, object streams behind an image filter, undecodable streams and
-//   dictionaries we cannot delimit make the file "unchecked": refused, never guessed at;
+// - pictures (/Subtype /Image without the keys of an object stream) are not decoded: their data
+//   becomes pixels, never PDF syntax;
+// - encrypted PDFs, the LZW and Crypt filters (and any other we do not decode) outside pictures,
+//   predictors outside cross-reference streams, undecodable streams and dictionaries we cannot
+//   delimit make the file "unchecked": refused, never guessed at;
 // - decompression is bounded per stream, per file and per request (a DecodeBudget shared by the
 //   files of one request), and the work yields to the event loop every few milliseconds, so a PDF
 //   bomb costs its sender a refusal and everyone else nothing.
@@ -20,9 +22,10 @@ export class DecodeBudget {
   constructor(public remaining: number) {}
 }
 
-export const MAX_DECODED_PER_STREAM = 20 * 1024 * 1024;
-export const MAX_DECODED_PER_FILE = 64 * 1024 * 1024;
-export const MAX_DECODED_PER_REQUEST = 128 * 1024 * 1024;
+// Pictures are not decoded (below), so what is decoded is text: page contents, fonts, object streams.
+export const MAX_DECODED_PER_STREAM = 16 * 1024 * 1024;
+export const MAX_DECODED_PER_FILE = 32 * 1024 * 1024;
+export const MAX_DECODED_PER_REQUEST = 64 * 1024 * 1024;
 export const MAX_STREAMS = 20_000;
 /** Longest stream dictionary we read back from `stream`; real ones are a few hundred bytes. */
 const MAX_DICT = 64 * 1024;
@@ -35,7 +38,6 @@ const ACTIVE = new RegExp(
 const ENCRYPTED = /\/Encrypt(?=[\s()<>\[\]{}/%]|$)/;
 
 const DECODABLE = new Set(['FlateDecode', 'ASCIIHexDecode', 'ASCII85Decode', 'RunLengthDecode']);
-const IMAGE_ONLY = new Set(['DCTDecode', 'JPXDecode', 'CCITTFaxDecode', 'JBIG2Decode']);
 const ABBREVIATIONS: Record<string, string> = { Fl: 'FlateDecode', AHx: 'ASCIIHexDecode', A85: 'ASCII85Decode', RL: 'RunLengthDecode', DCT: 'DCTDecode', CCF: 'CCITTFaxDecode', LZW: 'LZWDecode' };
 
 class Unchecked extends Error {}
@@ -322,16 +324,14 @@ export async function inspectPdf(buf: Buffer, budget: DecodeBudget = new DecodeB
       if (after < 0) throw new Unchecked('no endstream');
       if (++streams > MAX_STREAMS) throw new Unchecked('too many streams');
       if (found || info.filters.length === 0) return after; // the raw search has read it
+      // A picture's data becomes pixels, never PDF syntax: it is not decoded, unless its dictionary
+      // says it holds objects too. Everything else must be decoded to be checked.
+      if (info.image && !info.objectStream) return after;
       const undecodable = info.filters.find((f) => !DECODABLE.has(f));
-      if (undecodable) {
-        // Image data is read by an image decoder, never as PDF syntax: left as it is, unless the
-        // dictionary says it holds objects too.
-        if (IMAGE_ONLY.has(undecodable) && info.image && !info.objectStream) return after;
-        throw new Unchecked(`filter ${undecodable}`);
-      }
+      if (undecodable) throw new Unchecked(`filter ${undecodable}`);
       if (info.predictor) {
-        // Predicted rows are pixels or cross-reference offsets; anywhere else we cannot read them.
-        if ((info.image || info.xref) && !info.objectStream) return after;
+        // Predicted rows of a cross-reference stream are offsets; anywhere else we cannot read them.
+        if (info.xref && !info.objectStream) return after;
         throw new Unchecked('predictor');
       }
       const limit = Math.min(MAX_DECODED_PER_STREAM, fileBudget, budget.remaining);

@@ -43,6 +43,15 @@ function font(weight: 'regular' | 'bold'): Font {
   return f;
 }
 
+/**
+ * Reads both fonts now. Parsing them takes a few hundred milliseconds of one thread, so the server
+ * does it before it listens rather than inside the first card request (SPEC §6 "Bounded work").
+ */
+export function loadCardFonts(): void {
+  font('regular');
+  font('bold');
+}
+
 /** Width of a line of text in pixels (advances and kerning; no shaping needed for Latin text). */
 export function measure(text: string, f: Font, size: number): number {
   const scale = size / f.unitsPerEm;

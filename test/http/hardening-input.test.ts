@@ -13,7 +13,7 @@
 import crypto from 'node:crypto';
 import type request from 'supertest';
 import { createTestContext, type Agent, type TestContext } from '../helpers/context';
-import { fillPath, routeKey, routeTable, type RouteEntry } from '../hardening/route-table';
+import { fillPath, formFieldsOf, routeKey, routeTable, type RouteEntry } from '../hardening/route-table';
 
 jest.setTimeout(600_000);
 
@@ -36,10 +36,6 @@ const PARAM_PAYLOADS = [...NUMBERS, ...SQL.slice(0, 3), ...TRAVERSAL, XSS[0], 'A
 const REFLECTED = [/<script>alert\("amXss"\)/, /<img src=x onerror=alert\('amXss'\)/, /<svg\/onload=alert\('amXss'\)/];
 
 type Sent = { label: string; route: string; status: number; changed: string[] };
-
-function matcher(r: RouteEntry): RegExp {
-  return new RegExp(`^${r.path.replace(/:(\w+)/g, '[^/]+')}$`);
-}
 
 describe('hostile input', () => {
   let ctx: TestContext;
@@ -96,25 +92,11 @@ describe('hostile input', () => {
   }
 
   /** The form fields each POST route's forms carry, read from the pages the GET routes render. */
-  async function formFields(): Promise<Map<string, Set<string>>> {
-    const fields = new Map<string, Set<string>>();
-    const posts = routes.filter((r) => r.method === 'POST');
-    for (const r of routes.filter((x) => x.method === 'GET' && !x.path.includes('stream') && !x.path.endsWith('.csv') && !x.path.endsWith('.json'))) {
-      const path = fillPath(r, values);
+  const formFields = () =>
+    formFieldsOf(routes, values, async (path) => {
       const res = await agents[agentFor(path)].get(path).redirects(0);
-      if (!String(res.headers['content-type'] ?? '').includes('html')) continue;
-      for (const form of res.text.matchAll(/<form\b[^>]*>[\s\S]*?<\/form>/g)) {
-        const action = /action="([^"]*)"/.exec(form[0])?.[1]?.replace(/&amp;/g, '&').split('?')[0] ?? path;
-        if (!/method="post"/i.test(form[0])) continue;
-        const target = posts.find((p) => matcher(p).test(action));
-        if (!target) continue;
-        const set = fields.get(routeKey(target)) ?? new Set<string>();
-        for (const m of form[0].matchAll(/<(?:input|textarea|select)\b[^>]*\bname="([^"]+)"/g)) if (m[1] !== '_csrf') set.add(m[1]);
-        fields.set(routeKey(target), set);
-      }
-    }
-    return fields;
-  }
+      return { type: String(res.headers['content-type'] ?? ''), text: res.text };
+    });
 
   test('when at least 200 hostile requests hit every route and form, then none fails with 5xx, reflects script, injects a header or changes anything it refused', async () => {
     const fields = await formFields();
