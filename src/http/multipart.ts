@@ -21,6 +21,8 @@ export const HARD_MAX_FILE_BYTES = 25 * 1024 * 1024;
 export const HARD_MAX_FILES = 6;
 /** All files of one request together. */
 export const MAX_REQUEST_FILE_BYTES = 40 * 1024 * 1024;
+/** All fields of one request together (the nomination form's texts are far below it). */
+export const MAX_REQUEST_FIELD_BYTES = 1024 * 1024;
 
 /** How much of a refused body is read and dropped (never kept) before the connection is cut. */
 const LINGER_BYTES = 2 * 1024 * 1024;
@@ -106,6 +108,7 @@ export function multipartUploads(o: MultipartOptions) {
     let authorised = headerToken !== undefined;
     let first = true;
     let total = 0;
+    let fieldBytes = 0;
     let done = false;
     let parsed = false;
     // A file is removed once its stream has closed: a stream still opening would create it again.
@@ -144,7 +147,8 @@ export function multipartUploads(o: MultipartOptions) {
 
     bb.on('field', (name, value, info) => {
       if (done || !firstPart(name, value)) return;
-      if (info.nameTruncated || info.valueTruncated) return fail(tooLarge('errors.payloadTooLarge.text'));
+      fieldBytes += name.length + value.length;
+      if (info.nameTruncated || info.valueTruncated || fieldBytes > MAX_REQUEST_FIELD_BYTES) return fail(tooLarge('errors.payloadTooLarge.text'));
       const had = body[name];
       body[name] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
     });

@@ -179,7 +179,7 @@ export async function listColleagues(db: Queryable, exceptUserId: number) {
 
 /** Colleagues whose name or e-mail contains the text (the form's search, for large organisations). */
 export async function searchColleagues(db: Queryable, exceptUserId: number, text: string) {
-  const q = foldForSearch(text.trim()).slice(0, 100);
+  const q = foldForSearch(text.slice(0, 200).trim()).slice(0, 100);
   if (q.length < 2) return [];
   return queries.searchColleagues(db, exceptUserId, q, 10);
 }

@@ -33,7 +33,8 @@ export function render(locale: Locale, kind: string, part: 'subject' | 'text' | 
     // A param may name a message key (e.g. effect: 'notify.effect.removed'); translate it for the reader.
     translated[k] = typeof v === 'string' && /^notify\.[\w.]+$/.test(v) ? translate(locale, v) : v;
   }
-  return translate(locale, `notify.${kind}.${part}`, translated).replace(/\s+$/g, '').replace(/ {2,}/g, ' ');
+  // trimEnd, not /\s+$/: that pattern retries every run of spaces inside the text (quadratic, SPEC §6).
+  return translate(locale, `notify.${kind}.${part}`, translated).trimEnd().replace(/ {2,}/g, ' ');
 }
 
 export function absoluteLink(publicUrl: string, link: string | null | undefined): string | null {

@@ -85,6 +85,16 @@ describe('multipart posts refused before their body is read', () => {
     expect(incomingFiles()).toEqual([]);
   });
 
+  test('when fields under the per-field cap together pass 1 MB, then the post is refused with 413 and nothing is saved', async () => {
+    const anna = await rawSignIn(server.base, 'anna@example.org');
+    const m = multipart();
+    const before = await ctx.db('nominations').count({ n: '*' }).first();
+    const big = 'x'.repeat(500 * 1024);
+    const answer = await postUntilAnswered(`${server.base}/nominate`, { cookie: anna.cookie, 'content-type': m.contentType }, [m.field('_csrf', anna.token), m.field('action', 'draft'), ...[1, 2, 3, 4, 5, 6].map((i) => m.field(`f${i}`, big)), m.end]);
+    expect(answer.status).toBe(413);
+    expect(await ctx.db('nominations').count({ n: '*' }).first()).toEqual(before);
+  });
+
   test('when a form that takes no files is sent a file, then it is refused with 400 and nothing is written', async () => {
     const anna = await rawSignIn(server.base, 'anna@example.org');
     const m = multipart();
