@@ -147,8 +147,8 @@ describe('bounded work: no request holds the event loop', () => {
         }],
         ['a share card of long words', () => fetch(`${server.base}/admin/cards/${winner.winner_nomination_id}/square.png?inline=1`, { headers: { cookie: admin.cookie } })],
       ];
-      // Measured twice before it counts, as in loopStall: a machine shared with other processes can
-      // pause this one once; a request that holds the server does it every time.
+      // Up to three runs before it counts: a machine shared with other processes can pause this one
+      // for a while; a request that holds the server does it every time.
       const run = async () => {
         let running = true;
         const healthTimes: number[] = [];
@@ -173,10 +173,11 @@ describe('bounded work: no request holds the event loop', () => {
         await probe;
         return { answers, slowestHealth: Math.max(...healthTimes) };
       };
+      const ok = (r: Awaited<ReturnType<typeof run>>) => r.slowestHealth < 300 && r.answers.every((a) => a.ms <= 3000);
       let result = await run();
-      if (result.slowestHealth >= 300 || result.answers.some((a) => a.ms > 3000)) result = await run();
+      for (let attempt = 2; attempt <= 3 && !ok(result); attempt++) result = await run();
       expect(result.answers.map((a) => [a.label, a.status >= 200 && a.status < 500])).toEqual(hostile.map(([label]) => [label, true]));
-      expect(result.answers.filter((a) => a.ms > 3000)).toEqual([]);
+      expect(result.answers.filter((a) => a.ms > 3000).map((a) => `${a.label}: ${Math.round(a.ms)} ms`)).toEqual([]);
       expect(result.slowestHealth).toBeLessThan(300);
     } finally {
       await server.close();
