@@ -137,6 +137,11 @@ export function attachmentsDir(dataDir: string): string {
   return path.join(dataDir, 'attachments');
 }
 
+/** Where uploads are streamed while their request lasts (src/http/multipart.ts); names are 32 hex digits. */
+export function incomingDir(dataDir: string): string {
+  return path.join(dataDir, 'incoming');
+}
+
 /** Writes the file (and thumbnail) under a random name; returns that name. On failure nothing is left. */
 export async function store(dataDir: string, p: Processed): Promise<string> {
   const dir = attachmentsDir(dataDir);

@@ -16,6 +16,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Readable } from 'node:stream';
 import { AppError } from '../errors';
 import { csrfError, isMultipart, tokenEquals } from '../auth/csrf';
+import { incomingDir } from '../attachments/files';
 
 export const HARD_MAX_FILE_BYTES = 25 * 1024 * 1024;
 export const HARD_MAX_FILES = 6;
@@ -65,7 +66,7 @@ const tooLarge = (key: string, params?: Record<string, string | number>) => new 
 const badRequest = () => new AppError(400, 'errors.badRequest.text', undefined, 'errors.badRequest.title');
 
 export function multipartUploads(o: MultipartOptions) {
-  const incoming = path.join(o.dataDir, 'incoming');
+  const incoming = incomingDir(o.dataDir);
   return async function parseMultipart(req: Request, res: Response, next: NextFunction): Promise<void> {
     if (req.method !== 'POST' || !isMultipart(req)) return next();
     const refuse = (err: unknown) => {

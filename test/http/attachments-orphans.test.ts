@@ -124,3 +124,19 @@ test('when writing a thumbnail fails, then the file written just before it is re
   await expect(files.store(ctx.dataDir, broken)).rejects.toThrow();
   expect(listed()).toEqual([]);
 });
+
+test('when a process died during an upload, then its file left in the incoming folder is deleted once old, and a fresh one is kept', async () => {
+  const incoming = path.join(ctx.dataDir, 'incoming');
+  fs.mkdirSync(incoming, { recursive: true });
+  const stale = crypto.randomBytes(16).toString('hex');
+  const fresh = crypto.randomBytes(16).toString('hex');
+  for (const [name, ageMs] of [[stale, 2 * HOURS], [fresh, 60 * 1000]] as const) {
+    fs.writeFileSync(path.join(incoming, name), 'x');
+    const when = new Date(ctx.clock.now().getTime() - ageMs);
+    fs.utimesSync(path.join(incoming, name), when, when);
+  }
+  const logger = pino({ level: 'silent' });
+  const result = await cleanUpOnce({ db: ctx.db, mailer: createMailer(ctx.config), config: ctx.config, logger, now: () => ctx.clock.now() });
+  expect(result.orphanFiles).toBe(1);
+  expect(fs.readdirSync(incoming)).toEqual([fresh]);
+});
