@@ -4,8 +4,8 @@
 // - the raw bytes, and every stream decoded through the filters a reader would apply (Flate,
 //   ASCIIHex, ASCII85, RunLength, in any chain), are searched for the names of active content, with
 //   `#xx` escapes in names undone first;
-// - pictures (/Subtype /Image without the keys of an object stream) are not decoded: their data
-//   becomes pixels, never PDF syntax;
+// - pictures and font programs (without the keys of an object stream) are not decoded: their data
+//   becomes pixels or glyphs, never PDF syntax;
 // - encrypted PDFs, the LZW and Crypt filters (and any other we do not decode) outside pictures,
 //   predictors outside cross-reference streams, undecodable streams and dictionaries we cannot
 //   delimit make the file "unchecked": refused, never guessed at;
@@ -168,7 +168,7 @@ function runLength(data: Buffer, max: number): Buffer {
   return Buffer.concat(parts, size);
 }
 
-type StreamInfo = { filters: string[]; predictor: boolean; image: boolean; objectStream: boolean; xref: boolean; length: number | null };
+type StreamInfo = { filters: string[]; predictor: boolean; image: boolean; font: boolean; objectStream: boolean; xref: boolean; length: number | null };
 
 /**
  * A stream's dictionary as a reader sees it: its top-level entries with strings, comments and
@@ -232,6 +232,7 @@ function describe(dict: string): StreamInfo {
     filters,
     predictor: /\/Predictor\s+0*(?:[2-9]|\d{2,})/.test(anywhere) || /\/Predictor\s+\d+\s+\d+\s+R/.test(anywhere),
     image: /\/Subtype\s*\/Image(?=[\s/>])/.test(top),
+    font: /\/Length[123](?=[\s/])/.test(top) || /\/Subtype\s*\/(?:Type1C|CIDFontType0C|OpenType)(?=[\s/>])/.test(top),
     objectStream: /\/Type\s*\/ObjStm(?=[\s/>])/.test(top) || /\/(?:First|N|Extends)(?=[\s/])/.test(top),
     xref: /\/Type\s*\/XRef(?=[\s/>])/.test(top),
     length: length ? Number(length[1]) : null,
@@ -324,9 +325,10 @@ export async function inspectPdf(buf: Buffer, budget: DecodeBudget = new DecodeB
       if (after < 0) throw new Unchecked('no endstream');
       if (++streams > MAX_STREAMS) throw new Unchecked('too many streams');
       if (found || info.filters.length === 0) return after; // the raw search has read it
-      // A picture's data becomes pixels, never PDF syntax: it is not decoded, unless its dictionary
-      // says it holds objects too. Everything else must be decoded to be checked.
-      if (info.image && !info.objectStream) return after;
+      // A picture's data becomes pixels and a font program glyphs, never PDF syntax: they are not
+      // decoded (their bytes could spell a name by chance), unless the dictionary says the stream holds
+      // objects too. Everything else must be decoded to be checked.
+      if ((info.image || info.font) && !info.objectStream) return after;
       const undecodable = info.filters.find((f) => !DECODABLE.has(f));
       if (undecodable) throw new Unchecked(`filter ${undecodable}`);
       if (info.predictor) {

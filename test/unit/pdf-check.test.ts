@@ -76,6 +76,8 @@ describe('PDF check: active content however it is hidden', () => {
       [`<< /Length ${content.length} /Filter /FlateDecode >>`, content],
       [`<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /Filter /DCTDecode /Length ${picture.length} >>`, picture],
       ['<< /Type /Annot /Subtype /Link /A << /S /URI /URI (https://example.org/) >> >>'],
+      // A font program whose bytes happen to spell a name: glyph data, never read as PDF syntax.
+      ['<< /Length1 9 /Filter /FlateDecode >>', zlib.deflateSync(Buffer.from('\x00\x01/JS \x02\x03', 'latin1'))],
     ]);
     expect(await inspectPdf(file)).toBe('clean');
   });
