@@ -8,8 +8,9 @@
 // hostile requests in flight, /healthz keeps answering within 300 ms and each hostile request is
 // answered within 3 s.
 import zlib from 'node:zlib';
-import { createTestContext, visibleText, type Agent, type TestContext } from '../helpers/context';
-import { fillPath, formFieldsOf, routeKey, routeTable, type RouteEntry } from '../hardening/route-table';
+import { createTestContext, visibleText, type TestContext } from '../helpers/context';
+import { fillPath, formFieldsOf, routeKey, type RouteEntry } from '../hardening/route-table';
+import { actorFor, hardenedRoutes, signInActors, type Actors } from '../hardening/actors';
 import { loopStall } from '../helpers/event-loop';
 import { listen, rawSignIn } from '../helpers/raw-http';
 import { lockCurrentResult } from './ceremony-fixtures';
@@ -47,21 +48,17 @@ function buildPdfBomb(count: number): Buffer {
 describe('bounded work: no request holds the event loop', () => {
   let ctx: TestContext;
   let routes: RouteEntry[];
-  const agents: Record<string, Agent> = {};
-  const tokens: Record<string, string> = {};
+  let agents: Actors['agents'];
+  let tokens: Actors['tokens'];
   let values: Record<string, string | number>;
   let departmentId: number;
 
-  const agentFor = (path: string) =>
-    path.startsWith('/admin') ? 'admin@example.org' : path.startsWith('/jury') || path.startsWith('/ceremony') ? 'cecilia@example.org' : 'anna@example.org';
+  const agentFor = actorFor;
 
   beforeAll(async () => {
     ctx = await createTestContext();
-    routes = routeTable(ctx.app).filter((r) => !['POST /auth/logout', 'POST /auth/dev'].includes(routeKey(r)));
-    for (const email of ['anna@example.org', 'cecilia@example.org', 'admin@example.org']) {
-      agents[email] = await ctx.signIn(email);
-      tokens[email] = await agents[email].csrf();
-    }
+    routes = hardenedRoutes(ctx);
+    ({ agents, tokens } = await signInActors(ctx));
     const current = await ctx.db('editions').whereNull('archived_at').first();
     const entry = await ctx.db('nominations').where({ edition_id: current.id, status: 'published' }).orderBy('id').first();
     departmentId = Number((await ctx.db('departments').where({ edition_id: current.id }).first()).id);

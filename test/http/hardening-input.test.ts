@@ -13,7 +13,8 @@
 import crypto from 'node:crypto';
 import type request from 'supertest';
 import { createTestContext, type Agent, type TestContext } from '../helpers/context';
-import { fillPath, formFieldsOf, routeKey, routeTable, type RouteEntry } from '../hardening/route-table';
+import { fillPath, formFieldsOf, routeKey, type RouteEntry } from '../hardening/route-table';
+import { actorFor, hardenedRoutes, signInActors, type Actors } from '../hardening/actors';
 
 jest.setTimeout(600_000);
 
@@ -40,18 +41,15 @@ type Sent = { label: string; route: string; status: number; changed: string[] };
 describe('hostile input', () => {
   let ctx: TestContext;
   let routes: RouteEntry[];
-  const agents: Record<string, Agent> = {};
-  const tokens: Record<string, string> = {};
+  let agents: Actors['agents'];
+  let tokens: Actors['tokens'];
   let values: Record<string, string | number>;
   let foreign: Record<string, number>;
 
   beforeAll(async () => {
     ctx = await createTestContext();
-    routes = routeTable(ctx.app).filter((r) => !['POST /auth/logout', 'POST /auth/dev'].includes(routeKey(r)));
-    for (const email of ['anna@example.org', 'cecilia@example.org', 'admin@example.org']) {
-      agents[email] = await ctx.signIn(email);
-      tokens[email] = await agents[email].csrf();
-    }
+    routes = hardenedRoutes(ctx);
+    ({ agents, tokens } = await signInActors(ctx));
     const db = ctx.db;
     const current = await db('editions').whereNull('archived_at').first();
     const bo = await db('users').where({ email: 'bo@example.org' }).first();
@@ -70,8 +68,7 @@ describe('hostile input', () => {
     await ctx.close();
   });
 
-  const agentFor = (path: string) =>
-    path.startsWith('/admin') ? 'admin@example.org' : path.startsWith('/jury') || path.startsWith('/ceremony') ? 'cecilia@example.org' : 'anna@example.org';
+  const agentFor = actorFor;
 
   /** A hash per table of every row, sessions aside (flash messages live there). */
   async function snapshot(): Promise<Map<string, string>> {
