@@ -223,7 +223,7 @@ export function nominationRoutes(deps: AppDeps): Router {
     res.setHeader('Content-Type', thumbnail ? 'image/webp' : a.mime);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
-    res.setHeader('Content-Disposition', files.contentDisposition(a.mime === 'application/pdf' ? 'attachment' : 'inline', a.originalName, files.kindOfMime(a.mime)));
+    res.setHeader('Content-Disposition', files.contentDisposition(a.mime === 'application/pdf' ? 'attachment' : 'inline', a.originalName, thumbnail ? 'webp' : files.kindOfMime(a.mime)));
     res.setHeader('Cache-Control', 'private, max-age=3600');
     res.sendFile(file);
   };

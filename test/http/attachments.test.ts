@@ -197,6 +197,8 @@ describe('download names (N7: the name cannot make a file dangerous)', () => {
     expect(a.original_name).toBe('fakturagpj.jpg');
     const file = await anna.get(`/attachments/${a.id}`);
     expect(file.headers['content-disposition']).toBe(`inline; filename="fakturagpj.jpg"; filename*=UTF-8''fakturagpj.jpg`);
+    const thumb = await anna.get(`/attachments/${a.id}/thumb`);
+    expect(thumb.headers['content-disposition']).toBe(`inline; filename="fakturagpj.webp"; filename*=UTF-8''fakturagpj.webp`);
     const entry = await anna.get(`/nominations/${a.nomination_id}/edit`);
     expect(entry.text).not.toContain('\u202E');
   });
