@@ -20,7 +20,7 @@ export type HousekeepingDeps = { db: Db; events: Events; mailer: Mailer; config:
 export async function cleanUpOnce(deps: Pick<HousekeepingDeps, 'db' | 'config' | 'logger' | 'now'>): Promise<{ drafts: number; orphanFiles: number }> {
   const deleted = await deleteStaleDrafts(deps.db, deps.now(), deps.config.draftMaxAgeDays, deps.config.dataDir);
   if (deleted > 0) deps.logger.info({ deleted, maxAgeDays: deps.config.draftMaxAgeDays }, 'old drafts deleted');
-  // File ages are compared with the wall clock, not deps.now(): the file system stamps them with it.
+  // File ages are compared with the app's clock, which is the wall clock in the running app.
   const orphanFiles = await deleteOrphanFiles(deps.db, deps.config.dataDir, { now: deps.now().getTime() });
   if (orphanFiles > 0) deps.logger.info({ files: orphanFiles }, 'orphaned attachment files deleted');
   return { drafts: deleted, orphanFiles };

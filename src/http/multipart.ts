@@ -115,7 +115,7 @@ export function multipartUploads(o: MultipartOptions) {
     // A file is removed once its stream has closed: a stream still opening would create it again.
     const removeFiles = async () => {
       for (const w of writing) w.destroy();
-      await Promise.all(streams.map((w) => (w.closed ? undefined : new Promise<void>((resolve) => w.once('close', () => resolve())))));
+      await Promise.all(streams.map((w) => (w.closed ? Promise.resolve() : new Promise<void>((resolve) => w.once('close', () => resolve())))));
       await Promise.all(files.map((f) => fs.promises.rm(f.path, { force: true })));
     };
     res.on('close', () => void removeFiles());

@@ -136,7 +136,7 @@ test('when a process died during an upload, then its file left in the incoming f
     fs.utimesSync(path.join(incoming, name), when, when);
   }
   const logger = pino({ level: 'silent' });
-  const result = await cleanUpOnce({ db: ctx.db, mailer: createMailer(ctx.config), config: ctx.config, logger, now: () => ctx.clock.now() });
+  const result = await cleanUpOnce({ db: ctx.db, config: ctx.config, logger, now: () => ctx.clock.now() });
   expect(result.orphanFiles).toBe(1);
   expect(fs.readdirSync(incoming)).toEqual([fresh]);
 });
