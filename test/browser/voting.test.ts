@@ -36,7 +36,7 @@ async function waitForLive(page: Page, expected: string): Promise<void> {
 
 /** The ids of entries this viewer can vote for now (their cards show a plain vote form). */
 async function votableIds(page: Page): Promise<string[]> {
-  return page.locator('[data-vote-for]:has(form[action$="/vote"])').evaluateAll((els) => els.map((e) => e.getAttribute('data-vote-for') ?? ''));
+  return page.locator('[data-vote-for]:has(form[action="/votes"])').evaluateAll((els) => els.map((e) => e.getAttribute('data-vote-for') ?? ''));
 }
 
 describe.each([
@@ -57,7 +57,7 @@ describe.each([
     // Vote three times: the panel counts up, the page does not reload, the result is announced.
     const [a, b, c, d] = await votableIds(page);
     for (const [i, id] of [a, b, c].entries()) {
-      await page.locator(`[data-vote-for="${id}"] form[action$="/vote"] button`).click();
+      await page.locator(`[data-vote-for="${id}"] form[action="/votes"] button`).click();
       await waitForPanel(page, t.used(i + 1));
       await waitForLive(page, t.voted);
     }
@@ -82,7 +82,7 @@ describe.each([
     await page.locator('[data-voting-panel] li', { has: page.locator(`a[href="/entries/${d}"]`) }).getByRole('button').click();
     await waitForPanel(page, t.used(2));
     await waitForLive(page, t.withdrawn);
-    await page.locator(`[data-vote-for="${a}"] form[action$="/vote"] button`).click();
+    await page.locator(`[data-vote-for="${a}"] form[action="/votes"] button`).click();
     await waitForPanel(page, t.used(3));
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     await expectAccessible(page, `gallery after voting again (${locale})`);
@@ -105,7 +105,7 @@ test('when JavaScript is off, then voting and withdrawing work as plain forms wi
   await page.goto(`${app.url}/entries`);
   const [id] = await votableIds(page);
   await page.goto(`${app.url}/entries/${id}`);
-  await page.locator(`[data-vote-for="${id}"] form[action$="/vote"] button`).click();
+  await page.locator(`[data-vote-for="${id}"] form[action="/votes"] button`).click();
   await page.waitForLoadState('domcontentloaded');
   expect(new URL(page.url()).pathname).toBe(`/entries/${id}`);
   expect(await page.locator('.notice--success').innerText()).toContain('Tack! Din röst på');

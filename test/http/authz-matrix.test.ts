@@ -53,12 +53,12 @@ const EXPECTED: Record<string, [number, number, number, number, number]> = {
   'GET /notifications': [303, 200, 200, 200, 200],
   'GET /notifications/:id/open': [303, 404, 404, 404, 404], // someone else's or no notification
   'GET /votes': [303, 200, 200, 200, 200],
-  'POST /entries/:id/unvote': [401, 404, 404, 404, 404],
-  'POST /entries/:id/vote': [401, 404, 404, 404, 404],
   'POST /live/vote': [401, 400, 400, 400, 400], // no poll open
   'POST /nominate': [401, 422, 422, 422, 422], // empty form
   'POST /notifications/read': [401, 303, 303, 303, 303],
+  'POST /votes': [401, 404, 404, 404, 404],
   'POST /votes/move': [401, 404, 404, 404, 404],
+  'POST /votes/withdraw': [401, 404, 404, 404, 404],
 
   // ---- objects that belong to someone: only their owner (anna's nomination, anna's consent request)
   'GET /attachments/:id': [303, 404, 404, 404, 404], // the demo has no attachment
