@@ -21,6 +21,8 @@ const csv = z
       .filter(Boolean),
   );
 
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
 const url = (protocols: string[]) =>
   z
     .string()
@@ -49,6 +51,7 @@ const schema = z.object({
   ADMIN_EMAILS: csv,
   ADMIN_GROUP_IDS: csv,
   ADMIN_ROLE: optionalString,
+  ALLOWED_EMAIL_DOMAINS: csv.refine((list) => list.every((d) => DOMAIN.test(d)), 'must be comma-separated domain names, e.g. helsingborg.se,skola.helsingborg.se'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   SMTP_OAUTH_TENANT_ID: optionalString,
   SMTP_OAUTH_CLIENT_ID: optionalString,
@@ -101,6 +104,11 @@ export type Config = {
   adminEmails: string[];
   adminGroupIds: string[];
   adminRole?: string;
+  /**
+   * The organisation's e-mail domains: a nomination can name colleagues only there (the app is no mail
+   * relay). Empty: only colleagues who have signed in can be named.
+   */
+  allowedEmailDomains: string[];
   smtpUrl?: string;
   /** SMTP with OAuth2 (XOAUTH2): an app-only token from Entra ID for Microsoft 365 (src/mail). */
   smtpOAuth?: SmtpOAuth;
@@ -165,6 +173,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const smtpOAuth = smtpOAuthFrom(e, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
+  const adminEmails = e.ADMIN_EMAILS.map((m) => m.toLowerCase());
+  const allowedEmailDomains = e.ALLOWED_EMAIL_DOMAINS.length
+    ? e.ALLOWED_EMAIL_DOMAINS.map((d) => d.toLowerCase())
+    : [...new Set([...adminEmails.map((m) => m.slice(m.lastIndexOf('@') + 1)).filter((d) => DOMAIN.test(d)), ...(authMode === 'dev' ? ['example.org'] : [])])];
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
     nodeEnv: e.NODE_ENV,
@@ -186,7 +198,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined),
       library: e.AUTH_OIDC_LIBRARY,
     },
-    adminEmails: e.ADMIN_EMAILS.map((m) => m.toLowerCase()),
+    adminEmails,
+    allowedEmailDomains,
     adminGroupIds: e.ADMIN_GROUP_IDS,
     adminRole: e.ADMIN_ROLE,
     smtpUrl: e.SMTP_URL ?? (smtpOAuth ? M365_SMTP_URL : undefined),
