@@ -8,17 +8,23 @@ import { safeReturnTo } from '../auth/session';
 import * as users from '../users/service';
 import { notFound } from '../errors';
 
-export function publicRoutes(deps: AppDeps): Router {
+/** The probes: mounted before the session and the request log, so a probe leaves no trace. */
+export function healthRoutes(deps: AppDeps): Router {
   const router = Router();
-
   router.get('/healthz', (_req, res) => {
+    res.set('Cache-Control', 'no-store');
     res.json({ status: 'ok' });
   });
-
   router.get('/readyz', async (_req, res) => {
     const ok = await isReachable(deps.db);
+    res.set('Cache-Control', 'no-store');
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', database: ok ? 'ok' : 'unreachable' });
   });
+  return router;
+}
+
+export function publicRoutes(deps: AppDeps): Router {
+  const router = Router();
 
   // A plain link (works without JavaScript and before sign-in); the choice is remembered in a cookie,
   // the session and, when signed in, on the user.

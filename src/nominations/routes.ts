@@ -232,7 +232,8 @@ export function nominationRoutes(deps: AppDeps): Router {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
     res.setHeader('Content-Disposition', files.contentDisposition(a.mime === 'application/pdf' ? 'attachment' : 'inline', a.originalName, thumbnail ? 'webp' : files.kindOfMime(a.mime)));
-    res.setHeader('Cache-Control', 'private, max-age=3600');
+    // Checked again on every use: a file unpublished (or a reader who lost access) is not served from a cache.
+    res.setHeader('Cache-Control', 'private, no-cache');
     res.sendFile(file);
   };
   router.get('/attachments/:id', sendAttachment(false));
