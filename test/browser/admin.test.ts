@@ -1,7 +1,7 @@
 // Admin pages (R2, R3, R4, R5) and "Mina uppgifter" (R6) in a real browser, with axe in both languages.
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../helpers/server';
-import { devSignIn, expectAccessible, launchBrowser } from '../helpers/browser';
+import { devSignIn, expectAccessible, launchBrowser, chooseEnglish } from '../helpers/browser';
 
 let app: RunningApp;
 let browser: Browser;
@@ -17,7 +17,7 @@ afterAll(async () => {
 
 async function signedInPage(name: string, locale: 'sv' | 'en'): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
-  if (locale === 'en') await page.goto(`${app.url}/lang/en?next=/auth/dev`);
+  if (locale === 'en') await chooseEnglish(page, app.url, '/auth/dev');
   await devSignIn(page, app.url, name);
   return page;
 }

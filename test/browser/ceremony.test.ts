@@ -4,7 +4,7 @@
 // allows on a finalist's slide: it fits the stage, in parts.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../helpers/server';
-import { devSignIn, expectAccessible, launchBrowser } from '../helpers/browser';
+import { devSignIn, expectAccessible, launchBrowser, chooseEnglish } from '../helpers/browser';
 import { openDatabase } from '../../src/db';
 import { lockCurrentResult } from '../http/ceremony-fixtures';
 import { LIMITS } from '../../src/nominations/validation';
@@ -96,7 +96,7 @@ test('when the presenter runs the ceremony with the keyboard, then phones vote l
 
   const boContext = await browser.newContext(phone);
   const bo = await boContext.newPage();
-  await bo.goto(`${app.url}/lang/en?next=/auth/dev`);
+  await chooseEnglish(bo, app.url, '/auth/dev');
   await devSignIn(bo, app.url, 'Bo');
   await voteOnPhone(bo, fixture.titles[2]);
   expect(await bo.getAttribute('html', 'lang')).toBe('en');

@@ -2,7 +2,7 @@
 // withdraw it, vote again — with axe checks in Swedish and English — and the same without JavaScript.
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../helpers/server';
-import { devSignIn, expectAccessible, launchBrowser } from '../helpers/browser';
+import { devSignIn, expectAccessible, launchBrowser, chooseEnglish } from '../helpers/browser';
 
 let app: RunningApp;
 let browser: Browser;
@@ -46,7 +46,7 @@ describe.each([
   test(`when ${name} votes, moves the vote, withdraws it and votes again, then the panel follows without a reload and every step passes axe`, async () => {
     const t = text[locale];
     const page = await (await browser.newContext()).newPage();
-    if (locale === 'en') await page.goto(`${app.url}/lang/en?next=/auth/dev`);
+    if (locale === 'en') await chooseEnglish(page, app.url, '/auth/dev');
     await devSignIn(page, app.url, name);
     await page.goto(`${app.url}/entries`);
     expect(await page.getAttribute('html', 'lang')).toBe(locale);
@@ -135,7 +135,7 @@ test('when the admin opens edition setup, then the page passes axe in both langu
   await page.waitForLoadState('domcontentloaded');
   expect(await page.locator('.error-summary').innerText()).toContain('Röster per person ska vara ett heltal');
   await expectAccessible(page, 'edition setup with errors (sv)');
-  await page.goto(`${app.url}/lang/en?next=/admin/editions`);
+  await chooseEnglish(page, app.url, '/admin/editions');
   await expectAccessible(page, 'editions list (en)');
   await page.locator('a[href^="/admin/editions/"]').first().click();
   expect(await page.locator('h1').innerText()).toContain('Settings for');

@@ -33,7 +33,7 @@ const EXPECTED: Record<string, [number, number, number, number, number]> = {
   'GET /auth/login': [303, 303, 303, 303, 303],
   'GET /auth/signed-out': [200, 200, 200, 200, 200],
   'GET /healthz': [200, 200, 200, 200, 200],
-  'GET /lang/:locale': [303, 303, 303, 303, 303],
+  'POST /lang': [400, 400, 400, 400, 400], // no locale in the body
   'GET /readyz': [200, 200, 200, 200, 200],
   'POST /auth/dev': [400, 400, 400, 400, 400], // no e-mail given
   'POST /auth/logout': [303, 303, 303, 303, 303],
@@ -207,7 +207,7 @@ describe('authorization matrix', () => {
         const res = await requestAs(role, r);
         observed.push(res.status);
         if (res.status >= 500) problems.push(`${key} as ${role}: ${res.status} (a server error)`);
-        if (role === 'signed out' && res.status === 303 && r.method === 'GET' && !['GET /auth/login', 'GET /lang/:locale'].includes(key)) {
+        if (role === 'signed out' && res.status === 303 && r.method === 'GET' && !['GET /auth/login'].includes(key)) {
           if (!String(res.headers.location).startsWith('/auth/login')) signInRedirects.push(`${key}: redirects to ${res.headers.location}`);
         }
       }

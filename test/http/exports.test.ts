@@ -163,10 +163,10 @@ describe('exports (R3)', () => {
 
   test('when the export is asked in English, then the headers are English', async () => {
     const agent = await ctx.signIn('admin@example.org');
-    await agent.get('/lang/en');
+    await agent.chooseLocale('en');
     const rows = readCsv((await agent.get('/admin/exports/entries.csv')).text);
     expect(rows[0].slice(0, 4)).toEqual(['No.', 'Edition', 'Status', 'Title']);
-    await agent.get('/lang/sv');
+    await agent.chooseLocale('sv');
   });
 
   test('when an admin opens the finalists report, then it lists ranked entries with their lesson, and it is audited', async () => {
