@@ -65,7 +65,10 @@ describe.each(['sv', 'en'] as const)('admin pages in %s', (locale) => {
     await page.goto(`${app.url}/admin/exports`);
     expect(await page.locator('h1').innerText()).toBe(t.exports);
     await expectAccessible(page, `/admin/exports (${locale})`);
-    await page.goto(`${app.url}/admin/exports/finalists`);
+    // The report is a form (POST, audited): opened with its button.
+    await Promise.all([page.waitForURL(`${app.url}/admin/exports/finalists`), page.locator('form[action="/admin/exports/finalists"] button').click()]);
+    await page.waitForLoadState('load');
+    expect(await page.locator('h1').innerText()).toMatch(/Finalist/);
     await expectAccessible(page, `/admin/exports/finalists (${locale})`);
 
     await page.goto(`${app.url}/me`);

@@ -100,10 +100,10 @@ const EXPECTED: Record<string, [number, number, number, number, number]> = {
   'GET /admin/editions': [303, 403, 403, 403, 200],
   'GET /admin/editions/:id': [303, 403, 403, 403, 200],
   'GET /admin/exports': [303, 403, 403, 403, 200],
-  'GET /admin/exports/entries.csv': [303, 403, 403, 403, 200],
-  'GET /admin/exports/finalists': [303, 403, 403, 403, 200],
-  'GET /admin/exports/scores.csv': [303, 403, 403, 403, 200],
-  'GET /admin/exports/votes.csv': [303, 403, 403, 403, 409], // V3: sealed while voting is open
+  'POST /admin/exports/entries.csv': [401, 403, 403, 403, 200],
+  'POST /admin/exports/finalists': [401, 403, 403, 403, 200],
+  'POST /admin/exports/scores.csv': [401, 403, 403, 403, 200],
+  'POST /admin/exports/votes.csv': [401, 403, 403, 403, 409], // V3: sealed while voting is open
   'GET /admin/jury': [303, 403, 403, 403, 200],
   'GET /admin/moderation': [303, 403, 403, 403, 200],
   'GET /admin/moderation/:id': [303, 403, 403, 403, 200],

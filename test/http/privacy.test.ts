@@ -161,10 +161,20 @@ describe('anonymising a user (R6)', () => {
     const years = (await ctx.db('editions').select('year')).map((e) => e.year);
     const adminPages = [
       '/admin', '/admin/users', `/admin/users/${bo}`, '/admin/audit', '/admin/audit?who=Anonymiserad', '/admin/exports',
-      '/admin/exports/entries.csv', '/admin/exports/scores.csv', '/admin/exports/finalists', '/admin/moderation',
+      '/admin/moderation',
       ...moderated.map((p) => `/admin/moderation/${p.id}`), '/admin/editions', '/admin/jury', '/admin/cards', '/me', '/me/data.json',
-      ...years.flatMap((y) => [`/archive/${y}`, `/ceremony/${y}`, `/admin/exports/entries.csv?year=${y}`, `/admin/exports/votes.csv?year=${y}`]),
+      ...years.flatMap((y) => [`/archive/${y}`, `/ceremony/${y}`]),
     ];
+    // The exports are POSTs (each download is audited).
+    const exportPosts = ['/admin/exports/entries.csv', '/admin/exports/scores.csv', '/admin/exports/finalists', '/admin/exports/votes.csv'].flatMap((p) =>
+      ['', ...years.map(String)].map((year) => ({ path: p, year })),
+    );
+    const adminToken = await admin.csrf();
+    for (const { path, year } of exportPosts) {
+      const res = await admin.post(path).type('form').send({ _csrf: adminToken, ...(year ? { year } : {}) });
+      expect([path, year, res.status < 500]).toEqual([path, year, true]);
+      expect([path, year, res.text.includes('Bo Ekström') || res.text.includes('bo@example.org')]).toEqual([path, year, false]);
+    }
     const employeePages = ['/', '/entries', '/archive', '/notifications', '/nominations/mine', '/votes', '/me/data.json', ...published.map((p) => `/entries/${p.id}`)];
     const juryPages = ['/jury', '/jury/ranking', '/jury/decision', ...published.map((p) => `/jury/entries/${p.id}`)];
     let checked = 0;
