@@ -75,7 +75,7 @@ describe.each(['sv', 'en'] as const)('admin pages in %s', (locale) => {
     expect(await page.locator('h1').innerText()).toBe(t.me);
     await expectAccessible(page, `/me (${locale})`);
     const download = page.waitForEvent('download');
-    await page.locator('a[href="/me/data.json"]').click();
+    await page.locator('form[action="/me/data.json"] button').click();
     const file = await download;
     expect(file.suggestedFilename()).toMatch(/^mina-uppgifter-\d{4}-\d{2}-\d{2}\.json$/);
     await page.context().close();

@@ -46,12 +46,12 @@ const EXPECTED: Record<string, [number, number, number, number, number]> = {
   'GET /entries/:id': [303, 200, 200, 200, 200],
   'GET /live': [303, 200, 200, 200, 200],
   'GET /me': [303, 200, 200, 200, 200],
-  'GET /me/data.json': [303, 200, 200, 200, 200],
+  'POST /me/data.json': [401, 200, 200, 200, 200],
   'GET /nominate': [303, 200, 200, 200, 200],
   'GET /nominations/colleagues': [303, 200, 200, 200, 200],
   'GET /nominations/mine': [303, 200, 200, 200, 200],
   'GET /notifications': [303, 200, 200, 200, 200],
-  'GET /notifications/:id/open': [303, 404, 404, 404, 404], // someone else's or no notification
+  'POST /notifications/:id/open': [401, 404, 404, 404, 404], // someone else's or no notification
   'GET /votes': [303, 200, 200, 200, 200],
   'POST /live/vote': [401, 400, 400, 400, 400], // no poll open
   'POST /nominate': [401, 422, 422, 422, 422], // empty form
@@ -161,7 +161,7 @@ describe('authorization matrix', () => {
       'GET /archive/:year': { ...base, year: previous.year },
       'GET /attachments/:id': { ...base, id: attachment?.id ?? 999999 },
       'GET /attachments/:id/thumb': { ...base, id: attachment?.id ?? 999999 },
-      'GET /notifications/:id/open': { ...base, id: 999999 },
+      'POST /notifications/:id/open': { ...base, id: 999999 },
       'GET /admin/cards/:id/:file': { ...base, id: entry.id },
     };
   });
