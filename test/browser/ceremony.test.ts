@@ -19,6 +19,8 @@ beforeAll(async () => {
   // The jury's locked decision, written into the running app's SQLite file (WAL allows it).
   const db = openDatabase({ dataDir: app.dataDir });
   fixture = await lockCurrentResult(db, new Date()); // the started app runs on the real clock
+  // The ceremony comes after the people's vote: the reveal is refused while it is open.
+  await db('editions').where({ id: fixture.editionId }).update({ voting_override: 'closed' });
   await db.destroy();
   browser = await launchBrowser();
 });
