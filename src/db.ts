@@ -154,6 +154,7 @@ export async function migrate(db: Knex, options: { waitForLockMs?: number } = {}
  */
 export async function scrubErasedData(db: Db, tables: string[], options: { compact: boolean }): Promise<void> {
   if (db.dialect.isPostgres) {
+    await waitForOlderSnapshots(db);
     const names = tables.map((t) => db.raw('??', [t]).toQuery()).join(', ');
     await db.raw(`vacuum ${options.compact ? 'full ' : ''}${names}`);
     return;
@@ -162,6 +163,27 @@ export async function scrubErasedData(db: Db, tables: string[], options: { compa
   if (!options.compact) return;
   await db.raw('vacuum');
   await db.raw('pragma wal_checkpoint(TRUNCATE)');
+}
+
+/**
+ * VACUUM keeps a deleted row that a transaction still running might see (one that started before the
+ * delete committed: a long report, an autovacuum's ANALYZE). So before it runs, wait — a few seconds at
+ * most — until every other session's snapshot of this database is newer than now.
+ */
+async function waitForOlderSnapshots(db: Db, maxWaitMs = 10_000): Promise<void> {
+  const marker = await db.raw(`select (pg_current_xact_id()::text::bigint % 4294967296)::text as xid`);
+  const xid = String((marker as { rows: Array<{ xid: string }> }).rows[0].xid);
+  const deadline = performance.now() + maxWaitMs;
+  for (;;) {
+    const result = await db.raw(
+      `select count(*)::int as n from pg_stat_activity
+       where datname = current_database() and pid <> pg_backend_pid() and backend_xmin is not null
+         and age(backend_xmin) >= age(?::xid)`,
+      [xid],
+    );
+    if ((result as { rows: Array<{ n: number }> }).rows[0].n === 0 || performance.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export async function isReachable(db: Knex): Promise<boolean> {
