@@ -154,7 +154,8 @@ export async function migrate(db: Knex, options: { waitForLockMs?: number } = {}
  */
 export async function scrubErasedData(db: Db, tables: string[], options: { compact: boolean }): Promise<void> {
   if (db.dialect.isPostgres) {
-    await waitForOlderSnapshots(db);
+    // Only the archive waits: a live vote closing mid-ceremony must answer at once.
+    if (options.compact) await waitForOlderSnapshots(db);
     const names = tables.map((t) => db.raw('??', [t]).toQuery()).join(', ');
     await db.raw(`vacuum ${options.compact ? 'full ' : ''}${names}`);
     return;
