@@ -38,10 +38,8 @@
   function entryIdOf(form) {
     var box = form.closest('[data-vote-for]');
     if (box) return box.getAttribute('data-vote-for');
-    var to = form.querySelector('input[name="to"]');
-    if (to) return to.value;
-    var m = /\/entries\/(\d+)\//.exec(form.getAttribute('action') || '');
-    return m ? m[1] : null;
+    var field = form.querySelector('input[name="to"], input[name="entry"]');
+    return field ? field.value : null;
   }
 
   function showFeedback(entryId, text, isError) {

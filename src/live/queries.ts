@@ -29,9 +29,28 @@ export async function closePoll(db: Queryable, id: number, now: Date): Promise<n
   return db('live_polls').where({ id }).whereNull('closed_at').update({ closed_at: now });
 }
 
-/** Secret ballot (V4): once a poll is closed, only the counts are kept, not who voted for what. */
+/**
+ * Secret ballot (V4): once a poll is closed only the counts are kept. The votes become one tally per
+ * finalist and the vote rows (voter, time, order) are deleted.
+ */
 export async function eraseVoters(db: Queryable, pollId: number): Promise<number> {
-  return db('live_votes').where({ poll_id: pollId }).whereNotNull('voter_id').update({ voter_id: null });
+  const rows: Row[] = await db('live_votes').where({ poll_id: pollId }).groupBy('nomination_id').select('nomination_id').count({ n: '*' });
+  for (const r of rows) {
+    await db('live_vote_tallies')
+      .insert({ poll_id: pollId, nomination_id: Number(r.nomination_id), votes: toNumber(r.n) })
+      .onConflict(['poll_id', 'nomination_id'])
+      .merge({ votes: db.raw('live_vote_tallies.votes + excluded.votes') });
+  }
+  return db('live_votes').where({ poll_id: pollId }).del();
+}
+
+/**
+ * Whether the poll is open, asked with an update that changes nothing so that it holds the poll's row
+ * until the transaction ends: closing the poll updates the same row, so a vote and the close never
+ * cross (a vote stored after the close would keep its voter). SQLite runs one writer anyway.
+ */
+export async function holdOpenPoll(db: Queryable, pollId: number): Promise<boolean> {
+  return (await db('live_polls').where({ id: pollId }).whereNull('closed_at').update({ closed_at: null })) > 0;
 }
 
 /** One vote per voter and poll (unique in the database); voting again moves the vote. */
@@ -47,9 +66,15 @@ export async function voterChoice(db: Queryable, pollId: number, voterId: number
   return row ? Number(row.nomination_id) : null;
 }
 
+/** Votes per finalist: the open poll's votes, or the tallies of a closed one. */
 export async function counts(db: Queryable, pollId: number): Promise<Map<number, number>> {
-  const rows: Row[] = await db('live_votes').where({ poll_id: pollId }).groupBy('nomination_id').select('nomination_id').count({ n: '*' });
-  return new Map(rows.map((r) => [Number(r.nomination_id), toNumber(r.n)]));
+  const [open, tallied] = await Promise.all([
+    db('live_votes').where({ poll_id: pollId }).groupBy('nomination_id').select('nomination_id').count({ n: '*' }) as Promise<Row[]>,
+    db('live_vote_tallies').where({ poll_id: pollId }).select('nomination_id', 'votes as n') as Promise<Row[]>,
+  ]);
+  const out = new Map<number, number>();
+  for (const r of [...open, ...tallied]) out.set(Number(r.nomination_id), (out.get(Number(r.nomination_id)) ?? 0) + toNumber(r.n));
+  return out;
 }
 
 export async function titles(db: Queryable, ids: number[]): Promise<Map<number, string>> {

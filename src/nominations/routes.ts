@@ -60,7 +60,12 @@ const uploadsOf = (req: Request): service.Upload[] =>
 
 export function nominationRoutes(deps: AppDeps): Router {
   const router = Router();
-  const svcDeps = (): service.Deps => ({ db: deps.db, events: deps.events, dataDir: deps.config.dataDir });
+  const svcDeps = (): service.Deps => ({
+    db: deps.db,
+    events: deps.events,
+    dataDir: deps.config.dataDir,
+    allowedEmailDomains: deps.config.allowedEmailDomains,
+  });
 
   async function renderForm(
     req: Request,
@@ -177,19 +182,22 @@ export function nominationRoutes(deps: AppDeps): Router {
     res.render('nominations/consent', { title: req.t('consent.title'), ...data, token: req.params.token, fieldErrors: null, message: '' });
   });
 
-  router.post('/consent/:token', async (req, res) => {
+  // Every answer mails the submitter: a person changing their mind in a loop would flood them.
+  const consentLimiter = perUserLimiter(10, 60 * 60 * 1000);
+  router.post('/consent/:token', consentLimiter, async (req, res) => {
+    const token = String(req.params.token);
     const body = req.body as Body;
     const answer = body.answer === 'give' ? 'give' : body.answer === 'decline' ? 'decline' : body.answer === 'withdraw' ? 'withdraw' : null;
     const message = formText(body.message);
     const errors = messageError(message, false);
     if (!answer || Object.keys(errors).length) {
-      const data = await service.consentRequest(deps.db, req.viewer!, req.params.token, deps.now());
-      res.status(422).render('nominations/consent', { title: req.t('consent.title'), ...data, token: req.params.token, fieldErrors: Object.keys(errors).length ? errors : { message: { key: 'errors.badRequest.text' } }, message });
+      const data = await service.consentRequest(deps.db, req.viewer!, token, deps.now());
+      res.status(422).render('nominations/consent', { title: req.t('consent.title'), ...data, token: token, fieldErrors: Object.keys(errors).length ? errors : { message: { key: 'errors.badRequest.text' } }, message });
       return;
     }
-    const result = await service.answerConsent(svcDeps(), req.viewer!, req.params.token, answer, message, deps.now());
+    const result = await service.answerConsent(svcDeps(), req.viewer!, token, answer, message, deps.now());
     flash(req, 'success', `consent.answered.${result}`);
-    res.redirect(303, `/consent/${req.params.token}`);
+    res.redirect(303, `/consent/${token}`);
   });
 
   // ---- gallery and entries (N6)
@@ -224,7 +232,8 @@ export function nominationRoutes(deps: AppDeps): Router {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
     res.setHeader('Content-Disposition', files.contentDisposition(a.mime === 'application/pdf' ? 'attachment' : 'inline', a.originalName, thumbnail ? 'webp' : files.kindOfMime(a.mime)));
-    res.setHeader('Cache-Control', 'private, max-age=3600');
+    // Checked again on every use: a file unpublished (or a reader who lost access) is not served from a cache.
+    res.setHeader('Cache-Control', 'private, no-cache');
     res.sendFile(file);
   };
   router.get('/attachments/:id', sendAttachment(false));

@@ -18,7 +18,23 @@ import { hardErrors, submitErrors, type NominationInput } from './validation';
 export type { Nomination, Nominee, Attachment, Status, Consent, DeclinePolicy } from './queries';
 export { LIMITS } from './validation';
 
-export type Deps = { db: Db; events: Events; dataDir: string };
+export type Deps = {
+  db: Db;
+  events: Events;
+  dataDir: string;
+  /** ALLOWED_EMAIL_DOMAINS: named colleagues must have an address there (no mail to outsiders). */
+  allowedEmailDomains?: string[];
+};
+
+/**
+ * Whether a colleague may be named: their address is at one of the organisation's domains. With no
+ * domains configured, only someone who has signed in (and so is in the organisation's directory).
+ */
+export function mayBeNamed(email: string, knownUser: boolean, domains: readonly string[]): boolean {
+  if (domains.length === 0) return knownUser;
+  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+  return domains.includes(domain);
+}
 
 /** What one person may keep in attachments across all their nominations (SPEC §6). */
 export const UPLOAD_QUOTA_BYTES = 100 * 1024 * 1024;
@@ -257,6 +273,10 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
     if (found && found.id === user.id) throw new ValidationError({ [`c${i}_${c.userId ? 'user' : 'email'}`]: { key: 'nominations.error.colleagueIsYou' } });
     if (!found && !c.name) throw new ValidationError({ [`c${i}_name`]: { key: 'nominations.error.colleagueName' } });
     const person = found ? { userId: found.id, name: found.name, email: found.email.toLowerCase() } : { userId: null, name: c.name, email: c.email };
+    if (!mayBeNamed(person.email, Boolean(found), deps.allowedEmailDomains ?? [])) {
+      const domains = (deps.allowedEmailDomains ?? []).map((d) => `@${d}`).join(', ');
+      throw new ValidationError({ [`c${i}_${c.userId ? 'user' : 'email'}`]: { key: domains ? 'nominations.error.colleagueDomain' : 'nominations.error.colleagueNotInDirectory', params: { domains } } });
+    }
     if (colleagues.some((x) => x.email === person.email)) throw new ValidationError({ [`c${i}_${c.userId ? 'user' : 'email'}`]: { key: 'nominations.error.colleagueTwice' } });
     colleagues.push(person);
   }
@@ -360,7 +380,7 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
         emit('nomination.submitted', { nominationId: id, editionId, submitterId: user.id, title: input.title, status: next as 'awaiting_consent' | 'in_moderation', resubmitted: wasSubmitted });
         const submitter = input.showSubmitter ? user.name : '';
         for (const x of toRequest) {
-          emit('consent.requested', { nominationId: id, title: input.title, submitter, nominee: { id: x.id, userId: x.userId, email: x.email, name: x.name, consentToken: x.consentToken } });
+          emit('consent.requested', { nominationId: id, title: input.title, submitter, submitterId: user.id, nominee: { id: x.id, userId: x.userId, email: x.email, name: x.name, consentToken: x.consentToken } });
         }
         return { id, status: next, duplicate: false, submitted: true };
       }

@@ -67,3 +67,20 @@ export async function findRecipient(db: Queryable, userId: number): Promise<{ id
     locale: row.locale === 'sv' || row.locale === 'en' ? row.locale : null,
   };
 }
+
+/** Mails of a kind sent in the window, to this recipient and by this sender. */
+export async function countMailSends(db: Queryable, m: { kind: string; recipient: string; senderId: number }, since: Date): Promise<{ toRecipient: number; bySender: number }> {
+  const [toRecipient, bySender] = await Promise.all([
+    db('mail_sends').where({ kind: m.kind, recipient: m.recipient }).where('sent_at', '>', since).count({ n: '*' }).first(),
+    db('mail_sends').where({ kind: m.kind, sender_id: m.senderId }).where('sent_at', '>', since).count({ n: '*' }).first(),
+  ]);
+  return { toRecipient: Number(toRecipient?.n ?? 0), bySender: Number(bySender?.n ?? 0) };
+}
+
+export async function recordMailSend(db: Queryable, m: { kind: string; recipient: string; senderId: number }, now: Date): Promise<void> {
+  await db('mail_sends').insert({ kind: m.kind, recipient: m.recipient, sender_id: m.senderId, sent_at: now });
+}
+
+export async function pruneMailSends(db: Queryable, before: Date): Promise<void> {
+  await db('mail_sends').where('sent_at', '<', before).del();
+}

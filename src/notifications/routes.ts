@@ -20,7 +20,8 @@ export function notificationRoutes(deps: AppDeps): Router {
     });
   });
 
-  router.get('/notifications/:id/open', async (req, res) => {
+  // A POST (a button): opening marks the notification read, and a GET changes nothing.
+  router.post('/notifications/:id/open', async (req, res) => {
     const id = Number(req.params.id);
     const mine = Number.isInteger(id) ? await notifications.findForUser(deps.db, req.viewer!.user.id, id) : null;
     if (!mine) throw notFound();

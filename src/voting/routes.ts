@@ -119,14 +119,18 @@ export function votingRoutes(deps: AppDeps): Router {
     res.redirect(303, typeof body?.returnTo === 'string' ? safeReturnTo(body.returnTo) : fallback);
   };
 
-  router.post('/entries/:id/vote', voteLimiter, async (req, res) => {
-    const id = idParam(req.params.id);
+  // The entry voted for travels in the body, never in the path: a path lands in the app's request log
+  // and in every proxy's access log, next to the time and the client's address (V4).
+  const entryOf = (req: Request): number => idParam((req.body as Record<string, unknown> | undefined)?.entry);
+
+  router.post('/votes', voteLimiter, async (req, res) => {
+    const id = entryOf(req);
     const outcome = await voting.castVote(db, voterOf(req), id, deps.now());
     await answer(req, res, 'voting.flash.voted', { title: outcome.title }, `/entries/${id}`, outcome);
   });
 
-  router.post('/entries/:id/unvote', voteLimiter, async (req, res) => {
-    const id = idParam(req.params.id);
+  router.post('/votes/withdraw', voteLimiter, async (req, res) => {
+    const id = entryOf(req);
     const outcome = await voting.withdrawVote(db, voterOf(req), id, deps.now());
     await answer(req, res, 'voting.flash.withdrawn', { title: outcome.title }, `/entries/${id}`);
   });

@@ -4,7 +4,7 @@
 // allows on a finalist's slide: it fits the stage, in parts.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../helpers/server';
-import { devSignIn, expectAccessible, launchBrowser } from '../helpers/browser';
+import { devSignIn, expectAccessible, launchBrowser, chooseEnglish } from '../helpers/browser';
 import { openDatabase } from '../../src/db';
 import { lockCurrentResult } from '../http/ceremony-fixtures';
 import { LIMITS } from '../../src/nominations/validation';
@@ -19,6 +19,8 @@ beforeAll(async () => {
   // The jury's locked decision, written into the running app's SQLite file (WAL allows it).
   const db = openDatabase({ dataDir: app.dataDir });
   fixture = await lockCurrentResult(db, new Date()); // the started app runs on the real clock
+  // The ceremony comes after the people's vote: the reveal is refused while it is open.
+  await db('editions').where({ id: fixture.editionId }).update({ voting_override: 'closed' });
   await db.destroy();
   browser = await launchBrowser();
 });
@@ -96,7 +98,7 @@ test('when the presenter runs the ceremony with the keyboard, then phones vote l
 
   const boContext = await browser.newContext(phone);
   const bo = await boContext.newPage();
-  await bo.goto(`${app.url}/lang/en?next=/auth/dev`);
+  await chooseEnglish(bo, app.url, '/auth/dev');
   await devSignIn(bo, app.url, 'Bo');
   await voteOnPhone(bo, fixture.titles[2]);
   expect(await bo.getAttribute('html', 'lang')).toBe('en');

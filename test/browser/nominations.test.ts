@@ -4,7 +4,7 @@
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { freePort, startApp, type RunningApp } from '../helpers/server';
-import { devSignIn, expectAccessible, launchBrowser } from '../helpers/browser';
+import { devSignIn, expectAccessible, launchBrowser, chooseEnglish } from '../helpers/browser';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
 let app: RunningApp;
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 async function signedIn(name: string, locale: 'sv' | 'en'): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
-  if (locale === 'en') await page.goto(`${app.url}/lang/en?next=/auth/dev`);
+  if (locale === 'en') await chooseEnglish(page, app.url, '/auth/dev');
   await devSignIn(page, app.url, name);
   return page;
 }

@@ -2,7 +2,7 @@
 // withdraw it, vote again — with axe checks in Swedish and English — and the same without JavaScript.
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../helpers/server';
-import { devSignIn, expectAccessible, launchBrowser } from '../helpers/browser';
+import { devSignIn, expectAccessible, launchBrowser, chooseEnglish } from '../helpers/browser';
 
 let app: RunningApp;
 let browser: Browser;
@@ -36,7 +36,7 @@ async function waitForLive(page: Page, expected: string): Promise<void> {
 
 /** The ids of entries this viewer can vote for now (their cards show a plain vote form). */
 async function votableIds(page: Page): Promise<string[]> {
-  return page.locator('[data-vote-for]:has(form[action$="/vote"])').evaluateAll((els) => els.map((e) => e.getAttribute('data-vote-for') ?? ''));
+  return page.locator('[data-vote-for]:has(form[action="/votes"])').evaluateAll((els) => els.map((e) => e.getAttribute('data-vote-for') ?? ''));
 }
 
 describe.each([
@@ -46,7 +46,7 @@ describe.each([
   test(`when ${name} votes, moves the vote, withdraws it and votes again, then the panel follows without a reload and every step passes axe`, async () => {
     const t = text[locale];
     const page = await (await browser.newContext()).newPage();
-    if (locale === 'en') await page.goto(`${app.url}/lang/en?next=/auth/dev`);
+    if (locale === 'en') await chooseEnglish(page, app.url, '/auth/dev');
     await devSignIn(page, app.url, name);
     await page.goto(`${app.url}/entries`);
     expect(await page.getAttribute('html', 'lang')).toBe(locale);
@@ -57,7 +57,7 @@ describe.each([
     // Vote three times: the panel counts up, the page does not reload, the result is announced.
     const [a, b, c, d] = await votableIds(page);
     for (const [i, id] of [a, b, c].entries()) {
-      await page.locator(`[data-vote-for="${id}"] form[action$="/vote"] button`).click();
+      await page.locator(`[data-vote-for="${id}"] form[action="/votes"] button`).click();
       await waitForPanel(page, t.used(i + 1));
       await waitForLive(page, t.voted);
     }
@@ -82,7 +82,7 @@ describe.each([
     await page.locator('[data-voting-panel] li', { has: page.locator(`a[href="/entries/${d}"]`) }).getByRole('button').click();
     await waitForPanel(page, t.used(2));
     await waitForLive(page, t.withdrawn);
-    await page.locator(`[data-vote-for="${a}"] form[action$="/vote"] button`).click();
+    await page.locator(`[data-vote-for="${a}"] form[action="/votes"] button`).click();
     await waitForPanel(page, t.used(3));
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     await expectAccessible(page, `gallery after voting again (${locale})`);
@@ -105,7 +105,7 @@ test('when JavaScript is off, then voting and withdrawing work as plain forms wi
   await page.goto(`${app.url}/entries`);
   const [id] = await votableIds(page);
   await page.goto(`${app.url}/entries/${id}`);
-  await page.locator(`[data-vote-for="${id}"] form[action$="/vote"] button`).click();
+  await page.locator(`[data-vote-for="${id}"] form[action="/votes"] button`).click();
   await page.waitForLoadState('domcontentloaded');
   expect(new URL(page.url()).pathname).toBe(`/entries/${id}`);
   expect(await page.locator('.notice--success').innerText()).toContain('Tack! Din röst på');
@@ -135,7 +135,7 @@ test('when the admin opens edition setup, then the page passes axe in both langu
   await page.waitForLoadState('domcontentloaded');
   expect(await page.locator('.error-summary').innerText()).toContain('Röster per person ska vara ett heltal');
   await expectAccessible(page, 'edition setup with errors (sv)');
-  await page.goto(`${app.url}/lang/en?next=/admin/editions`);
+  await chooseEnglish(page, app.url, '/admin/editions');
   await expectAccessible(page, 'editions list (en)');
   await page.locator('a[href^="/admin/editions/"]').first().click();
   expect(await page.locator('h1').innerText()).toContain('Settings for');

@@ -65,11 +65,11 @@ describe('the archive (C4)', () => {
 
   test('when the archive is read in English, then it speaks English', async () => {
     const anna = await ctx.signIn('anna@example.org');
-    await anna.get('/lang/en');
+    await anna.chooseLocale('en');
     const text = visibleText((await anna.get(`/archive/${year - 1}`)).text);
     expect(text).toContain('Votes: 42');
     expect(text).toContain('Back to the archive');
-    await anna.get('/lang/sv');
+    await anna.chooseLocale('sv');
   });
 });
 

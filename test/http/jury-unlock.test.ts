@@ -218,7 +218,7 @@ describe('unlock, change and lock again', () => {
 describe('in English', () => {
   test('when an admin reads the jury pages in English, then they say "Jury member", never "Juror"', async () => {
     const admin = await ctx.signIn('admin@example.org');
-    await admin.get('/lang/en');
+    await admin.chooseLocale('en');
     const decision = visibleText((await admin.get('/jury/decision')).text);
     expect(decision).toContain('Unlock the result');
     expect(decision).toContain('Reason: Stavfel i motiveringen');
@@ -227,7 +227,7 @@ describe('in English', () => {
     const juryAdmin = visibleText((await admin.get('/admin/jury')).text);
     expect(juryAdmin).toContain('Jury members');
     for (const text of [decision, ranking, juryAdmin]) expect(text).not.toMatch(/\bJurors?\b/);
-    await admin.get('/lang/sv'); // the choice is kept on the user; the tests after this one read Swedish
+    await admin.chooseLocale('sv'); // the choice is kept on the user; the tests after this one read Swedish
   });
 });
 

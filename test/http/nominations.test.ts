@@ -454,7 +454,7 @@ describe('gallery (N6)', () => {
 
   test('when the gallery is shown in English, then the texts are English', async () => {
     const eva = await ctx.signIn('eva@example.org');
-    await eva.get('/lang/en');
+    await eva.chooseLocale('en');
     const res = await eva.get('/entries');
     expect(visibleText(res.text)).toContain('Search the entries');
   });
