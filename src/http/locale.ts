@@ -14,6 +14,14 @@ declare global {
   }
 }
 
+/**
+ * What colleagues write (titles, lessons, names of teams) is in Swedish. On a page in another language
+ * the element holding it says so (WCAG 3.1.2): views write `<p<%- langSv %>>`.
+ */
+export function langSv(locale: Locale): string {
+  return locale === 'sv' ? '' : ' lang="sv"';
+}
+
 export function localeMiddleware(config: Config) {
   return (req: Request, res: Response, next: NextFunction) => {
     const fromCookie = req.cookies?.[LOCALE_COOKIE];
@@ -23,6 +31,7 @@ export function localeMiddleware(config: Config) {
     res.locals.locale = locale;
     res.locals.t = req.t;
     res.locals.fmt = formatters(locale);
+    res.locals.langSv = langSv(locale);
     next();
   };
 }
@@ -36,6 +45,7 @@ export function applyUserLocale(req: Request, res: Response, next: NextFunction)
     res.locals.locale = saved;
     res.locals.t = req.t;
     res.locals.fmt = formatters(saved);
+    res.locals.langSv = langSv(saved);
   }
   next();
 }
