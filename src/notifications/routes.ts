@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps';
 import { flash } from '../http/locale';
 import { notFound } from '../errors';
 import * as notifications from './service';
+import * as nominations from '../nominations/service';
 
 /** Only links inside the app may be followed (no open redirect). */
 const safeLink = (link: string | null) => (link && link.startsWith('/') && !link.startsWith('//') && !link.startsWith('/\\') ? link : '/notifications');
@@ -13,10 +14,17 @@ export function notificationRoutes(deps: AppDeps): Router {
   const router = Router();
 
   router.get('/notifications', async (req, res) => {
-    const items = await notifications.list(deps.db, req.viewer!.user.id);
+    const [items, questions] = await Promise.all([
+      notifications.list(deps.db, req.viewer!.user.id),
+      nominations.openConsentQuestions(deps.db, req.viewer!, deps.now()),
+    ]);
+    // A consent question is shown until it is answered (R10), whether or not it was stored as a
+    // notification; the stored one is not listed twice.
+    const waitingLinks = new Set(questions.map((q) => `/consent/${q.token}`));
     res.render('notifications/index', {
       title: req.t('notifications.title'),
-      items: items.map((n) => ({ ...n, text: notifications.render(req.locale, n.kind, 'text', n.params) })),
+      questions,
+      items: items.filter((n) => !(n.link && waitingLinks.has(n.link))).map((n) => ({ ...n, text: notifications.render(req.locale, n.kind, 'text', n.params) })),
     });
   });
 
