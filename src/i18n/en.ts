@@ -74,7 +74,6 @@ export const en: Record<CoreMessageKey, string> = {
   'home.timelineTitle': 'Timeline',
   'home.step.done': '(done)',
   'home.step.open': '(open now)',
-  'home.step.upcoming': '',
   'home.between.title': 'Last year’s lessons',
   'home.between.winner': 'The winner of {year}',
   'home.between.readAll': 'Read all the lessons from {year}',

@@ -74,7 +74,6 @@ export const sv = {
   'home.timelineTitle': 'Tidplan',
   'home.step.done': '(klart)',
   'home.step.open': '(pågår nu)',
-  'home.step.upcoming': '',
   'home.between.title': 'Förra årets lärdomar',
   'home.between.winner': 'Vinnaren {year}',
   'home.between.readAll': 'Läs alla lärdomar från {year}',

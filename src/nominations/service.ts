@@ -283,6 +283,9 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
   }
 
   const incomplete = req.action === 'submit' ? submitErrors(input, departments.map((d) => d.id)) : {};
+  // A first submit with nothing in it (no text, no colleague, no file) keeps nothing: no empty draft
+  // appears under My nominations. Anything typed is kept as a draft instead, so nothing is lost (N2).
+  if (!existing && Object.keys(incomplete).length && req.uploads.length === 0 && isBlank(input)) throw new ValidationError(incomplete);
   const submitting = req.action === 'submit' && Object.keys(incomplete).length === 0;
   // An entry already sent (waiting for consent or in moderation) is never saved incomplete.
   const alreadySent = existing !== null && existing.nomination.status !== 'draft' && existing.nomination.status !== 'changes_requested';
@@ -380,6 +383,10 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
 
   if (req.action === 'submit' && !result.submitted && !result.duplicate) return { ...result, incomplete };
   return result;
+}
+
+function isBlank(input: NominationInput): boolean {
+  return !input.title && !input.whatHappened && !input.lesson && !input.changes && !input.teamName && input.colleagues.length === 0;
 }
 
 function textChanged(
