@@ -22,6 +22,12 @@ export function langSv(locale: Locale): string {
   return locale === 'sv' ? '' : ' lang="sv"';
 }
 
+/** An edition's name as we give it ("Årets misstag 2026") is ours to translate; a name an admin chose is not. */
+export function editionTitle(locale: Locale, title: string): string {
+  const ours = /^Årets misstag (\d{4})$/.exec(title);
+  return ours ? translate(locale, 'edition.defaultTitle', { year: ours[1] }) : title;
+}
+
 export function localeMiddleware(config: Config) {
   return (req: Request, res: Response, next: NextFunction) => {
     const fromCookie = req.cookies?.[LOCALE_COOKIE];
@@ -32,6 +38,7 @@ export function localeMiddleware(config: Config) {
     res.locals.t = req.t;
     res.locals.fmt = formatters(locale);
     res.locals.langSv = langSv(locale);
+    res.locals.editionTitle = (title: string) => editionTitle(locale, title);
     next();
   };
 }
@@ -46,6 +53,7 @@ export function applyUserLocale(req: Request, res: Response, next: NextFunction)
     res.locals.t = req.t;
     res.locals.fmt = formatters(saved);
     res.locals.langSv = langSv(saved);
+    res.locals.editionTitle = (title: string) => editionTitle(saved, title);
   }
   next();
 }

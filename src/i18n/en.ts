@@ -109,5 +109,6 @@ export const en: Record<CoreMessageKey, string> = {
   'errors.server.text': 'An unexpected error occurred. Try again in a while. If the error persists, contact IT support and give the error code {requestId}.',
   'errors.payloadTooLarge.text': 'What you sent is too large. Shorten the texts and try again.',
   'a11y.title': 'Accessibility statement',
+  'edition.defaultTitle': 'Mistake of the Year {year}',
   'date.notSet': 'not decided',
 };

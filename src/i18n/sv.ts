@@ -109,6 +109,7 @@ export const sv = {
   'errors.server.text': 'Ett oväntat fel inträffade. Försök igen om en stund. Om felet finns kvar, kontakta it-supporten och ange felkoden {requestId}.',
   'errors.payloadTooLarge.text': 'Det du skickade är för stort. Korta texterna och försök igen.',
   'a11y.title': 'Tillgänglighetsredogörelse',
+  'edition.defaultTitle': 'Årets misstag {year}',
   'date.notSet': 'inte bestämt',
 } as const;
 
