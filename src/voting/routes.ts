@@ -46,10 +46,8 @@ export async function votingLocals(deps: AppDeps, viewer: Viewer): Promise<Votin
   if (!ballot) return null;
   let counts: Record<number, number> | null = null;
   let choice: voting.PeoplesChoice | null = null;
-  if (voting.canSeeCounts(viewer.roles, current.phase)) {
-    counts = Object.fromEntries(await voting.voteCounts(deps.db, current.edition.id));
-    choice = await voting.peoplesChoice(deps.db, current.edition.id);
-  }
+  if (voting.canSeeCounts(viewer.roles, current.phase)) counts = Object.fromEntries(await voting.voteCounts(deps.db, current.edition.id));
+  if (voting.canSeeChoice(viewer.roles, current.phase)) choice = await voting.peoplesChoice(deps.db, current.edition.id);
   const voted = new Set(ballot.votedIds);
   const own = new Set(ballot.ownIds);
   return {

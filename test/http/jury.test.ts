@@ -346,7 +346,7 @@ describe('ranking (J6)', () => {
     beforeJudging();
     const admin = await ctx.signIn('admin@example.org');
     const during = await admin.get('/jury/ranking');
-    expect(visibleText(during.text)).toContain('Publikens röster visas när röstningen har stängt.');
+    expect(visibleText(during.text)).toContain('Kollegornas röster visas när röstningen har stängt.');
     expect(during.text).not.toContain('sort=votes');
     intoJudging(); // days later: a new session (an idle one ends after 8 hours)
     const after = await (await ctx.signIn('admin@example.org')).get('/jury/ranking');
