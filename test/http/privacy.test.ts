@@ -50,6 +50,8 @@ describe('my data (R6)', () => {
     expect(text).toContain('Mina uppgifter');
     expect(text).toContain('anna@example.org');
     expect(text).toContain('Skol- och fritidsförvaltningen');
+    // Which language "the default" is, said in words.
+    expect(text).toContain('Språk Standardspråket (svenska)');
     expect(res.text).toContain('href="/me/data.json"');
   });
 
