@@ -20,11 +20,16 @@ export function notificationRoutes(deps: AppDeps): Router {
     ]);
     // A consent question is shown until it is answered (R10), whether or not it was stored as a
     // notification; the stored one is not listed twice.
-    const waitingLinks = new Set(questions.map((q) => `/consent/${q.token}`));
+    const text = (n: notifications.Notification) => notifications.render(req.locale, n.kind, 'text', n.params);
+    const stored = new Map(items.filter((n) => n.link).map((n) => [n.link as string, n]));
     res.render('notifications/index', {
       title: req.t('notifications.title'),
-      questions,
-      items: items.filter((n) => !(n.link && waitingLinks.has(n.link))).map((n) => ({ ...n, text: notifications.render(req.locale, n.kind, 'text', n.params) })),
+      // The stored notification says who asked; a colleague named by e-mail before signing in has none.
+      questions: questions.map((q) => {
+        const n = stored.get(`/consent/${q.token}`);
+        return { ...q, text: n ? text(n) : req.t('notifications.waiting.consent', { title: q.title }) };
+      }),
+      items: items.filter((n) => !(n.link && questions.some((q) => `/consent/${q.token}` === n.link))).map((n) => ({ ...n, text: text(n) })),
     });
   });
 

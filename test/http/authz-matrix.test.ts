@@ -53,6 +53,8 @@ const EXPECTED: Record<string, [number, number, number, number, number]> = {
   'GET /notifications': [303, 200, 200, 200, 200],
   'GET /notifications/:id/open': [303, 404, 404, 404, 404], // someone else's or no notification
   'GET /votes': [303, 200, 200, 200, 200],
+  'GET /votes/move': [303, 404, 404, 404, 404], // no entry named: nothing to move to
+  'GET /nominations/:id/thanks': [303, 403, 403, 403, 403], // someone else's nomination
   'POST /entries/:id/unvote': [401, 404, 404, 404, 404],
   'POST /entries/:id/vote': [401, 404, 404, 404, 404],
   'POST /live/vote': [401, 400, 400, 400, 400], // no poll open
