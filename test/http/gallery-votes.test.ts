@@ -95,7 +95,7 @@ describe('the gallery while voting is open', () => {
     // An open redirect is not offered through returnTo.
     const page = await agent.get(`/votes/move?to=${b.id}&returnTo=${encodeURIComponent('https://evil.example')}`);
     expect(page.text).not.toContain('evil.example');
-    expect(await ctx.db('votes').where({ voter_id: bo }).count({ n: '*' })).toEqual([{ n: 1 }]);
+    expect(Number((await ctx.db('votes').where({ voter_id: bo }).count({ n: '*' }))[0].n)).toBe(1);
   });
 });
 
