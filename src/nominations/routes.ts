@@ -91,9 +91,7 @@ export function nominationRoutes(deps: AppDeps): Router {
   router.get('/nominate', async (req, res) => {
     const ctx = await service.formContext(deps.db, deps.now());
     if (!ctx || !ctx.phase.nominationOpen) {
-      // An edition still being set up (dates not confirmed) is for admins only (R10).
-      const shown = ctx && (ctx.phase.stage !== 'setup' || req.viewer!.roles.admin) ? ctx : null;
-      res.render('nominations/closed', { title: req.t('nominations.closed.title'), ctx: shown, now: deps.now() });
+      res.render('nominations/closed', { title: req.t('nominations.closed.title'), ctx, now: deps.now() });
       return;
     }
     await renderForm(req, res, { entry: null, values: emptyValues(), formKey: crypto.randomBytes(16).toString('hex') });
