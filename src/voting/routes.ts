@@ -135,7 +135,7 @@ export function votingRoutes(deps: AppDeps): Router {
     const to = idParam(req.query.to);
     const state = res.locals.voting as VotingLocals | null;
     if (!state || !state.open) throw voting.VOTING_CLOSED();
-    const entry = Number.isFinite(to) ? await nominations.getPublishedEntry(db, to) : null;
+    const entry = Number.isFinite(to) ? ((await nominations.getPublishedEntries(db, [to]))[0] ?? null) : null;
     if (!entry || entry.nomination.editionId !== state.editionId) throw voting.NOT_VOTABLE();
     if (state.isIneligible(to)) throw voting.OWN_ENTRY();
     if (state.hasVoted(to)) throw voting.ALREADY_VOTED();
