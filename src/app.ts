@@ -80,6 +80,7 @@ export function createApp(deps: AppDeps): AppHandle {
     res.locals.currentPath = req.path;
     res.locals.config = {
       orgName: config.orgName,
+      defaultLocale: config.defaultLocale,
       orgLogoUrl: config.orgLogoUrl,
       authMode: config.authMode,
       accessibilityEmail: config.accessibilityEmail,

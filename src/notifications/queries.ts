@@ -57,6 +57,10 @@ export async function markRead(db: Queryable, userId: number, id: number | null,
   return q.update({ read_at: now });
 }
 
+export async function markReadByLink(db: Queryable, userId: number, link: string, now: Date): Promise<number> {
+  return db('notifications').where({ user_id: userId, link }).whereNull('read_at').update({ read_at: now });
+}
+
 export async function findRecipient(db: Queryable, userId: number): Promise<{ id: number; email: string; name: string; locale: 'sv' | 'en' | null } | null> {
   const row = await db('users').where({ id: userId }).first('id', 'email', 'name', 'locale', 'anonymised_at');
   if (!row) return null;

@@ -73,3 +73,8 @@ export const findForUser = queries.findForUser;
 export async function markRead(db: Queryable, userId: number, id: number | null, now: Date): Promise<number> {
   return queries.markRead(db, userId, id, now);
 }
+
+/** Marks read the notifications that point at a link, e.g. a consent question once it is answered. */
+export async function markReadByLink(db: Queryable, userId: number, link: string, now: Date): Promise<number> {
+  return queries.markReadByLink(db, userId, link, now);
+}

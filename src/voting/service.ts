@@ -138,12 +138,16 @@ export async function moveVote(db: Knex, voter: Voter, fromId: number, toId: num
 }
 
 /**
- * Who may see vote counts (V3): nobody while voting is open or before it has closed; jury and admins
- * once it has closed; everyone after the ceremony reveal.
+ * Who may see per-entry vote counts (V3): nobody while voting is open or before it has closed; jury and
+ * admins once it has closed. After the reveal everyone learns which entry is the colleagues' choice
+ * (canSeeChoice), but the counts stay with the jury, admins and exports: no "0 votes" beside a lesson.
  */
 export function canSeeCounts(roles: { admin: boolean; jury: boolean }, phase: editions.PhaseState): boolean {
-  if (phase.revealed) return true;
-  return phase.votingClosed && (roles.admin || roles.jury);
+  return (phase.votingClosed || phase.revealed) && (roles.admin || roles.jury);
+}
+
+export function canSeeChoice(roles: { admin: boolean; jury: boolean }, phase: editions.PhaseState): boolean {
+  return phase.revealed || canSeeCounts(roles, phase);
 }
 
 /**

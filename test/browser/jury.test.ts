@@ -174,7 +174,7 @@ test('when the jury and admin pages are read in English, then they are complete 
   expect(await eva.locator('h1').innerText()).toBe('Jury scoring');
   await expectAccessible(eva, 'jury dashboard (en)');
   await eva.goto(`${app.url}/jury/entries/${ids[APP]}`);
-  expect(await eva.locator('main').innerText()).toContain('What we learned');
+  expect(await eva.locator('main').innerText()).toContain('The lesson');
   await expectAccessible(eva, 'scoring page (en)');
   await eva.goto(`${app.url}/jury/ranking?sort=count&dir=desc`);
   expect(await eva.locator('th[aria-sort="descending"]').innerText()).toContain('Reviews');

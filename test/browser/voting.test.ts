@@ -17,8 +17,8 @@ afterAll(async () => {
 });
 
 const text = {
-  sv: { used: (n: number) => `Du har använt ${n} av 3 röster.`, voted: 'Din röst på', moved: 'Din röst är flyttad', withdrawn: 'Du har tagit tillbaka din röst', withdraw: 'Ta tillbaka rösten', moveSubmit: 'Flytta hit' },
-  en: { used: (n: number) => `You have used ${n} of 3 votes.`, voted: 'Your vote for', moved: 'Your vote was moved', withdrawn: 'You withdrew your vote', withdraw: 'Withdraw vote', moveSubmit: 'Move here' },
+  sv: { used: (n: number) => `Du har använt ${n} av 3 röster.`, voted: 'Din röst på', moved: 'Din röst är flyttad', withdrawn: 'Du har tagit tillbaka din röst', withdraw: 'Ta tillbaka rösten', moveSubmit: 'Flytta rösten' },
+  en: { used: (n: number) => `You have used ${n} of 3 votes.`, voted: 'Your vote for', moved: 'Your vote was moved', withdrawn: 'You withdrew your vote', withdraw: 'Withdraw vote', moveSubmit: 'Move the vote' },
 };
 
 async function panelText(page: Page): Promise<string> {
@@ -67,19 +67,24 @@ describe.each([
     expect(await page.locator(`[data-vote-for="${c}"]`).innerText()).toContain(t.withdraw);
     await expectAccessible(page, `gallery after voting (${locale})`);
 
-    // Budget used: the fourth entry offers to move a vote there. Move the first vote.
-    const move = page.locator(`[data-vote-for="${d}"] form[action="/votes/move"]`);
-    await move.locator('select').selectOption(a);
-    await move.getByRole('button', { name: new RegExp(t.moveSubmit) }).click();
+    // Budget used: the fourth entry offers one "move a vote here" link; the dialog asks which vote.
+    expect(await page.locator('[data-vote-for] select').count()).toBe(0);
+    await page.locator(`[data-vote-for="${d}"] a[data-move-dialog]`).click();
+    const dialog = page.locator('dialog.move-dialog');
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('from');
+    await expectAccessible(page, `move dialog (${locale})`);
+    await dialog.locator(`input[name="from"][value="${a}"]`).check();
+    await dialog.getByRole('button', { name: t.moveSubmit }).click();
     await waitForLive(page, t.moved);
     await waitForPanel(page, t.used(3));
-    const panelLinks = await page.locator('[data-voting-panel] a[href^="/entries/"]').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
-    expect(panelLinks).toEqual(expect.arrayContaining([`/entries/${b}`, `/entries/${c}`, `/entries/${d}`]));
-    expect(panelLinks).not.toContain(`/entries/${a}`);
+    expect(await dialog.count()).toBe(0);
+    const marked = await page.locator('.vote--voted').evaluateAll((els) => els.map((e) => e.getAttribute('data-vote-for')));
+    expect(marked.sort()).toEqual([b, c, d].sort());
     await expectAccessible(page, `gallery after moving (${locale})`);
 
-    // Withdraw it from the panel, then vote again.
-    await page.locator('[data-voting-panel] li', { has: page.locator(`a[href="/entries/${d}"]`) }).getByRole('button').click();
+    // Withdraw it from its card, then vote again.
+    await page.locator(`[data-vote-for="${d}"] form[action="/votes/withdraw"] button`).click();
     await waitForPanel(page, t.used(2));
     await waitForLive(page, t.withdrawn);
     await page.locator(`[data-vote-for="${a}"] form[action="/votes"] button`).click();
@@ -119,6 +124,31 @@ test('when JavaScript is off, then voting and withdrawing work as plain forms wi
   expect(new URL(page.url()).pathname).toBe('/votes');
   expect(await page.locator('.notice--success').innerText()).toContain('Du har tagit tillbaka din röst');
   expect(await panelText(page)).toContain('Du har använt 0 av 3 röster.');
+  await context.close();
+});
+
+test('when JavaScript is off and the budget is used, then "Flytta en röst hit" opens the move page and the chosen vote moves', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await devSignIn(page, app.url, 'Fatima');
+  await page.goto(`${app.url}/entries`);
+  const [a, b, c, d] = await votableIds(page);
+  for (const id of [a, b, c]) {
+    await page.locator(`[data-vote-for="${id}"] form[action="/votes"] button`).click();
+    await page.waitForLoadState('domcontentloaded');
+  }
+  expect(new URL(page.url()).pathname).toBe('/entries');
+  await page.locator(`[data-vote-for="${d}"] a[data-move-dialog]`).click();
+  await page.waitForLoadState('domcontentloaded');
+  expect(new URL(page.url()).pathname).toBe('/votes/move');
+  expect(await page.locator('h1').innerText()).toBe('Flytta min röst');
+  await page.locator(`input[name="from"][value="${b}"]`).check();
+  await page.getByRole('button', { name: 'Flytta rösten' }).click();
+  await page.waitForLoadState('domcontentloaded');
+  expect(new URL(page.url()).pathname).toBe('/entries');
+  expect(await page.locator('.notice--success').innerText()).toContain('Din röst är flyttad');
+  const marked = await page.locator('.vote--voted').evaluateAll((els) => els.map((e) => e.getAttribute('data-vote-for')));
+  expect(marked.sort()).toEqual([a, c, d].sort());
   await context.close();
 });
 

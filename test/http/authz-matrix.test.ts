@@ -53,6 +53,8 @@ const EXPECTED: Record<string, [number, number, number, number, number]> = {
   'GET /notifications': [303, 200, 200, 200, 200],
   'POST /notifications/:id/open': [401, 404, 404, 404, 404], // someone else's or no notification
   'GET /votes': [303, 200, 200, 200, 200],
+  'GET /votes/move': [303, 404, 404, 404, 404], // no entry named: nothing to move to
+  'GET /nominations/:id/thanks': [303, 403, 403, 403, 403], // someone else's nomination
   'POST /live/vote': [401, 400, 400, 400, 400], // no poll open
   'POST /nominate': [401, 422, 422, 422, 422], // empty form
   'POST /notifications/read': [401, 303, 303, 303, 303],

@@ -324,7 +324,11 @@ describe('next year and archiving', () => {
     const change = await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: token, phase: 'voting', override: 'open' });
     expect(change.status).toBe(409);
     expect(visibleText((await admin.get(`/admin/editions/${editionId}`)).text)).toContain('Omgången är arkiverad och kan inte längre ändras.');
-    expect(visibleText((await bo.get('/')).text)).toContain(`${year + 1}`);
+    // Next year's edition is still being set up: the admin sees it, an employee sees last year's lessons (R10).
+    expect(visibleText((await admin.get('/')).text)).toContain(`${year + 1}`);
+    const boHome = visibleText((await bo.get('/')).text);
+    expect(boHome).not.toContain(`${year + 1}`);
+    expect(boHome).toContain(`Läs alla lärdomar från ${year}`);
   });
 });
 

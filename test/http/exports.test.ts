@@ -1,3 +1,4 @@
+import { translate } from '../../src/i18n';
 import { createTestContext, visibleText, type Agent, type TestContext } from '../helpers/context';
 import { neutralise, toCsv } from '../../src/exports/csv';
 
@@ -184,7 +185,9 @@ describe('exports (R3)', () => {
     const text = visibleText(res.text);
     expect(text).toContain('Finalistrapport');
     expect(text).toContain('Finalisterna är inte valda ännu');
-    expect(text).toContain('Vad vi lärde oss');
+    expect(text).toContain('Lärdomen');
+    // The statistic has its own name: "Spridning" is a criterion.
+    expect(translate('sv', 'report.spread')).toBe('Skillnad mellan jurymedlemmarna');
     // Voting is open: no vote column (V3).
     expect(res.text).not.toMatch(/<th scope="col" class="num">Röster<\/th>/);
     expect(await ctx.db('audit_log').where({ action: 'export.finalists' })).toHaveLength(1);

@@ -97,7 +97,7 @@ describe('during the ceremony', () => {
       const admin = await ctx.signIn('admin@example.org');
       const res = await post(admin, '/jury/decision/unlock', { reason: 'Stavfel', confirm: 'yes' });
       expect(res.status).toBe(409);
-      expect(visibleText(res.text)).toContain('Publikomröstningen på prisutdelningen pågår. Stäng den först, sedan kan du låsa upp resultatet.');
+      expect(visibleText(res.text)).toContain('Röstningen i salen på prisutdelningen pågår. Stäng den först, sedan kan du låsa upp resultatet.');
       expect(await snapshot()).toEqual(before);
       expect((await jury.lockedResult(ctx.db, editionId))?.motivation).toBe(TYPO);
     } finally {

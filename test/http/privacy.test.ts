@@ -56,6 +56,8 @@ describe('my data (R6)', () => {
     expect(text).toContain('Mina uppgifter');
     expect(text).toContain('anna@example.org');
     expect(text).toContain('Skol- och fritidsförvaltningen');
+    // Which language "the default" is, said in words.
+    expect(text).toContain('Språk Standardspråket (svenska)');
     expect(res.text).toContain('<form method="post" action="/me/data.json"');
   });
 

@@ -1,6 +1,6 @@
 // Hidden counts and the secret ballot (SPEC V3, V4): while voting is open no page or response that a
 // voter, a juror or an admin can reach shows how many votes an entry has; after voting closes the jury
-// and admins see them; everyone after the reveal. Archiving erases the voter links.
+// and admins see them; after the reveal everyone sees the colleagues' choice, never the counts. Archiving erases the voter links.
 import { createTestContext, visibleText, type Agent, type TestContext } from '../helpers/context';
 
 let ctx: TestContext;
@@ -147,7 +147,7 @@ describe('after voting closes (V3)', () => {
     const admin = await ctx.signIn('admin@example.org');
     const res = await admin.get(`/admin/editions/${editionId}`);
     const text = visibleText(res.text);
-    expect(text).toMatch(/Publikens favorit: ”.+”\. Antal röster: 1[\s\u00a0\u202f]237\./);
+    expect(text).toMatch(/Kollegornas röst: ”.+”\. Antal röster: 1[\s\u00a0\u202f]237\./);
     expect(text).toMatch(looksLike(B_VOTES));
   });
 
@@ -155,7 +155,7 @@ describe('after voting closes (V3)', () => {
     const juror = await ctx.signIn('david@example.org');
     const jurorPage = visibleText((await juror.get(`/entries/${entryA}`)).text);
     expect(jurorPage).toMatch(/1[\s\u00a0\u202f]237 röster från kollegor/);
-    expect(jurorPage).toContain('Publikens favorit');
+    expect(jurorPage).toContain('Kollegornas röst');
     const anna = await ctx.signIn('anna@example.org');
     const pages = await crawl(anna, startPages(), 60);
     for (const [path, body] of pages) {
@@ -163,11 +163,16 @@ describe('after voting closes (V3)', () => {
     }
   });
 
-  test('when the ceremony has revealed the results, then everyone sees the counts', async () => {
+  test("when the ceremony has revealed the results, then everyone sees the colleagues' choice and only the jury and admins see counts", async () => {
     await ctx.db('editions').where({ id: editionId }).update({ revealed_at: new Date(ctx.clock.now().getTime() - 60_000) });
     try {
       const anna = await ctx.signIn('anna@example.org');
-      expect(visibleText((await anna.get(`/entries/${entryB}`)).text)).toContain('611 röster från kollegor');
+      const annaA = visibleText((await anna.get(`/entries/${entryA}`)).text);
+      expect(annaA).toContain('Kollegornas röst');
+      expect(annaA).not.toMatch(/röster från kollegor/);
+      expect(visibleText((await anna.get(`/entries/${entryB}`)).text)).not.toContain('611');
+      const admin = await ctx.signIn('admin@example.org');
+      expect(visibleText((await admin.get(`/entries/${entryB}`)).text)).toContain('611 röster från kollegor');
     } finally {
       await ctx.db('editions').where({ id: editionId }).update({ revealed_at: null });
     }
