@@ -1,6 +1,7 @@
 // Periodic work of the running app (started by server.ts): delete forgotten drafts (R6) and attachment
 // files that no row refers to (N7; older than an hour) at start and every 12 hours, and announce phase
-// openings (R7) and send the mails that wait in the outbox at start and every 5 minutes. The timers are unref'd (they never keep the process
+// openings, send the admins' daily moderation digest (R7) and send the mails that wait in the outbox at
+// start and every 5 minutes. The timers are unref'd (they never keep the process
 // alive) and stopped at shutdown; a failed run is logged and tried again at the next tick. Safe with
 // several instances: all jobs are idempotent.
 import type { Logger } from 'pino';
@@ -10,7 +11,7 @@ import type { Events } from '../events';
 import type { Mailer } from '../mail';
 import { deleteStaleDrafts } from '../privacy/service';
 import { deleteOrphanFiles } from '../attachments/orphans';
-import { announceOpenPhases } from './announcements';
+import { announceOpenPhases, sendModerationDigest } from './announcements';
 
 export const CLEANUP_INTERVAL_MS = 12 * 60 * 60 * 1000;
 export const ANNOUNCE_INTERVAL_MS = 5 * 60 * 1000;
@@ -29,6 +30,8 @@ export async function cleanUpOnce(deps: Pick<HousekeepingDeps, 'db' | 'config' |
 export async function announceOnce(deps: Pick<HousekeepingDeps, 'db' | 'events' | 'logger' | 'now'>): Promise<void> {
   const phases = await announceOpenPhases(deps.db, deps.events, deps.now());
   if (phases.length) deps.logger.info({ phases }, 'phase openings announced');
+  const admins = await sendModerationDigest(deps.db, deps.events, deps.now());
+  if (admins > 0) deps.logger.info({ admins }, 'moderation digest sent');
 }
 
 export function startHousekeeping(deps: HousekeepingDeps): { stop(): Promise<void> } {

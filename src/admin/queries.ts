@@ -45,7 +45,7 @@ export type AuditLine = {
   action: string;
   subjectType: string | null;
   subjectId: number | null;
-  /** For subjects that are users: their current name. */
+  /** The subject's current name: a user's name, an entry's or an edition's title. */
   subjectName: string | null;
   details: Record<string, unknown>;
   createdAt: Date;
@@ -59,6 +59,12 @@ export async function searchAudit(db: Queryable, f: AuditFilter): Promise<{ line
     .leftJoin('users as subject', function () {
       this.on('subject.id', '=', 'a.subject_id').andOnVal('a.subject_type', '=', 'user');
     })
+    .leftJoin('nominations as entry', function () {
+      this.on('entry.id', '=', 'a.subject_id').andOnVal('a.subject_type', '=', 'nomination');
+    })
+    .leftJoin('editions as edition', function () {
+      this.on('edition.id', '=', 'a.subject_id').andOnVal('a.subject_type', '=', 'edition');
+    })
     .where((w) => {
       if (f.action) w.where('a.action', f.action);
       if (f.from) w.where('a.created_at', '>=', f.from);
@@ -68,7 +74,7 @@ export async function searchAudit(db: Queryable, f: AuditFilter): Promise<{ line
   const [{ n }] = await base.clone().count({ n: '*' });
   const rows = await base
     .clone()
-    .select('a.*', 'actor.name as actor_name', 'subject.name as subject_name')
+    .select('a.*', 'actor.name as actor_name', 'subject.name as subject_name', 'entry.title as entry_title', 'edition.title as edition_title')
     .orderBy([{ column: 'a.created_at', order: 'desc' }, { column: 'a.id', order: 'desc' }])
     .limit(f.limit)
     .offset(f.offset);
@@ -81,7 +87,7 @@ export async function searchAudit(db: Queryable, f: AuditFilter): Promise<{ line
       action: String(r.action),
       subjectType: (r.subject_type as string | null) ?? null,
       subjectId: r.subject_id == null ? null : Number(r.subject_id),
-      subjectName: (r.subject_name as string | null) ?? null,
+      subjectName: ((r.subject_name ?? r.entry_title ?? r.edition_title) as string | null) ?? null,
       details: parseDetails(r.details),
       createdAt: toDate(r.created_at) ?? new Date(0),
     })),

@@ -14,6 +14,7 @@ import * as service from './service';
 import * as privacy from '../privacy/service';
 import * as stats from '../stats/service';
 import { remindJury } from './announcements';
+import { describeAuditLine } from './audit-sentences';
 
 registerMessages(adminMessages);
 registerMessages(statsMessages);
@@ -119,7 +120,7 @@ export function adminRoutes(deps: AppDeps): Router {
       lines: hasErrors ? [] : result.lines,
       total: hasErrors ? 0 : result.total,
       actionLabel: (a: string) => auditActionLabel(req, a),
-      typeLabel: (type: string) => (hasKey(`admin.audit.type.${type}`) ? req.t(`admin.audit.type.${type}`) : type),
+      describe: (line: service.AuditLine) => describeAuditLine(line, req.t, hasKey, (d) => res.locals.fmt.dateTime(d)),
       query: (page: number) => new URLSearchParams({ ...filters, page: String(page) }).toString(),
     });
   });

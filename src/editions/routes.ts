@@ -5,7 +5,7 @@ import type { AppDeps } from '../deps';
 import { requireRole } from '../auth/guards';
 import { registerMessages } from '../i18n';
 import { flash } from '../http/locale';
-import { ValidationError, badRequest, notFound } from '../errors';
+import { ValidationError, badRequest, conflict, notFound } from '../errors';
 import type { Viewer } from '../types';
 import * as voting from '../voting/service';
 import * as editions from './service';
@@ -14,6 +14,7 @@ import { DATE_FIELDS, LEVEL_COUNT, LEVEL_MAX, blankCriterionRow, formFromBody, f
 import type { PhaseName } from './queries';
 import { editionMessages } from './messages';
 import { stockholmYear } from '../time';
+import { announceOpenPhases } from '../admin/announcements';
 
 registerMessages(editionMessages);
 
@@ -119,14 +120,24 @@ export function editionAdminRoutes(deps: AppDeps): Router {
     res.redirect(303, `/admin/editions/${id}`);
   });
 
+  // Opening or closing a phase acts on the whole organisation at once, so the bare button only shows
+  // what will happen; the change is made when the confirmation page's form (confirm=yes) comes back.
   router.post('/admin/editions/:id/phase', async (req, res) => {
     const id = idParam(req.params.id);
-    await load(id);
+    const { edition } = await load(id);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const phase = PHASES.find((p) => p === body.phase);
     const choice = (['open', 'closed', 'dates'] as const).find((c) => c === body.override);
     if (!phase || !choice) throw badRequest('editions.error.badPhase');
+    if (edition.archivedAt) throw conflict('editions.error.archived');
+    if (body.confirm !== 'yes') {
+      const consequences = await setup.overrideConsequences(db, edition, phase, choice, deps.now());
+      res.render('admin/editions/confirm-phase', { title: req.t('editions.confirm.title'), edition, phase, choice, consequences });
+      return;
+    }
     await setup.setPhaseOverride(db, id, phase, choice, req.viewer!.user.id, deps.now());
+    // Opened by hand: tell people now rather than at the next periodic check (once per edition and phase).
+    if (choice === 'open') await announceOpenPhases(db, deps.events, deps.now());
     const after = await load(id);
     flash(req, 'success', 'editions.flash.override', {
       phase: req.t(`editions.phase.${phase}`),
@@ -138,8 +149,9 @@ export function editionAdminRoutes(deps: AppDeps): Router {
   router.post('/admin/editions/:id/copy', async (req, res) => {
     const id = idParam(req.params.id);
     await load(id);
-    const created = await setup.copyToNextYear(db, id, req.viewer!.user.id, deps.now());
-    flash(req, 'success', 'editions.flash.copied', { year: created.year });
+    const copyJury = (req.body as Record<string, unknown> | undefined)?.copyJury === 'yes';
+    const created = await setup.copyToNextYear(db, id, req.viewer!.user.id, deps.now(), { copyJury });
+    flash(req, 'success', copyJury ? 'editions.flash.copiedWithJury' : 'editions.flash.copied', { year: created.year, count: created.jurors });
     res.redirect(303, `/admin/editions/${created.id}`);
   });
 

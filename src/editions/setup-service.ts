@@ -7,6 +7,8 @@ import { ValidationError, conflict, notFound, type FieldErrors } from '../errors
 import * as audit from '../audit/service';
 import * as voting from '../voting/service';
 import * as queries from './queries';
+import * as jury from '../jury/service';
+import * as announcements from '../admin/announcements';
 import * as editionService from './service';
 import { phaseAt } from './phases';
 import { nextTitle, shiftOneYear, type ParsedSettings } from './validation';
@@ -137,8 +139,8 @@ export async function createEdition(db: Knex, year: number, title: string, actor
   });
 }
 
-/** Next year's edition with this one's settings, dates a year later, criteria and departments (R1). */
-export async function copyToNextYear(db: Knex, editionId: number, actorId: number, now: Date): Promise<{ id: number; year: number }> {
+/** Next year's edition with this one's settings, dates a year later, criteria, departments and, if asked, the jury (R1, J1). */
+export async function copyToNextYear(db: Knex, editionId: number, actorId: number, now: Date, options: { copyJury?: boolean } = {}): Promise<{ id: number; year: number; jurors: number }> {
   return db.transaction(async (trx) => {
     const source = await queries.findById(trx, editionId);
     if (!source) throw notFound();
@@ -166,8 +168,9 @@ export async function copyToNextYear(db: Knex, editionId: number, actorId: numbe
     );
     await queries.insertDepartments(trx, id, (await queries.listDepartments(trx, editionId)).map((d) => d.name));
     await queries.insertCriteria(trx, id, await queries.listCriteria(trx, editionId));
-    await audit.record(trx, { actorId, action: 'edition.created', subjectType: 'edition', subjectId: id, details: { year, copiedFrom: source.year } }, now);
-    return { id, year };
+    const jurors = options.copyJury ? await jury.copyMembers(trx, editionId, id, now) : 0;
+    await audit.record(trx, { actorId, action: 'edition.created', subjectType: 'edition', subjectId: id, details: { year, copiedFrom: source.year, ...(options.copyJury ? { juryCopied: jurors } : {}) } }, now);
+    return { id, year, jurors };
   });
 }
 
@@ -183,4 +186,34 @@ export async function archive(db: Db, editionId: number, actorId: number, now: D
     await audit.record(trx, { actorId, action: 'edition.archived', subjectType: 'edition', subjectId: editionId, details: { year: edition.year, voterLinksErased: erased } }, now);
   });
   await voting.scrubErasedBallots(db);
+}
+
+export type OverrideConsequences = {
+  openBefore: boolean;
+  openAfter: boolean;
+  /** Who gets a notification and a mail because of the change, and how many they are. */
+  told: { audience: 'everyone' | 'jury'; count: number } | null;
+  /** The opening was already announced this edition: nobody is told again. */
+  alreadyAnnounced: boolean;
+};
+
+/**
+ * What opening, closing or following the dates again would do right now: shown on the confirmation
+ * page before the change is made. The announcement rules are those of admin/announcements.ts (everyone
+ * for nomination and voting, the jury for judging; once per edition and phase).
+ */
+export async function overrideConsequences(db: Queryable, edition: queries.Edition, phase: queries.PhaseName, choice: OverrideChoice, now: Date): Promise<OverrideConsequences> {
+  const after = { ...edition, [`${phase}Override`]: choice === 'dates' ? null : choice, updatedAt: now };
+  const openBefore = phaseAt(edition, now)[`${phase}Open`];
+  const openAfter = phaseAt(after, now)[`${phase}Open`];
+  let told: OverrideConsequences['told'] = null;
+  let alreadyAnnounced = false;
+  if (openAfter && !openBefore && announcements.openedRecently(after, phase, now)) {
+    alreadyAnnounced = await announcements.wasAnnounced(db, edition.id, phase);
+    if (!alreadyAnnounced) {
+      const count = phase === 'judging' ? (await jury.members(db, edition.id)).length : await announcements.everyoneCount(db);
+      told = { audience: phase === 'judging' ? 'jury' : 'everyone', count };
+    }
+  }
+  return { openBefore, openAfter, told, alreadyAnnounced };
 }

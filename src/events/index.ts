@@ -12,7 +12,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 
-export type AnnouncedPhase = 'nomination' | 'voting';
+export type AnnouncedPhase = 'nomination' | 'voting' | 'judging';
 export type ConsentAnswer = 'given' | 'declined' | 'withdrawn';
 export type ModerationDecision = 'publish' | 'request_changes' | 'reject';
 
@@ -44,10 +44,15 @@ export type EventMap = {
   'moderation.decided': { nominationId: number; submitterId: number; title: string; decision: ModerationDecision; text: string };
   /** An entry appeared in the gallery (a moderator published it). */
   'entry.published': { nominationId: number; editionId: number; title: string };
-  /** Nomination or voting opened (by date or by an admin), announced once per edition and phase. */
-  'phase.opened': { editionId: number; year: number; title: string; phase: AnnouncedPhase; recipientIds: number[] };
-  /** An admin reminded the jury members who have entries left to score. */
-  'jury.reminded': { editionId: number; title: string; jurors: Array<{ userId: number; left: number; total: number }> };
+  /**
+   * Nomination, voting or judging opened (by date or by an admin), announced once per edition and phase;
+   * for judging the recipients are the jury and `dueAt` is when judging closes (ISO 8601), if it has an end.
+   */
+  'phase.opened': { editionId: number; year: number; title: string; phase: AnnouncedPhase; recipientIds: number[]; dueAt: string | null };
+  /** An admin reminded the jury members who have entries left to score; `dueAt` as for phase.opened. */
+  'jury.reminded': { editionId: number; title: string; jurors: Array<{ userId: number; left: number; total: number }>; dueAt: string | null };
+  /** Entries wait for moderation: the admins' daily digest (`sinceAt`: when the oldest was submitted). */
+  'moderation.waiting': { editionId: number; title: string; count: number; sinceAt: string; adminIds: number[] };
   /** The chair locked the jury's result (J7). */
   'result.locked': { editionId: number; title: string; chairId: number; winnerId: number | null; finalistIds: number[] };
   /** An admin or the chair unlocked the locked result before the reveal (J7). */

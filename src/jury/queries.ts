@@ -14,13 +14,13 @@ export async function juryRole(db: Queryable, editionId: number, userId: number)
 
 // ---- Members (J1) ----
 
-export type JuryMember = { userId: number; name: string; email: string; department: string | null; isChair: boolean };
+export type JuryMember = { userId: number; name: string; email: string; department: string | null; isChair: boolean; anonymised: boolean };
 
 export async function listMembers(db: Queryable, editionId: number): Promise<JuryMember[]> {
   const rows = await db('jury_members as m')
     .join('users as u', 'u.id', 'm.user_id')
     .where('m.edition_id', editionId)
-    .select('m.user_id', 'm.is_chair', 'u.name', 'u.email', 'u.department')
+    .select('m.user_id', 'm.is_chair', 'u.name', 'u.email', 'u.department', 'u.anonymised_at')
     .orderBy('m.id');
   return rows.map((r: Row) => ({
     userId: Number(r.user_id),
@@ -28,6 +28,7 @@ export async function listMembers(db: Queryable, editionId: number): Promise<Jur
     email: String(r.email),
     department: (r.department as string | null) ?? null,
     isChair: toBool(r.is_chair),
+    anonymised: r.anonymised_at != null,
   }));
 }
 

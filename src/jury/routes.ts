@@ -218,7 +218,12 @@ export function juryRoutes(deps: AppDeps): Router {
       const errors: FieldErrors = { confirm: { key: 'jury.decision.lockConfirmRequired' } };
       throw new ValidationError(errors, 'jury/decision', await decisionLocals(req, res));
     }
-    await jury.lock(db, deps.events, edition, phase, req.viewer.user.id, deps.now());
+    try {
+      await jury.lock(db, deps.events, edition, phase, req.viewer.user.id, deps.now());
+    } catch (err) {
+      if (err instanceof ValidationError && !err.view) throw new ValidationError(err.fieldErrors, 'jury/decision', await decisionLocals(req, res));
+      throw err;
+    }
     flash(req, 'success', 'jury.decision.lockedFlash');
     res.redirect(303, '/jury/decision');
   });
@@ -241,14 +246,35 @@ export function juryRoutes(deps: AppDeps): Router {
   // that merely pass through on their way to other features' routes.
   const admin = requireRole('admin');
 
+  /**
+   * The edition whose jury the page works on: the current one, or a later one that is being prepared
+   * (?year=, or the form's hidden year) — next year's jury can be named while this year's runs, and is
+   * in force when this year's edition is archived and the next one becomes current.
+   */
+  async function juryEdition(req: Request) {
+    const { edition: current } = await currentEdition();
+    const raw = typeof req.query.year === 'string' ? req.query.year : typeof req.body?.year === 'string' ? req.body.year : '';
+    if (!raw || raw === String(current.year)) return { edition: current, current, preparing: false };
+    if (!/^\d{4}$/.test(raw)) throw notFound();
+    const found = await editions.byYear(db, Number(raw), deps.now());
+    if (!found || found.edition.archivedAt || found.edition.year < current.year) throw notFound();
+    return { edition: found.edition, current, preparing: true };
+  }
+  const juryPage = (edition: { year: number }, preparing: boolean) => (preparing ? `/admin/jury?year=${edition.year}` : '/admin/jury');
+
   router.get('/admin/jury', admin, async (req, res) => {
-    const { edition } = await currentEdition();
+    const { edition, current, preparing } = await juryEdition(req);
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 100) : '';
     const list = await jury.members(db, edition.id);
     const progress = await jury.memberProgress(db, edition.id);
+    const later = (await editions.all(db)).filter((e) => !e.archivedAt && e.year > current.year);
     res.render('admin/jury', {
       title: req.t('admin.jury.title', { edition: edition.title }),
       edition,
+      current,
+      preparing,
+      // The editions whose jury can be named here: this year's and any later one not archived.
+      choices: [current, ...later],
       members: list,
       progress,
       q,
@@ -261,29 +287,29 @@ export function juryRoutes(deps: AppDeps): Router {
     (await jury.members(db, editionId)).find((m) => m.userId === userId)?.name ?? '';
 
   router.post('/admin/jury/members', admin, async (req, res) => {
-    const { edition } = await currentEdition();
+    const { edition, preparing } = await juryEdition(req);
     const raw = String(req.body?.userId ?? '');
     if (!/^\d{1,12}$/.test(raw)) throw notFound();
     await jury.addMember(db, req.viewer!.user.id, edition.id, Number(raw), deps.now());
     flash(req, 'success', 'admin.jury.added', { name: await memberName(edition.id, Number(raw)) });
-    res.redirect(303, '/admin/jury');
+    res.redirect(303, juryPage(edition, preparing));
   });
 
   router.post('/admin/jury/members/:userId/remove', admin, async (req, res) => {
-    const { edition } = await currentEdition();
+    const { edition, preparing } = await juryEdition(req);
     const userId = idParam(req, 'userId');
     const name = await memberName(edition.id, userId);
     await jury.removeMember(db, req.viewer!.user.id, edition.id, userId, deps.now());
     flash(req, 'success', 'admin.jury.removed', { name });
-    res.redirect(303, '/admin/jury');
+    res.redirect(303, juryPage(edition, preparing));
   });
 
   router.post('/admin/jury/members/:userId/chair', admin, async (req, res) => {
-    const { edition } = await currentEdition();
+    const { edition, preparing } = await juryEdition(req);
     const userId = idParam(req, 'userId');
     await jury.makeChair(db, req.viewer!.user.id, edition.id, userId, deps.now());
     flash(req, 'success', 'admin.jury.chairNamed', { name: await memberName(edition.id, userId) });
-    res.redirect(303, '/admin/jury');
+    res.redirect(303, juryPage(edition, preparing));
   });
 
   return router;

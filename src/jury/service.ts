@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../db';
 import { isUniqueViolation } from '../db';
-import { AppError, notFound } from '../errors';
+import { AppError, ValidationError, notFound } from '../errors';
 import type { FieldErrors } from '../errors';
 import * as audit from '../audit/service';
 import type { Events } from '../events';
@@ -82,6 +82,15 @@ export async function makeChair(db: Knex, actorId: number, editionId: number, us
     await queries.setChair(trx, editionId, userId);
     await audit.record(trx, { actorId, action: 'jury.chair_named', subjectType: 'user', subjectId: userId, details: { editionId } }, now);
   });
+}
+
+/** Next year's jury as a copy of this year's, chair included (anonymised people are left out). Returns how many. */
+export async function copyMembers(db: Queryable, fromEditionId: number, toEditionId: number, now: Date): Promise<number> {
+  const members = (await queries.listMembers(db, fromEditionId)).filter((m) => !m.anonymised);
+  for (const m of members) await queries.insertMember(db, toEditionId, m.userId, now);
+  const chair = members.find((m) => m.isChair);
+  if (chair) await queries.setChair(db, toEditionId, chair.userId);
+  return members.length;
 }
 
 // ---- Jäv (J4) ----
@@ -496,8 +505,8 @@ export async function lock(db: Knex, events: Events, edition: Edition, phase: ed
     const d = await decision(trx, edition.id);
     const entryCount = (await queries.listPublishedEntries(trx, edition.id)).length;
     const problems = lockProblems(d, edition.finalistCount, entryCount);
-    const first = Object.values(problems)[0];
-    if (first) throw new AppError(422, first.key, first.params, TITLE);
+    // Field errors, so the decision page comes back with what is missing instead of an error page.
+    if (Object.keys(problems).length) throw new ValidationError(problems);
     const changed = await queries.lockResult(trx, edition.id, chairId, now);
     if (!changed) throw LOCKED();
     await audit.record(

@@ -365,3 +365,9 @@ export async function findUser(db: Queryable, by: { id?: number; email?: string 
   const row = await q.orderBy('id').first('id', 'name', 'email');
   return row ? { id: Number(row.id), name: String(row.name), email: String(row.email) } : null;
 }
+
+/** Entries of an edition waiting for a moderator, and when the oldest was submitted. */
+export async function waitingForModeration(db: Queryable, editionId: number): Promise<{ count: number; oldest: Date | null }> {
+  const row = await db('nominations').where({ edition_id: editionId, status: 'in_moderation' }).count({ n: '*' }).min({ at: 'submitted_at' }).first();
+  return { count: toNumber(row?.n ?? 0), oldest: toDate(row?.at) };
+}

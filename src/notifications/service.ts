@@ -2,7 +2,7 @@
 // Writing them and sending the mail is the mail subscriber's work (./subscriber.ts), after the change
 // that caused them has committed.
 import type { Db, Queryable } from '../db';
-import { registerMessages, translate, type Locale, type Params } from '../i18n';
+import { formatters, registerMessages, translate, type Locale, type Params } from '../i18n';
 import * as queries from './queries';
 import { notificationMessages } from './messages';
 
@@ -50,6 +50,11 @@ export function render(locale: Locale, kind: string, part: 'subject' | 'text' | 
     const quoted = /^(\w+)Quoted$/.exec(k);
     if (quoted) {
       translated[quoted[1]] = v === '' ? '' : translate(locale, 'notify.quote', { text: v });
+      continue;
+    }
+    // `<name>At` holds an instant (ISO 8601): shown as a date and time in the reader's language.
+    if (/At$/.test(k) && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v)) {
+      translated[k] = formatters(locale).dateTime(new Date(v));
       continue;
     }
     // A param may name a message key (e.g. effect: 'notify.effect.removed'); translate it for the reader.

@@ -17,8 +17,8 @@ export type MailSubscriberDeps = { db: Db; mailer: Mailer; config: Pick<Config, 
 /** More for one reader's mail: a paragraph after the body and files (e.g. a calendar invitation). */
 type MailExtras = (locale: Locale) => { lines: string[]; attachments: MailAttachment[] };
 
-const PHASE_KINDS = { nomination: 'phase.nominationOpen', voting: 'phase.votingOpen' } as const;
-const PHASE_LINKS = { nomination: '/nominate', voting: '/entries' } as const;
+const PHASE_KINDS = { nomination: 'phase.nominationOpen', voting: 'phase.votingOpen', judging: 'phase.judgingOpen' } as const;
+const PHASE_LINKS = { nomination: '/nominate', voting: '/entries', judging: '/jury' } as const;
 const MODERATION_KINDS = { publish: 'moderation.published', request_changes: 'moderation.changesRequested', reject: 'moderation.rejected' } as const;
 
 export function mailSubscriber(events: Events, deps: MailSubscriberDeps): void {
@@ -57,11 +57,19 @@ export function mailSubscriber(events: Events, deps: MailSubscriberDeps): void {
             attachments: [{ filename: calendarFileName(edition.year), content: ceremonyInvitation(edition, deps.mailer.publicUrl, locale)!, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }],
           })
         : undefined;
-    for (const userId of e.recipientIds) await notify(deps, { userId, kind: PHASE_KINDS[e.phase], params: { title: e.title }, link: PHASE_LINKS[e.phase] }, invitation);
+    // Judging without an end date (opened by hand) has a text of its own; `…At` params are shown as dates.
+    const kind = e.phase === 'judging' && !e.dueAt ? 'phase.judgingOpenNoEnd' : PHASE_KINDS[e.phase];
+    const params: Params = e.dueAt ? { title: e.title, dueAt: e.dueAt } : { title: e.title };
+    for (const userId of e.recipientIds) await notify(deps, { userId, kind, params, link: PHASE_LINKS[e.phase] }, invitation);
   });
 
   events.on('jury.reminded', async (e) => {
-    for (const j of e.jurors) await tell({ userId: j.userId, kind: 'jury.reminder', params: { title: e.title, left: j.left, total: j.total, count: j.left }, link: '/jury' });
+    const due: Params = e.dueAt ? { dueAt: e.dueAt } : {};
+    for (const j of e.jurors) await tell({ userId: j.userId, kind: e.dueAt ? 'jury.reminderDue' : 'jury.reminder', params: { title: e.title, left: j.left, total: j.total, count: j.left, ...due }, link: '/jury' });
+  });
+
+  events.on('moderation.waiting', async (e) => {
+    for (const userId of e.adminIds) await tell({ userId, kind: 'admin.moderationDigest', params: { title: e.title, count: e.count, sinceAt: e.sinceAt }, link: '/admin/moderation' });
   });
 
   // A sealed result opening again must not go unnoticed: the rest of the jury is told.

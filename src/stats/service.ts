@@ -37,7 +37,10 @@ export async function dashboard(db: Queryable, now: Date) {
       inModeration: statuses.in_moderation ?? 0,
       changesRequested: statuses.changes_requested ?? 0,
       oldestInModeration: oldest,
+      drafts: statuses.draft ?? 0,
     },
+    // All jurors together: reviews submitted of reviews to do (entries they are not recused from).
+    juryProgress: [...progress.values()].reduce((sum, p) => ({ done: sum.done + p.done, total: sum.total + p.total }), { done: 0, total: 0 }),
     jury: members.map((m) => ({ name: m.name, scored: progress.get(m.userId)?.done ?? 0, total: progress.get(m.userId)?.total ?? 0 })),
   };
 }

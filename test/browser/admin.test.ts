@@ -90,3 +90,93 @@ test('when an employee opens /me, then it passes axe and the admin pages are clo
   expect(res?.status()).toBe(403);
   await page.context().close();
 });
+
+const SETUP = {
+  sv: { unsaved: 'Inte sparad', errors: 'Behöver rättas', saved: 'är sparade', closeVoting: 'Stäng röstningen nu', votingDates: 'Röstning: följ datumen igen', confirmHeading: 'Stäng röstningen nu?', closed: 'Röstning: Stängd nu (manuellt beslut)', unsavedIn: 'Ändringar som inte är sparade:' },
+  en: { unsaved: 'Not saved', errors: 'Needs fixing', saved: 'are saved', closeVoting: 'Close voting now', votingDates: 'Voting: follow the dates again', confirmHeading: 'Close voting now?', closed: 'Voting: Closed now (manual decision)', unsavedIn: 'Changes not yet saved:' },
+};
+
+async function currentEditionPath(page: Page): Promise<string> {
+  await page.goto(`${app.url}/admin/editions`);
+  const href = await page.locator('.editions-table a').first().getAttribute('href');
+  return href!;
+}
+
+describe.each(['sv', 'en'] as const)('edition setup in sections (%s)', (locale) => {
+  test('when JavaScript runs, then a changed section is marked unsaved in the list and at its heading, the save bar stays on screen, and a server error marks its section', async () => {
+    const t = SETUP[locale];
+    const page = await signedInPage('Alva', locale);
+    await page.setViewportSize({ width: 1366, height: 900 });
+    const path = await currentEditionPath(page);
+    await page.goto(app.url + path);
+    await expectAccessible(page, `${path} (${locale})`);
+    const votingMarks = page.locator('[data-section-link="voting"] [data-unsaved-mark], #voting-heading [data-unsaved-mark]');
+    expect(await votingMarks.evaluateAll((els) => els.map((e) => (e as HTMLElement).hidden))).toEqual([true, true]);
+
+    await page.locator('#f-finalistCount').fill('4');
+    expect(await votingMarks.evaluateAll((els) => els.map((e) => (e as HTMLElement).hidden))).toEqual([false, false]);
+    expect(await page.locator('#voting-heading').innerText()).toContain(t.unsaved);
+    expect(await page.locator('[data-unsaved-summary]').innerText()).toContain(t.unsavedIn);
+    expect(await page.locator('#texts-heading [data-unsaved-mark]').isHidden()).toBe(true);
+    await expectAccessible(page, `${path} with unsaved changes (${locale})`);
+
+    // Deep in the criteria, the save button is still on screen.
+    await page.locator('#section-criteria').scrollIntoViewIfNeeded();
+    await page.mouse.wheel(0, 600);
+    const bar = await page.locator('.save-bar button').boundingBox();
+    expect(bar!.y + bar!.height).toBeLessThanOrEqual(900);
+    expect(bar!.y).toBeGreaterThan(0);
+
+    // A budget of 0 comes back from the server with the voting section marked, and nothing saved.
+    await page.locator('#f-voteBudget').fill('0');
+    await Promise.all([page.waitForLoadState('domcontentloaded'), page.locator('.save-bar button').click()]);
+    await page.waitForSelector('.error-summary');
+    expect(await page.locator('[data-section-link="voting"]').innerText()).toContain(t.errors);
+    expect(await page.locator('[data-section-link="texts"]').innerText()).not.toContain(t.errors);
+    await expectAccessible(page, `${path} with errors (${locale})`);
+
+    // The confirmation before a phase changes for everyone passes axe; cancelling changes nothing.
+    await page.goto(app.url + path);
+    await page.getByRole('button', { name: t.closeVoting }).click();
+    expect(await page.locator('h1').innerText()).toBe(t.confirmHeading);
+    await expectAccessible(page, `phase confirmation (${locale})`);
+    await page.locator('.actions a.button--secondary').click();
+    expect(await page.locator('#phases').innerText()).not.toContain(t.closed);
+    await page.context().close();
+  });
+
+  test('when JavaScript is off, then the sections, the save bar and the phase confirmation still work', async () => {
+    const t = SETUP[locale];
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    if (locale === 'en') await page.goto(`${app.url}/lang/en?next=/auth/dev`);
+    await devSignIn(page, app.url, 'Alva');
+    const path = await currentEditionPath(page);
+    await page.goto(app.url + path);
+    // No script: the unsaved marks stay hidden, the save bar still saves.
+    await page.locator('#f-finalistCount').fill('3');
+    expect(await page.locator('#voting-heading [data-unsaved-mark]').isHidden()).toBe(true);
+    await Promise.all([page.waitForURL(new RegExp(`${path}$`)), page.locator('.save-bar button').click()]);
+    expect(await page.locator('.flash, .notice--success').first().innerText()).toContain(t.saved);
+
+    // Closing voting asks first; the confirmation page passes axe and the change is made only after it.
+    await page.getByRole('button', { name: t.closeVoting }).click();
+    expect(await page.locator('h1').innerText()).toBe(t.confirmHeading);
+    await page.getByRole('button', { name: t.closeVoting }).click();
+    expect(await page.locator('#phases').innerText()).toContain(t.closed);
+    // And back to the dates, again through the confirmation.
+    await page.getByRole('button', { name: t.votingDates }).click();
+    await page.getByRole('button', { name: t.votingDates }).click();
+    expect(await page.locator('#phases').innerText()).not.toContain(t.closed);
+    await context.close();
+  });
+
+  test('when the admin opens the jury page, then it offers the editions whose jury can be named and passes axe', async () => {
+    const page = await signedInPage('Alva', locale);
+    await page.goto(`${app.url}/admin/jury`);
+    expect(await page.locator('.edition-switch').isVisible()).toBe(true);
+    await expectAccessible(page, `/admin/jury (${locale})`);
+    await page.context().close();
+  });
+});

@@ -224,3 +224,30 @@ test('when a jury member opens an entry with a picture and a PDF, then the thumb
     await eva.context().close();
   }
 });
+
+test('when the ranking is read at 1366×900 after voting has closed, then every column including the people\'s votes fits without scrolling, and the row tint has a legend', async () => {
+  const edition = await db('editions').whereNull('archived_at').first('id', 'voting_opens_at', 'voting_closes_at');
+  const now = Date.now(); // the app runs on the real clock
+  await db('editions').where({ id: edition.id }).update({ voting_opens_at: now - 10 * 86_400_000, voting_closes_at: now - 86_400_000 });
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+    await devSignIn(page, app.url, 'Cecilia');
+    await page.goto(`${app.url}/jury/ranking`);
+    const headers = await page.locator('table.ranking thead th').allInnerTexts();
+    expect(headers.join(' ')).toContain('Publikens röster');
+    const fit = await page.evaluate(() => {
+      const wrap = document.querySelector('table.ranking')!.closest('.table-wrap') as HTMLElement;
+      const last = document.querySelector('table.ranking thead th:last-child')!.getBoundingClientRect();
+      return { scrolls: wrap.scrollWidth > wrap.clientWidth + 1, pageScrolls: document.documentElement.scrollWidth > window.innerWidth, lastRight: last.right };
+    });
+    expect(fit).toEqual({ scrolls: false, pageScrolls: false, lastRight: expect.any(Number) });
+    expect(fit.lastRight).toBeLessThanOrEqual(1366);
+    expect(await page.locator('.ranking-legend').innerText()).toContain('delad placering');
+    // Each title leads to its scoring page.
+    expect(await page.locator('table.ranking tbody th a').first().getAttribute('href')).toMatch(/^\/jury\/entries\/\d+$/);
+    await expectAccessible(page, 'ranking at 1366 (sv)');
+    await page.context().close();
+  } finally {
+    await db('editions').where({ id: edition.id }).update({ voting_opens_at: edition.voting_opens_at, voting_closes_at: edition.voting_closes_at });
+  }
+});

@@ -89,6 +89,39 @@ describe('statistics dashboard (R2)', () => {
     expect(text).toMatch(/David Holm 0 \d+/);
   });
 
+  test('when entries wait, drafts exist, votes are cast and jurors have scored, then the hub\'s cards show those counts', async () => {
+    const edition = await currentEdition();
+    const count = async (status: string) => (await ctx.db('nominations').where({ edition_id: edition.id, status })).length;
+    // Two drafts: copies of a published entry that were never sent in.
+    const { id: _id, ...copy } = await ctx.db('nominations').where({ edition_id: edition.id, status: 'published' }).first();
+    await ctx.db('nominations').insert([{ ...copy, status: 'draft', title: 'Utkast ett' }, { ...copy, status: 'draft', title: 'Utkast två' }]);
+    const waiting = await count('in_moderation');
+    const drafts = await count('draft');
+    expect(drafts).toBeGreaterThanOrEqual(2);
+    const agent = await ctx.signIn('admin@example.org');
+    const html = (await agent.get('/admin')).text;
+    const cards = visibleText(html.slice(html.indexOf('Läget just nu'), html.indexOf('Administrera')));
+    expect(cards).toContain(`${waiting} ${waiting === 1 ? 'Ett bidrag väntar' : `${waiting} bidrag väntar`} på granskning`);
+    expect(cards).toContain(`${drafts} ${drafts === 1 ? 'Ett utkast' : `${drafts} utkast`}`);
+    expect(cards).toContain('4 4 lagda röster från 3 medarbetare');
+    // Jury progress: all jurors together, the sum of the per-juror table (Eva has submitted one review).
+    const rows = [...tableText(html, 'Bedömda bidrag per jurymedlem').matchAll(/ (\d+) (\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    const done = rows.reduce((a, r) => a + r[0], 0);
+    const total = rows.reduce((a, r) => a + r[1], 0);
+    expect(done).toBe(1);
+    expect(cards).toContain(`Juryn har bedömt ${done} av ${total}`);
+    // The moderation card in "Administrera" repeats the waiting count.
+    expect(visibleText(html.slice(html.indexOf('Administrera')))).toContain(waiting === 1 ? 'Ett bidrag väntar på granskning' : `${waiting} bidrag väntar på granskning`);
+  });
+
+  test('when an admin opens /admin, then each chart is followed by its table folded away in a details element', async () => {
+    const agent = await ctx.signIn('admin@example.org');
+    const html = (await agent.get('/admin')).text;
+    const folded = html.match(/<details class="stat__table">\s*<summary>Visa siffrorna som tabell<\/summary>\s*<div class="table-wrap">\s*<table>/g) ?? [];
+    expect(folded).toHaveLength(5);
+    expect(html).not.toMatch(/<details[^>]* open/);
+  });
+
   test('when the page is read in English, then the charts and tables are English', async () => {
     const agent = await ctx.signIn('admin@example.org');
     await agent.chooseLocale('en');

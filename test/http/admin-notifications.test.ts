@@ -3,7 +3,7 @@
 import { createTestContext, visibleText, type TestContext } from '../helpers/context';
 import type { Mail, Mailer } from '../../src/mail';
 import { mailEvents } from '../helpers/mail';
-import { announceOpenPhases } from '../../src/admin/announcements';
+import { announceOpenPhases, sendModerationDigest } from '../../src/admin/announcements';
 import { startHousekeeping } from '../../src/admin/housekeeping';
 import pino from 'pino';
 
@@ -96,8 +96,8 @@ describe('phase openings (R7)', () => {
     // The outbox round is the last of the first checks: it comes after the clean-up and the announcements.
     await mailer.retried;
     await hk.stop();
-    // Everything was already announced above; the clean-up ran without error.
-    expect(mailer.sent).toHaveLength(0);
+    // Every phase was already announced above; the only mail is the admins' daily moderation digest.
+    expect(mailer.sent.every((m) => /väntar på granskning|waiting for moderation/.test(m.subject))).toBe(true);
   });
 });
 
@@ -107,7 +107,7 @@ describe('jury reminders (R7)', () => {
     const res = await agent.post('/admin/reminders/jury').type('form').send({ _csrf: await agent.csrf() });
     expect(res.status).toBe(409);
     expect(visibleText(res.text)).toContain('Juryn kan bara påminnas medan bedömningen pågår.');
-    expect(await ctx.db('notifications').where({ kind: 'jury.reminder' })).toHaveLength(0);
+    expect(await ctx.db('notifications').where('kind', 'like', 'jury.reminder%')).toHaveLength(0);
   });
 
   test('when judging is open, then only jurors with entries left get a reminder, a second click within the hour is refused, and it is audited', async () => {
@@ -130,7 +130,7 @@ describe('jury reminders (R7)', () => {
 
       const res = await agent.post('/admin/reminders/jury').type('form').send({ _csrf: await agent.csrf() });
       expect(res.status).toBe(303);
-      const reminded = (await ctx.db('notifications').where({ kind: 'jury.reminder' })).map((n) => Number(n.user_id));
+      const reminded = (await ctx.db('notifications').where('kind', 'like', 'jury.reminder%')).map((n) => Number(n.user_id));
       expect(reminded).toContain(david);
       expect(reminded).not.toContain(eva);
       expect(reminded).toHaveLength(2);
@@ -138,11 +138,13 @@ describe('jury reminders (R7)', () => {
 
       const again = await agent.post('/admin/reminders/jury').type('form').send({ _csrf: await agent.csrf() });
       expect(again.status).toBe(409);
-      expect(await ctx.db('notifications').where({ kind: 'jury.reminder' })).toHaveLength(2);
+      expect(await ctx.db('notifications').where('kind', 'like', 'jury.reminder%')).toHaveLength(2);
       expect(await ctx.db('audit_log').where({ action: 'notify.jury_reminder' })).toHaveLength(1);
 
       const davidAgent = await ctx.signIn('david@example.org');
-      expect(visibleText((await davidAgent.get('/notifications')).text)).toMatch(/Du har \d+ av \d+ bidrag kvar att bedöma/);
+      // The reminder says what is asked: how many are left, and by when.
+      const closes = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'long' }).format(edition.judging_closes_at instanceof Date ? edition.judging_closes_at : new Date(Number(edition.judging_closes_at)));
+      expect(visibleText((await davidAgent.get('/notifications')).text)).toMatch(new RegExp(`Du har \\d+ av \\d+ bidrag kvar att bedöma i .+, senast ${closes} kl\\. \\d{2}\\.\\d{2}\\.`));
     } finally {
       ctx.clock.set(start);
     }
@@ -152,16 +154,16 @@ describe('jury reminders (R7)', () => {
     const start = ctx.clock.now();
     ctx.clock.advance(23 * DAY + 2 * 60 * 60 * 1000); // judging, and past the hour of the reminder above
     try {
-      const before = (await ctx.db('notifications').where({ kind: 'jury.reminder' })).length;
+      const before = (await ctx.db('notifications').where('kind', 'like', 'jury.reminder%')).length;
       const audited = (await ctx.db('audit_log').where({ action: 'notify.jury_reminder' })).length;
       const agent = await ctx.signIn('admin@example.org');
       const token = await agent.csrf();
       const answers = await Promise.all(Array.from({ length: 5 }, () => agent.post('/admin/reminders/jury').type('form').send({ _csrf: token })));
       expect(answers.map((r) => r.status).sort()).toEqual([303, 409, 409, 409, 409]);
       expect(await ctx.db('audit_log').where({ action: 'notify.jury_reminder' })).toHaveLength(audited + 1);
-      const sent = (await ctx.db('notifications').where({ kind: 'jury.reminder' })).length - before;
+      const sent = (await ctx.db('notifications').where('kind', 'like', 'jury.reminder%')).length - before;
       expect(sent).toBeGreaterThan(0);
-      expect(new Set((await ctx.db('notifications').where({ kind: 'jury.reminder' }).orderBy('id', 'desc').limit(sent)).map((n) => n.user_id)).size).toBe(sent);
+      expect(new Set((await ctx.db('notifications').where('kind', 'like', 'jury.reminder%').orderBy('id', 'desc').limit(sent)).map((n) => n.user_id)).size).toBe(sent);
     } finally {
       ctx.clock.set(start);
     }
@@ -170,5 +172,90 @@ describe('jury reminders (R7)', () => {
   test('when an employee posts a reminder, then it is refused', async () => {
     const agent = await ctx.signIn('anna@example.org');
     expect((await agent.post('/admin/reminders/jury').type('form').send({ _csrf: await agent.csrf() })).status).toBe(403);
+  });
+});
+
+describe('judging opens: the jury is told (R7, R10)', () => {
+  const jurorIds = async (editionId: number) => (await ctx.db('jury_members').where({ edition_id: editionId }).select('user_id')).map((r) => Number(r.user_id)).sort();
+
+  test('when judging opens by date, then every juror and nobody else gets a notification and a mail with a link to their list and the closing date', async () => {
+    const edition = await currentEdition();
+    const now = ctx.clock.now();
+    const before = { opens: edition.judging_opens_at };
+    await ctx.db('editions').where({ id: edition.id }).update({ judging_opens_at: new Date(now.getTime() - HOUR) });
+    try {
+      const mailer = fakeMailer();
+      expect(await announce(mailer, now)).toEqual(['judging']);
+      expect(await announce(mailer, now)).toEqual([]);
+      const jurors = await jurorIds(edition.id);
+      const told = (await ctx.db('notifications').where({ kind: 'phase.judgingOpen' }).select('user_id')).map((r) => Number(r.user_id)).sort();
+      expect(told).toEqual(jurors);
+      expect(mailer.sent).toHaveLength(jurors.length);
+      const toDavid = mailer.sent.find((m) => m.to === 'david@example.org')!;
+      expect(toDavid.subject).toBe(`Nu kan juryn börja bedöma bidragen i ${edition.title}`);
+      expect(toDavid.text).toContain('https://misstag.example.org/jury');
+      expect(toDavid.text).toMatch(/Bedömningen pågår till \d{1,2} \w+ \d{4} kl\. \d{2}\.\d{2}\./);
+      const line = await ctx.db('audit_log').where({ action: 'notify.phase_opened' }).orderBy('id', 'desc').first();
+      expect(JSON.parse(line.details)).toEqual({ phase: 'judging', recipients: jurors.length });
+    } finally {
+      await ctx.db('editions').where({ id: edition.id }).update({ judging_opens_at: before.opens });
+    }
+  });
+
+  test('when an admin opens judging by hand and confirms, then the jury is told at once, without a closing date', async () => {
+    const edition = await currentEdition();
+    await ctx.db('phase_announcements').where({ edition_id: edition.id, phase: 'judging' }).delete();
+    await ctx.db('notifications').where({ kind: 'phase.judgingOpen' }).delete();
+    const admin = await ctx.signIn('admin@example.org');
+    const bare = await admin.post(`/admin/editions/${edition.id}/phase`).type('form').send({ _csrf: await admin.csrf(), phase: 'judging', override: 'open' });
+    expect(bare.status).toBe(200);
+    expect(await ctx.db('notifications').where('kind', 'like', 'phase.judgingOpen%')).toHaveLength(0);
+    try {
+      const res = await admin.post(`/admin/editions/${edition.id}/phase`).type('form').send({ _csrf: await admin.csrf(), phase: 'judging', override: 'open', confirm: 'yes' });
+      expect(res.status).toBe(303);
+      const told = (await ctx.db('notifications').where({ kind: 'phase.judgingOpenNoEnd' }).select('user_id')).map((r) => Number(r.user_id)).sort();
+      expect(told).toEqual(await jurorIds(edition.id));
+      const david = await ctx.signIn('david@example.org');
+      expect(visibleText((await david.get('/notifications')).text)).toContain(`Juryns bedömning i ${edition.title} har öppnat.`);
+    } finally {
+      await admin.post(`/admin/editions/${edition.id}/phase`).type('form').send({ _csrf: await admin.csrf(), phase: 'judging', override: 'dates', confirm: 'yes' });
+    }
+  });
+});
+
+describe('daily moderation digest to admins (R7)', () => {
+  const stockholm = (local: string) => new Date(`${local}:00+02:00`); // October: summer time
+
+  test('when entries wait for moderation, then each admin gets one digest a day, after eight in the morning, saying how many', async () => {
+    const edition = await currentEdition();
+    const waiting = (await ctx.db('nominations').where({ edition_id: edition.id, status: 'in_moderation' })).length;
+    expect(waiting).toBeGreaterThan(0);
+    const admins = (await ctx.db('users').where({ is_admin: true }).whereNull('anonymised_at')).length;
+    await ctx.db('notifications').where({ kind: 'admin.moderationDigest' }).delete();
+    const mailer = fakeMailer();
+
+    expect(await sendModerationDigest(ctx.db, mailEvents(ctx, mailer), stockholm('2026-10-23T07:30'))).toBe(0);
+    expect(await sendModerationDigest(ctx.db, mailEvents(ctx, mailer), stockholm('2026-10-23T08:05'))).toBe(admins);
+    expect(await sendModerationDigest(ctx.db, mailEvents(ctx, mailer), stockholm('2026-10-23T16:00'))).toBe(0);
+    expect(mailer.sent).toHaveLength(admins);
+    const toAlva = mailer.sent.find((m) => m.to === 'admin@example.org')!;
+    expect(toAlva.subject).toBe(waiting === 1 ? `Ett bidrag väntar på granskning i ${edition.title}` : `${waiting} bidrag väntar på granskning i ${edition.title}`);
+    expect(toAlva.text).toContain('https://misstag.example.org/admin/moderation');
+    // The next day, again.
+    expect(await sendModerationDigest(ctx.db, mailEvents(ctx, mailer), stockholm('2026-10-24T09:00'))).toBe(admins);
+    expect(await ctx.db('notifications').where({ kind: 'admin.moderationDigest', user_id: await userId('admin@example.org') })).toHaveLength(2);
+    // An employee gets none.
+    expect(await ctx.db('notifications').where({ kind: 'admin.moderationDigest', user_id: await userId('anna@example.org') })).toHaveLength(0);
+  });
+
+  test('when nothing waits for moderation, then no digest is sent', async () => {
+    const edition = await currentEdition();
+    const waiting = await ctx.db('nominations').where({ edition_id: edition.id, status: 'in_moderation' }).select('id');
+    await ctx.db('nominations').whereIn('id', waiting.map((r) => r.id)).update({ status: 'published' });
+    try {
+      expect(await sendModerationDigest(ctx.db, mailEvents(ctx, fakeMailer()), stockholm('2026-10-25T09:00'))).toBe(0);
+    } finally {
+      for (const r of waiting) await ctx.db('nominations').where({ id: r.id }).update({ status: 'in_moderation' });
+    }
   });
 });

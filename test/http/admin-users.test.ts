@@ -46,8 +46,8 @@ describe('users and roles (R5)', () => {
     const boAgent = await ctx.signIn('bo@example.org');
     expect((await boAgent.get('/admin')).status).toBe(200);
     const audit = visibleText((await agent.get('/admin/audit').query({ action: 'role.admin_granted' })).text);
-    expect(audit).toContain('Alva Admin');
-    expect(audit).toContain('Blev administratör');
+    expect(audit).toContain('Alva Admin gjorde Bo Ekström till administratör');
+    expect(audit).toContain('Källa: här i tjänsten');
     expect(audit).toContain('Användare Bo Ekström');
   });
 
@@ -144,12 +144,40 @@ describe('audit log (R4)', () => {
     const day = new Date(ctx.clock.now()).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
     const page = await agent.get('/admin/audit').query({ who: 'alva', action: 'role.admin_revoked', from: day, to: day });
     const hit = visibleText(page.text.slice(page.text.indexOf('<tbody>')));
-    expect(hit).toContain('Administratörsrollen togs bort');
-    expect(hit).not.toContain('Blev administratör');
+    expect(hit).toContain('Alva Admin tog bort administratörsrollen från');
+    expect(hit).not.toContain('till administratör');
     const nobody = visibleText((await agent.get('/admin/audit').query({ who: 'Anna' })).text);
     expect(nobody).toContain('Inga händelser passar filtren.');
     const before = visibleText((await agent.get('/admin/audit').query({ to: '2001-01-01' })).text);
     expect(before).toContain('Antal händelser: 0');
+  });
+
+  test('when an admin reads the log, then each line is a sentence with its details in words, in both languages', async () => {
+    const now = ctx.clock.now();
+    const anna = Number((await ctx.db('users').where({ email: 'anna@example.org' }).first()).id);
+    const alva = Number((await ctx.db('users').where({ email: 'admin@example.org' }).first()).id);
+    const entry = await ctx.db('nominations').orderBy('id').first('id', 'title');
+    const edition = await ctx.db('editions').whereNull('archived_at').first('id', 'title');
+    await ctx.db('audit_log').insert([
+      { actor_id: anna, action: 'nomination.submitted', subject_type: 'nomination', subject_id: entry.id, details: JSON.stringify({ status: 'awaiting_consent' }), created_at: now },
+      { actor_id: alva, action: 'phase.override', subject_type: 'edition', subject_id: edition.id, details: JSON.stringify({ year: 2026, phase: 'voting', override: 'closed', previous: 'dates', openNow: false }), created_at: now },
+    ]);
+    const agent = await ctx.signIn('admin@example.org');
+    const sv = visibleText((await agent.get('/admin/audit').query({ action: 'nomination.submitted' })).text);
+    expect(sv).toContain(`Anna Lindqvist skickade in ”${entry.title}”`);
+    expect(sv).toContain('Ny status: Väntar på svar från kollegor');
+    expect(sv).not.toContain('awaiting_consent');
+    const phase = visibleText((await agent.get('/admin/audit').query({ action: 'phase.override', who: 'Alva' })).text);
+    expect(phase).toContain(`Alva Admin öppnade eller stängde en fas för hand i ${edition.title}`);
+    expect(phase).toContain('Fas: Röstning');
+    expect(phase).toContain('Beslut: stängd för hand');
+    expect(phase).toContain('Före: följer datumen');
+    expect(phase).toContain('Öppen efteråt: nej');
+    await agent.get('/lang/en');
+    const en = visibleText((await agent.get('/admin/audit').query({ action: 'nomination.submitted' })).text);
+    expect(en).toContain(`Anna Lindqvist submitted “${entry.title}”`);
+    expect(en).toContain('New status: Waiting for colleagues to answer');
+    await agent.get('/lang/sv');
   });
 
   test('when a date is not a date, then the filter form says so and nothing breaks', async () => {
@@ -168,7 +196,8 @@ describe('audit log (R4)', () => {
     expect(first.text).toContain('page=2');
     const second = visibleText((await agent.get('/admin/audit').query({ action: 'test.filler', page: '2' })).text);
     expect(second).toContain('Sida 2 av 2');
-    expect((second.match(/test\.filler/g) ?? []).length).toBeGreaterThanOrEqual(10);
+    // An action without a sentence of its own still shows, with its key and details.
+    expect((second.match(/Systemet: test\.filler/g) ?? []).length).toBeGreaterThanOrEqual(10);
   });
 
   test('when an employee opens the audit log, then they are refused', async () => {

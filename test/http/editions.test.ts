@@ -156,6 +156,13 @@ describe('the settings form', () => {
     expect(res.text).toContain('href="#f-votingClosesAt"');
     expect(res.text).toContain('value="Ett nytt namn som inte ska sparas"');
     expect(res.text).toContain(`value="${year}-11-20T08:00"`);
+    // The sections with errors are marked in the list of sections and at their heading; the others are not.
+    const marked = (section: string) => (res.text.match(new RegExp(`(href="#section-${section}"|id="${section}-heading")[^]*?</(li|h2)>`, 'g')) ?? []).filter((m) => m.includes('Behöver rättas')).length;
+    expect(marked('dates')).toBe(2);
+    expect(marked('voting')).toBe(2);
+    expect(marked('texts')).toBe(0);
+    expect(marked('criteria')).toBe(0);
+    expect(text).toContain('Rätta det som är markerat i: Tidplan, Röstning och finalister. Inget är sparat ännu.');
     const after = await ctx.db('editions').where({ id: editionId }).first();
     expect(after.title).toBe(before.title);
     expect(Number(after.vote_budget)).toBe(Number(before.vote_budget));
@@ -222,7 +229,7 @@ describe('opening and closing phases early', () => {
   test('when the admin closes voting now, then voting is closed for everyone, audited, and can follow the dates again', async () => {
     const admin = await ctx.signIn('admin@example.org');
     const token = await admin.csrf();
-    const res = await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: token, phase: 'voting', override: 'closed' });
+    const res = await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: token, phase: 'voting', override: 'closed', confirm: 'yes' });
     expect(res.status).toBe(303);
     expect(visibleText((await admin.get(`/admin/editions/${editionId}`)).text)).toContain('Röstning: stängd nu (manuellt beslut).');
     expect((await ctx.db('editions').where({ id: editionId }).first()).voting_override).toBe('closed');
@@ -234,7 +241,7 @@ describe('opening and closing phases early', () => {
     const vote = await anna.post('/votes').type('form').send({ _csrf: await anna.csrf(), entry: entry.id });
     expect(vote.status).toBe(409);
 
-    const back = await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: token, phase: 'voting', override: 'dates' });
+    const back = await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: token, phase: 'voting', override: 'dates', confirm: 'yes' });
     expect(back.status).toBe(303);
     expect((await ctx.db('editions').where({ id: editionId }).first()).voting_override).toBeNull();
     expect(visibleText((await admin.get(`/admin/editions/${editionId}`)).text)).toContain('Stäng röstningen nu');
@@ -243,9 +250,58 @@ describe('opening and closing phases early', () => {
   test('when the admin opens nomination now, then the override is stored', async () => {
     const admin = await ctx.signIn('admin@example.org');
     const token = await admin.csrf();
-    await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: token, phase: 'nomination', override: 'open' });
+    await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: token, phase: 'nomination', override: 'open', confirm: 'yes' });
     expect((await ctx.db('editions').where({ id: editionId }).first()).nomination_override).toBe('open');
-    await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: token, phase: 'nomination', override: 'dates' });
+    await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: token, phase: 'nomination', override: 'dates', confirm: 'yes' });
+  });
+
+  test('when the admin presses "close voting now" without confirming, then a page says what will happen and nothing changes until they confirm', async () => {
+    const admin = await ctx.signIn('admin@example.org');
+    const token = await admin.csrf();
+    const auditBefore = (await auditActions()).length;
+    const res = await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: token, phase: 'voting', override: 'closed' });
+    expect(res.status).toBe(200);
+    const text = visibleText(res.text);
+    expect(text).toContain('Stäng röstningen nu?');
+    expect(text).toContain('Ingen kan längre rösta, flytta eller ta tillbaka en röst.');
+    expect(text).toContain('Ingen får något meddelande eller mejl om ändringen.');
+    expect(res.text).toMatch(/<input type="hidden" name="confirm" value="yes">/);
+    expect((await ctx.db('editions').where({ id: editionId }).first()).voting_override).toBeNull();
+    expect((await auditActions()).length).toBe(auditBefore);
+    // Any other value than "yes" is not a confirmation either.
+    await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: token, phase: 'voting', override: 'closed', confirm: 'YES' });
+    expect((await ctx.db('editions').where({ id: editionId }).first()).voting_override).toBeNull();
+  });
+
+  test('when the admin is about to open judging by hand, then the confirmation says the jury will be told and how many they are', async () => {
+    const admin = await ctx.signIn('admin@example.org');
+    const jurors = Number((await ctx.db('jury_members').where({ edition_id: editionId }).count({ n: '*' }))[0].n);
+    const res = await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: await admin.csrf(), phase: 'judging', override: 'open' });
+    expect(res.status).toBe(200);
+    const text = visibleText(res.text);
+    expect(text).toContain('Juryn kan börja bedöma bidragen.');
+    expect(text).toContain(`Alla i juryn (${jurors} personer) får ett meddelande och ett mejl med en länk till sin lista.`);
+    expect((await ctx.db('editions').where({ id: editionId }).first()).judging_override).toBeNull();
+  });
+
+  test('when a phase is overridden, then the timeline on the settings page, and the list of editions say so', async () => {
+    const admin = await ctx.signIn('admin@example.org');
+    await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: await admin.csrf(), phase: 'voting', override: 'closed', confirm: 'yes' });
+    expect(visibleText((await admin.get(`/admin/editions/${editionId}`)).text)).toContain('Röstning är stängd nu genom ett manuellt beslut, oavsett datumen nedan.');
+    expect(visibleText((await admin.get('/admin/editions')).text)).toContain('Röstning: stängd för hand');
+    await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: await admin.csrf(), phase: 'voting', override: 'dates', confirm: 'yes' });
+    expect(visibleText((await admin.get(`/admin/editions/${editionId}`)).text)).not.toContain('genom ett manuellt beslut');
+  });
+
+  test('when nomination is closed by hand, then the nomination page says so instead of quoting the dates', async () => {
+    const admin = await ctx.signIn('admin@example.org');
+    await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: await admin.csrf(), phase: 'nomination', override: 'closed', confirm: 'yes' });
+    try {
+      const anna = await ctx.signIn('anna@example.org');
+      expect(visibleText((await anna.get('/nominate')).text)).toContain('Administratörerna har stängt nomineringen för tillfället, oavsett datumen i tidplanen.');
+    } finally {
+      await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: await admin.csrf(), phase: 'nomination', override: 'dates', confirm: 'yes' });
+    }
   });
 
   test('when an unknown phase or value is sent, then it is refused with 400 and nothing changes', async () => {
@@ -321,7 +377,7 @@ describe('next year and archiving', () => {
 
     // The archived edition can no longer be changed; next year's is now current.
     const token = await admin.csrf();
-    const change = await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: token, phase: 'voting', override: 'open' });
+    const change = await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: token, phase: 'voting', override: 'open', confirm: 'yes' });
     expect(change.status).toBe(409);
     expect(visibleText((await admin.get(`/admin/editions/${editionId}`)).text)).toContain('Omgången är arkiverad och kan inte längre ändras.');
     // Next year's edition is still being set up: the admin sees it, an employee sees last year's lessons (R10).

@@ -78,6 +78,15 @@ describe('who may enter the jury pages', () => {
     const ranking = await admin.get('/jury/ranking');
     expect(ranking.status).toBe(200);
     expect(visibleText(ranking.text)).toContain('Rangordning');
+    // Titles lead to the entry (an admin is not a juror: the public entry page), and the row tint is explained.
+    expect(ranking.text).toContain(`<a href="/entries/${entries[FORM]}">`);
+    expect(visibleText(ranking.text)).toContain('Rader med färgad bakgrund har delad placering');
+  });
+
+  test('when a juror opens the ranking, then each title links to its scoring page', async () => {
+    const david = await ctx.signIn('david@example.org');
+    const ranking = await david.get('/jury/ranking');
+    expect(ranking.text).toContain(`<a href="/jury/entries/${entries[FORM]}">`);
   });
 
   test('when a juror opens the dashboard, then they see their progress and automatic jäv for their own entry', async () => {
@@ -394,6 +403,10 @@ describe('decision (J7)', () => {
     const incomplete = await post(cecilia, '/jury/decision/lock', { confirm: 'yes' });
     expect(incomplete.status).toBe(422);
     expect(visibleText(incomplete.text)).toContain('Välj exakt 3 finalister innan du låser.');
+    // Not a dead end: the decision page itself comes back, with every missing part named and the forms to fix it.
+    expect(visibleText(incomplete.text)).toContain('Skriv juryns motivering innan du låser.');
+    expect(incomplete.text).toContain('action="/jury/decision/lock"');
+    expect(incomplete.text).toContain('name="finalist"');
     expect((await ctx.db('results').where({ edition_id: editionId }).first()).locked_at).toBeNull();
   });
 
