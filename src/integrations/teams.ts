@@ -100,6 +100,8 @@ export function teamsSubscriber(events: Events, deps: TeamsDeps, options: { retr
   };
 
   events.on('phase.opened', (e) => {
+    // The channel is told what everyone can do now (R11); judging's opening concerns the jury only.
+    if (e.phase === 'judging') return;
     const path = e.phase === 'nomination' ? '/nominate' : '/entries';
     post('phase.opened', { heading: t(`teams.${e.phase}.heading`, { title: e.title }), text: t(`teams.${e.phase}.text`), action: t(`teams.${e.phase}.action`), url: link(path) });
   });

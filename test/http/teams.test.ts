@@ -66,10 +66,10 @@ describe('with TEAMS_WEBHOOK_URL set', () => {
     expect(receiver.received).toHaveLength(1);
   });
 
-  test('when an admin opens nomination by hand, then the next check posts a card with a link to the form', async () => {
+  test('when an admin opens nomination by hand and confirms, then a card with a link to the form is posted, once', async () => {
     await ctx.db('editions').where({ id: editionId }).update({ nomination_opens_at: new Date(ctx.clock.now().getTime() + 10 * DAY) });
     const admin = await ctx.signIn('admin@example.org');
-    expect((await post(admin, `/admin/editions/${editionId}/phase`, { phase: 'nomination', override: 'open' })).status).toBe(303);
+    expect((await post(admin, `/admin/editions/${editionId}/phase`, { phase: 'nomination', override: 'open', confirm: 'yes' })).status).toBe(303);
     await announceOnce({ db: ctx.db, events: ctx.events, logger: pino({ level: 'silent' }), now: () => ctx.clock.now() });
     const all = await receiver.waitFor(2);
     const content = cardOf(all[1].body).attachments[0].content;
@@ -106,6 +106,19 @@ describe('the Teams subscriber on its own', () => {
     const content = cardOf(got[2].body).attachments[0].content;
     expect(content.lang).toBe('en');
     expect(content.body[0].text).toBe('“Kalendern” wins Årets misstag 2026');
+  });
+
+  test('when judging opens, then the channel gets no card (it concerns the jury), and voting\'s opening still does', async () => {
+    const receiver = await startReceiver(() => 202);
+    const events = createEvents(pino({ level: 'silent' }));
+    teamsSubscriber(events, { config: config(receiver.url), logger: pino({ level: 'silent' }) }, { retryDelaysMs: [10] });
+    const opened = { editionId: 1, year: 2026, title: 'Årets misstag 2026', recipientIds: [1], dueAt: null };
+    await events.emit('phase.opened', { ...opened, phase: 'judging' });
+    await events.emit('phase.opened', { ...opened, phase: 'voting' });
+    const got = await receiver.waitFor(1);
+    await receiver.close();
+    // Judging was emitted first: had it been posted, its card would have arrived first.
+    expect(cardOf(got[0].body).attachments[0].content.body[0].text).toBe('You can now vote in Årets misstag 2026');
   });
 
   test('when the receiver refuses the card (400), then it is not sent again and the refusal is logged', async () => {
