@@ -139,7 +139,7 @@ export async function sendModerationDigest(db: Db, events: Events, now: Date): P
   const local = toStockholmLocal(now);
   if (Number(local.slice(11, 13)) < DIGEST_HOUR) return 0;
   const { edition } = current;
-  const waiting = await nominations.waitingForModeration(db, edition.id);
+  const waiting = await nominations.moderationBacklog(db, edition.id);
   if (waiting.count === 0) return 0;
   return events.transaction(db, async (trx, emit) => {
     if (!(await claim(trx, edition.id, `digest:${local.slice(0, 10).replace(/-/g, '')}`, now))) return 0;

@@ -534,7 +534,8 @@ export async function answerConsent(deps: Deps, viewer: Viewer, token: string, a
 
 export const MODERATION_STATUSES: queries.Status[] = ['in_moderation', 'awaiting_consent', 'changes_requested'];
 
-export const waitingForModeration = queries.waitingForModeration;
+/** How many entries wait for a moderator and since when (the admins' daily digest). */
+export const moderationBacklog = queries.waitingForModeration;
 
 export async function moderationQueue(db: Queryable, editionId: number): Promise<EntryView[]> {
   return toViews(db, await queries.listByStatus(db, editionId, MODERATION_STATUSES));
