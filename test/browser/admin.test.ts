@@ -151,7 +151,7 @@ describe.each(['sv', 'en'] as const)('edition setup in sections (%s)', (locale) 
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1366, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    if (locale === 'en') await page.goto(`${app.url}/lang/en?next=/auth/dev`);
+    if (locale === 'en') await chooseEnglish(page, app.url, '/auth/dev');
     await devSignIn(page, app.url, 'Alva');
     const path = await currentEditionPath(page);
     await page.goto(app.url + path);

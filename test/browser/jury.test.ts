@@ -61,6 +61,39 @@ async function scoreAndSubmit(page: Page, entryId: number, value: number, note: 
   expect(await page.locator('.notice--success').first().innerText()).toContain('Din bedömning är inskickad');
 }
 
+test('when the ranking is read at 1366×900 after voting has closed, then every column including the people\'s votes fits without scrolling, and the row tint has a legend', async () => {
+  const edition = await db('editions').whereNull('archived_at').first('id', 'voting_opens_at', 'voting_closes_at', 'voting_override');
+  const now = Date.now(); // the app runs on the real clock
+  await db('editions').where({ id: edition.id }).update({ voting_opens_at: now - 10 * 86_400_000, voting_closes_at: now - 86_400_000, voting_override: null });
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+    await devSignIn(page, app.url, 'Cecilia');
+    // The app keeps the current edition in memory for up to a second (src/read-cache.ts): a change made
+    // straight in the database shows once that has passed.
+    for (let i = 0; i < 20; i++) {
+      await page.goto(`${app.url}/jury/ranking`);
+      if ((await page.locator('table.ranking thead').innerText()).includes('Kollegornas röster')) break;
+      await page.waitForTimeout(250);
+    }
+    const headers = await page.locator('table.ranking thead th').allInnerTexts();
+    expect(headers.join(' ')).toContain('Kollegornas röster');
+    const fit = await page.evaluate(() => {
+      const wrap = document.querySelector('table.ranking')!.closest('.table-wrap') as HTMLElement;
+      const last = document.querySelector('table.ranking thead th:last-child')!.getBoundingClientRect();
+      return { scrolls: wrap.scrollWidth > wrap.clientWidth + 1, pageScrolls: document.documentElement.scrollWidth > window.innerWidth, lastRight: last.right };
+    });
+    expect(fit).toEqual({ scrolls: false, pageScrolls: false, lastRight: expect.any(Number) });
+    expect(fit.lastRight).toBeLessThanOrEqual(1366);
+    expect(await page.locator('.ranking-legend').innerText()).toContain('delad placering');
+    // Each title leads to its scoring page.
+    expect(await page.locator('table.ranking tbody th a').first().getAttribute('href')).toMatch(/^\/jury\/entries\/\d+$/);
+    await expectAccessible(page, 'ranking at 1366 (sv)');
+    await page.context().close();
+  } finally {
+    await db('editions').where({ id: edition.id }).update({ voting_opens_at: edition.voting_opens_at, voting_closes_at: edition.voting_closes_at, voting_override: edition.voting_override });
+  }
+});
+
 test('when an admin manages the jury, then the page lists members and search results and passes axe in both languages', async () => {
   for (const locale of ['sv', 'en'] as const) {
     const admin = await signedIn('Alva', locale);
@@ -225,35 +258,3 @@ test('when a jury member opens an entry with a picture and a PDF, then the thumb
   }
 });
 
-test('when the ranking is read at 1366×900 after voting has closed, then every column including the people\'s votes fits without scrolling, and the row tint has a legend', async () => {
-  const edition = await db('editions').whereNull('archived_at').first('id', 'voting_opens_at', 'voting_closes_at', 'voting_override');
-  const now = Date.now(); // the app runs on the real clock
-  await db('editions').where({ id: edition.id }).update({ voting_opens_at: now - 10 * 86_400_000, voting_closes_at: now - 86_400_000, voting_override: null });
-  try {
-    const page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
-    await devSignIn(page, app.url, 'Cecilia');
-    // The app keeps the current edition in memory for up to a second (src/read-cache.ts): a change made
-    // straight in the database shows once that has passed.
-    for (let i = 0; i < 20; i++) {
-      await page.goto(`${app.url}/jury/ranking`);
-      if ((await page.locator('table.ranking thead').innerText()).includes('Publikens röster')) break;
-      await page.waitForTimeout(250);
-    }
-    const headers = await page.locator('table.ranking thead th').allInnerTexts();
-    expect(headers.join(' ')).toContain('Publikens röster');
-    const fit = await page.evaluate(() => {
-      const wrap = document.querySelector('table.ranking')!.closest('.table-wrap') as HTMLElement;
-      const last = document.querySelector('table.ranking thead th:last-child')!.getBoundingClientRect();
-      return { scrolls: wrap.scrollWidth > wrap.clientWidth + 1, pageScrolls: document.documentElement.scrollWidth > window.innerWidth, lastRight: last.right };
-    });
-    expect(fit).toEqual({ scrolls: false, pageScrolls: false, lastRight: expect.any(Number) });
-    expect(fit.lastRight).toBeLessThanOrEqual(1366);
-    expect(await page.locator('.ranking-legend').innerText()).toContain('delad placering');
-    // Each title leads to its scoring page.
-    expect(await page.locator('table.ranking tbody th a').first().getAttribute('href')).toMatch(/^\/jury\/entries\/\d+$/);
-    await expectAccessible(page, 'ranking at 1366 (sv)');
-    await page.context().close();
-  } finally {
-    await db('editions').where({ id: edition.id }).update({ voting_opens_at: edition.voting_opens_at, voting_closes_at: edition.voting_closes_at, voting_override: edition.voting_override });
-  }
-});

@@ -173,11 +173,11 @@ describe('audit log (R4)', () => {
     expect(phase).toContain('Beslut: stängd för hand');
     expect(phase).toContain('Före: följer datumen');
     expect(phase).toContain('Öppen efteråt: nej');
-    await agent.get('/lang/en');
+    await agent.chooseLocale('en');
     const en = visibleText((await agent.get('/admin/audit').query({ action: 'nomination.submitted' })).text);
     expect(en).toContain(`Anna Lindqvist submitted “${entry.title}”`);
     expect(en).toContain('New status: Waiting for colleagues to answer');
-    await agent.get('/lang/sv');
+    await agent.chooseLocale('sv');
   });
 
   test('when a date is not a date, then the filter form says so and nothing breaks', async () => {

@@ -190,7 +190,7 @@ describe('exports (R3)', () => {
     expect(translate('sv', 'report.spread')).toBe('Skillnad mellan jurymedlemmarna');
     // Voting is open: no vote column (V3).
     expect(res.text).not.toMatch(/<th scope="col" class="num">Röster<\/th>/);
-    expect(res.text).not.toMatch(/<th scope="col" class="num">Publikens röster<\/th>/);
+    expect(res.text).not.toMatch(/<th scope="col" class="num">Kollegornas röster<\/th>/);
     // The same words as the ranking: "Skillnad" for the spread between jurors ("Spridning" is a criterion).
     for (const column of ['Viktat medelvärde', 'Justerat för stränghet', 'Bedömningar', 'Skillnad']) expect(res.text).toContain(`<th scope="col" class="num">${column}</th>`);
     expect(text).not.toContain('Spridning');
