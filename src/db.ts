@@ -169,7 +169,8 @@ export async function scrubErasedData(db: Db, tables: string[], options: { compa
 /**
  * VACUUM keeps a deleted row that a transaction still running might see (one that started before the
  * delete committed: a long report, an autovacuum's ANALYZE). So before it runs, wait — a few seconds at
- * most — until every other session's snapshot of this database is newer than now.
+ * most — until every other session's snapshot of this database is newer than now (a session still
+ * connecting has no database yet and holds back every database's horizon, so it counts too).
  */
 async function waitForOlderSnapshots(db: Db, maxWaitMs = 10_000): Promise<void> {
   const marker = await db.raw(`select (pg_current_xact_id()::text::bigint % 4294967296)::text as xid`);
@@ -178,7 +179,7 @@ async function waitForOlderSnapshots(db: Db, maxWaitMs = 10_000): Promise<void> 
   for (;;) {
     const result = await db.raw(
       `select count(*)::int as n from pg_stat_activity
-       where datname = current_database() and pid <> pg_backend_pid() and backend_xmin is not null
+       where (datname = current_database() or datname is null) and pid <> pg_backend_pid() and backend_xmin is not null
          and age(backend_xmin) >= age(?::xid)`,
       [xid],
     );
