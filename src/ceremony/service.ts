@@ -5,6 +5,7 @@ import type { Viewer } from '../types';
 import * as editions from '../editions/service';
 import * as jury from '../jury/service';
 import * as voting from '../voting/service';
+import * as nominations from '../nominations/service';
 import { record } from '../audit/service';
 import { AppError, forbidden, notFound } from '../errors';
 import * as queries from './queries';
@@ -25,7 +26,12 @@ export async function lockedResult(db: Queryable, editionId: number): Promise<Lo
   const decision = await jury.lockedResult(db, editionId);
   if (!decision) return null;
   const ids = decision.finalistIds.includes(decision.winnerId) ? decision.finalistIds : [...decision.finalistIds, decision.winnerId];
-  const entries = await queries.findEntries(db, ids);
+  const [entries, views] = await Promise.all([queries.findEntries(db, ids), nominations.getPublishedEntries(db, ids)]);
+  // The names shown are those the entry page shows: consented colleagues, the submitter if they chose (N3).
+  for (const v of views) {
+    const e = entries.get(v.nomination.id);
+    if (e) e.names = v.names;
+  }
   return {
     editionId,
     winnerId: decision.winnerId,
@@ -78,13 +84,14 @@ export async function access(db: Queryable, viewer: Viewer, year: number, now: D
 export type TextFit = 'normal' | 'dense' | 'denser' | 'split';
 
 export type Slide =
-  | { kind: 'title' }
-  | { kind: 'idea' }
-  | { kind: 'finalist'; entry: queries.ResultEntry; number: number; of: number; fit: TextFit }
-  | { kind: 'peoples-choice'; entries: Array<queries.ResultEntry & { votes: number }> }
-  | { kind: 'live' }
-  | { kind: 'drumroll' }
-  | { kind: 'winner'; entry: queries.ResultEntry; motivation: string; fit: TextFit };
+  | { kind: 'title'; key: string }
+  | { kind: 'idea'; key: string }
+  | { kind: 'finalist'; key: string; entry: queries.ResultEntry; number: number; of: number; fit: TextFit }
+  | { kind: 'peoples-choice'; key: string; entries: Array<queries.ResultEntry & { votes: number }> }
+  | { kind: 'live'; key: string }
+  | { kind: 'drumroll'; key: string }
+  | { kind: 'winner'; key: string; entry: queries.ResultEntry }
+  | { kind: 'citation'; key: string; entry: queries.ResultEntry; motivation: string; fit: TextFit };
 
 // The room a slide's texts take, in characters of lesson-sized type. A title character in heading type
 // takes about four lesson characters of room, and a photo leaves the text two thirds of the width. On the
@@ -153,33 +160,142 @@ export async function longTextsOf(db: Queryable, decision: { finalistIds: number
   return longTexts(finalists, winnerId, decision.motivation);
 }
 
+/**
+ * The finalists in the order the audience sees them: alphabetical by title (C8), never the jury's
+ * ranking or the chair's order, which would let the hall guess the winner. The presenter view says so.
+ */
+export function neutralOrder<T extends { title: string; id: number }>(finalists: T[]): T[] {
+  const collator = new Intl.Collator('sv', { sensitivity: 'base' });
+  return [...finalists].sort((a, b) => collator.compare(a.title, b.title) || a.id - b.id);
+}
+
+/** Slides the audience may only see once the winner is revealed (or "revealed" in a rehearsal). */
+export const SEALED_KINDS: ReadonlyArray<Slide['kind']> = ['winner', 'citation'];
+
 /** The slides in running order, generated from the locked result. */
 /** `withLive`: include the audience-vote slide (left out of a past ceremony that had no live vote). */
 export function buildSlides(result: LockedResult, peoples: Array<queries.ResultEntry & { votes: number }>, withLive = true): Slide[] {
   const winner = result.finalists.find((f) => f.id === result.winnerId);
-  const shown = result.finalists;
+  const shown = neutralOrder(result.finalists);
   return [
-    { kind: 'title' },
-    { kind: 'idea' },
-    ...shown.map((entry, i): Slide => ({ kind: 'finalist', entry, number: i + 1, of: shown.length, fit: finalistFit(entry) })),
-    ...(peoples.length ? [{ kind: 'peoples-choice', entries: peoples } as Slide] : []),
-    ...(withLive ? [{ kind: 'live' } as Slide] : []),
-    { kind: 'drumroll' },
-    ...(winner ? [{ kind: 'winner', entry: winner, motivation: result.motivation, fit: winnerFit(winner, result.motivation) } as Slide] : []),
+    { kind: 'title', key: 'title' },
+    { kind: 'idea', key: 'idea' },
+    ...shown.map((entry, i): Slide => ({ kind: 'finalist', key: `finalist-${i + 1}`, entry, number: i + 1, of: shown.length, fit: finalistFit(entry) })),
+    ...(peoples.length ? [{ kind: 'peoples-choice', key: 'peoples-choice', entries: peoples } as Slide] : []),
+    ...(withLive ? [{ kind: 'live', key: 'live' } as Slide] : []),
+    { kind: 'drumroll', key: 'drumroll' },
+    ...(winner
+      ? ([
+          { kind: 'winner', key: 'winner', entry: winner },
+          { kind: 'citation', key: 'citation', entry: winner, motivation: result.motivation, fit: winnerFit(winner, result.motivation) },
+        ] as Slide[])
+      : []),
   ];
+}
+
+/** Texts of the rehearsal's placeholder result, in the presenter's language. */
+export type PlaceholderTexts = { title(n: number): string; lesson: string; department: string; name(n: number): string; motivation: string };
+
+/**
+ * A rehearsal shows the whole show with placeholder entries and names (C6): the real finalists and the
+ * winner stay sealed, and nothing is published. Ids are negative so they can never match a real entry.
+ */
+export function placeholderResult(editionId: number, texts: PlaceholderTexts, now: Date): LockedResult {
+  const finalists = [1, 2, 3].map(
+    (n): queries.ResultEntry => ({
+      id: -n,
+      title: texts.title(n),
+      lesson: texts.lesson,
+      changes: '',
+      teamName: null,
+      department: texts.department,
+      imageAttachmentId: null,
+      names: [texts.name(2 * n - 1), texts.name(2 * n)],
+    }),
+  );
+  return { editionId, winnerId: -2, motivation: texts.motivation, lockedAt: now, finalists };
+}
+
+// ---------------------------------------------------------------- the running show (C6)
+
+export type Show = queries.Show;
+export type LiveAudience = queries.LiveAudience;
+export const findShow = queries.findShow;
+
+/** Whether the audience may see the sealed slides of this show now. */
+export function unsealed(show: Show, revealed: boolean): boolean {
+  return show.rehearsal ? show.rehearsalRevealed : revealed;
+}
+
+/** Index (0-based) of the show's slide in the deck; an unknown key (the deck changed) is the first slide. */
+export function slideIndexOf(slides: Slide[], key: string): number {
+  return Math.max(0, slides.findIndex((s) => s.key === key));
+}
+
+export type ShowMove = { kind: 'next' } | { kind: 'previous' } | { kind: 'goto'; key: string } | { kind: 'black' };
+
+/**
+ * Moves the show: next, previous, a slide by key, or the black screen on and off. The winner's and the
+ * citation's slides are never reached before the reveal: the presenter confirms the reveal on its own.
+ * Returns false when the move is refused (nothing changes).
+ */
+export async function moveShow(db: Queryable, show: Show, slides: Slide[], revealed: boolean, move: ShowMove, now: Date): Promise<boolean> {
+  const at = slideIndexOf(slides, show.slideKey);
+  let target = at;
+  if (move.kind === 'black') {
+    await queries.saveShow(db, { ...show, black: !show.black }, now);
+    return true;
+  }
+  if (move.kind === 'next') target = at + 1;
+  else if (move.kind === 'previous') target = at - 1;
+  else target = slides.findIndex((s) => s.key === move.key);
+  const slide = slides[target];
+  if (!slide || target === at) return false;
+  if (SEALED_KINDS.includes(slide.kind) && !unsealed(show, revealed)) return false;
+  await queries.saveShow(db, { ...show, slideKey: slide.key, black: false }, now);
+  return true;
+}
+
+/** Starts or ends a rehearsal; either way the show goes back to its first slide. */
+export async function setRehearsal(db: Queryable, show: Show, on: boolean, now: Date): Promise<void> {
+  await queries.saveShow(db, { ...show, rehearsal: on, rehearsalRevealed: false, slideKey: 'title', black: false }, now);
+}
+
+/** Who may vote in the hall and whether the bars stay hidden until the vote closes (C7). */
+export async function setLiveSettings(db: Queryable, show: Show, settings: { audience: LiveAudience; hideBars: boolean }, now: Date): Promise<void> {
+  await queries.saveShow(db, { ...show, liveAudience: settings.audience, liveHideBars: settings.hideBars }, now);
+}
+
+/**
+ * The reveal from the presenter's view: in a rehearsal it only shows the placeholder winner; for real it
+ * publishes the result (C3) and puts the winner's slide on the screen in the same transaction.
+ */
+export async function revealShow(db: Db, editionId: number, actorId: number, now: Date): Promise<{ rehearsal: boolean }> {
+  return db.transaction(async (trx) => {
+    const show = await queries.findShow(trx, editionId);
+    if (show.rehearsal) {
+      await queries.saveShow(trx, { ...show, rehearsalRevealed: true, slideKey: 'winner', black: false }, now);
+      return { rehearsal: true };
+    }
+    await revealIn(trx, editionId, actorId, now);
+    await queries.saveShow(trx, { ...show, slideKey: 'winner', black: false }, now);
+    return { rehearsal: false };
+  });
 }
 
 /** C3: publishes the result. Needs a locked result; a second reveal changes nothing. Audited. */
 export async function reveal(db: Db, editionId: number, actorId: number, now: Date): Promise<{ revealedNow: boolean }> {
-  return db.transaction(async (trx) => {
-    // The edition's row first, then the result: an unlock (J7) holds the same row, so a reveal at the
-    // same moment waits for it and then finds the result unlocked (the throw rolls the mark back).
-    const changed = await queries.markRevealed(trx, editionId, now);
-    const result = await lockedResult(trx, editionId);
-    if (!result) throw new AppError(409, 'ceremony.errors.notLocked', undefined, 'ceremony.notLockedTitle');
-    if (changed > 0) {
-      await record(trx, { actorId, action: 'ceremony.reveal', subjectType: 'edition', subjectId: editionId, details: { winnerNominationId: result.winnerId } }, now);
-    }
-    return { revealedNow: changed > 0 };
-  });
+  return db.transaction((trx) => revealIn(trx, editionId, actorId, now));
+}
+
+async function revealIn(trx: Queryable, editionId: number, actorId: number, now: Date): Promise<{ revealedNow: boolean }> {
+  // The edition's row first, then the result: an unlock (J7) holds the same row, so a reveal at the
+  // same moment waits for it and then finds the result unlocked (the throw rolls the mark back).
+  const changed = await queries.markRevealed(trx, editionId, now);
+  const result = await lockedResult(trx, editionId);
+  if (!result) throw new AppError(409, 'ceremony.errors.notLocked', undefined, 'ceremony.notLockedTitle');
+  if (changed > 0) {
+    await record(trx, { actorId, action: 'ceremony.reveal', subjectType: 'edition', subjectId: editionId, details: { winnerNominationId: result.winnerId } }, now);
+  }
+  return { revealedNow: changed > 0 };
 }

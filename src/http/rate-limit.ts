@@ -23,3 +23,7 @@ export const perUserLimiter = (limit: number, windowMs = 60 * 1000) =>
     // Signed out (should not happen behind requireSignIn): by address, IPv6 grouped by /56.
     keyGenerator: (req: Request) => (req.viewer ? `user:${req.viewer.user.id}` : `ip:${ipKeyGenerator(req.ip ?? '')}`),
   });
+
+/** Per client address (IPv6 grouped by /56): the room code and the votes of phones that are not signed in. */
+export const perAddressLimiter = (limit: number, windowMs = 60 * 1000) =>
+  limiter({ windowMs, limit, keyGenerator: (req: Request) => `ip:${ipKeyGenerator(req.ip ?? '')}` });
