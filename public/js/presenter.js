@@ -52,6 +52,8 @@
     return refreshing;
   }
 
+  // A press while the previous one is on its way is kept and sent right after (a clicker is pressed fast).
+  var queued = null;
   function send(form) {
     if (busy) return;
     busy = true;
@@ -67,7 +69,10 @@
         return refresh();
       })
       .catch(function () { form.submit(); })
-      .then(function () { busy = false; });
+      .then(function () {
+        busy = false;
+        if (queued) { var action = queued; queued = null; press(action); }
+      });
   }
 
   root.addEventListener('submit', function (event) {
@@ -78,6 +83,7 @@
   });
 
   function press(action) {
+    if (busy) { queued = action; return; }
     var button = root.querySelector('[data-key-action="' + action + '"]');
     if (!button) return;
     if (button.disabled) {

@@ -58,7 +58,7 @@ export async function search(db: Queryable, q: string, now: Date): Promise<queri
   return queries.search(db, shown.map((e) => e.id), folded);
 }
 
-export type Award = { kind: 'winner' | 'finalist' | null; votes: number; year: number };
+export type Award = { kind: 'winner' | 'finalist' | null; votes: number; year: number; /** The jury's citation, on the winner only (C8). */ motivation: string | null };
 
 /**
  * What an entry won, for a badge on its page: only once its edition's result is revealed (C3), else
@@ -74,5 +74,5 @@ export async function awardFor(db: Queryable, nominationId: number, now: Date): 
   const result = await ceremony.lockedResult(db, edition.id);
   const votes = (await ceremony.voteCounts(db, edition.id)).get(nominationId) ?? 0;
   const kind = result?.winnerId === nominationId ? 'winner' : result?.finalists.some((f) => f.id === nominationId) ? 'finalist' : null;
-  return { kind, votes, year: edition.year };
+  return { kind, votes, year: edition.year, motivation: kind === 'winner' && result ? result.motivation : null };
 }

@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import type { AppDeps } from '../app';
 import * as editions from '../editions/service';
+import * as ceremony from '../ceremony/service';
 import type { Viewer } from '../types';
 
 export type HomeAction = { href: string; labelKey: string };
@@ -25,6 +26,9 @@ export function homeRoutes(deps: AppDeps): Router {
     const current = await editions.current(deps.db, deps.now());
     const criteria = current ? await editions.criteria(deps.db, current.edition.id) : [];
     const action = primaryAction(viewer, current?.phase ?? null);
+    // After the reveal (C8) the home page leads with the winner and the jury's citation.
+    const result = current?.phase.revealed ? await ceremony.lockedResult(deps.db, current.edition.id) : null;
+    const winner = result ? { entry: result.finalists.find((f) => f.id === result.winnerId) ?? null, motivation: result.motivation } : null;
     // Nominating stays possible while voting is open; offer it as a second action then.
     const secondary: HomeAction | null =
       current?.phase.nominationOpen && action.href !== '/nominate' ? { href: '/nominate', labelKey: 'home.action.nominate' } : null;
@@ -39,6 +43,7 @@ export function homeRoutes(deps: AppDeps): Router {
       criteria,
       action,
       secondary,
+      winner: winner?.entry ? winner : null,
       roles: roleKeys.map((k) => req.t(k)).join(', '),
     });
   });

@@ -56,6 +56,7 @@ export const en: Record<CoreMessageKey, string> = {
   'home.action.admin': 'Go to administration',
   'home.action.entries': 'Read the entries',
   'home.action.archive': 'See earlier winners',
+  'home.winner.eyebrow': 'The winner of {title}',
   'home.criteriaTitle': 'What the jury looks for',
   'home.timeline': 'Timeline for {title}',
   'home.phase.nomination': 'Nominations',

@@ -56,6 +56,7 @@ export const sv = {
   'home.action.admin': 'Gå till administrationen',
   'home.action.entries': 'Läs bidragen',
   'home.action.archive': 'Se tidigare vinnare',
+  'home.winner.eyebrow': 'Vinnaren av {title}',
   'home.criteriaTitle': 'Det här bedömer juryn',
   'home.timeline': 'Tidplan för {title}',
   'home.phase.nomination': 'Nominering',
