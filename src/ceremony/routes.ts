@@ -139,9 +139,10 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
   /**
    * The slide on the audience's screen now, rendered once per language for every screen that follows
    * the show. A sealed slide (the winner, the citation) is never rendered before the reveal, whatever the
-   * stored state says. The chart's numbers come in their own `counts` messages.
+   * stored state says. On the stream the chart's numbers come in their own `counts` messages (a vote
+   * does not resend the slide); the page itself (`withCounts`) has them, for a screen without JavaScript.
    */
-  const screenMessage = async (editionId: number, locale: Locale) => {
+  const screenMessage = async (editionId: number, locale: Locale, withCounts = false) => {
     const edition = await editions.findById(deps.db, editionId);
     if (!edition) return { key: 'none', kind: 'waiting', black: true, html: '' };
     const phase = editions.phaseAt(edition, deps.now());
@@ -157,7 +158,7 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
     if (slide.kind === 'live') {
       const c = await liveCounts(editionId, 'screen');
       locals.live.state = c.pollId === null ? 'none' : c.open ? 'open' : 'closed';
-      locals.live.counts = { ...c, options: [] };
+      locals.live.counts = withCounts ? c : { ...c, options: [] };
     }
     const html = await renderSlide({ ...locals, s: slide, level: 1, streamed: true });
     return { key: slide.key, kind: slide.kind, black: show.black, rehearsal: show.rehearsal, html };
@@ -283,7 +284,7 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
   router.get('/ceremony/:year/screen', async (req, res) => {
     const { edition } = await screenAccess(req);
     res.set('Cache-Control', 'no-store');
-    const message = await screenMessage(edition.id, req.locale);
+    const message = await screenMessage(edition.id, req.locale, true);
     res.render('ceremony/screen', {
       layout: false,
       title: req.t('ceremony.title', { year: edition.year }),
