@@ -120,16 +120,18 @@ export function liveRoutes(deps: AppDeps, bus: LiveBus): Router {
   router.post('/live/vote', async (req, res, next) => (req.viewer ? voteLimiter : roomVoteLimiter)(req, res, next), async (req, res) => {
     const pollId = Number(req.body?.poll);
     const nominationId = Number(req.body?.nomination);
-    if (!Number.isInteger(pollId) || pollId <= 0) throw badRequest('live.errors.noPoll');
-    if (!Number.isInteger(nominationId) || nominationId <= 0) throw badRequest('live.errors.notAFinalist');
     let voter: live.Voter;
     if (req.viewer) voter = { kind: 'employee', userId: req.viewer.user.id };
     else {
+      // Signed out: only a phone admitted to this poll with the room code may vote.
       const ctx = await context();
-      const deviceId = ctx?.room ? deviceFor(req, pollId) : null;
+      if (!ctx?.room) throw new AppError(401, 'errors.unauthorized.text', undefined, 'auth.signInTitle');
+      const deviceId = deviceFor(req, pollId);
       if (!deviceId) throw new AppError(401, 'live.errors.codeFirst', undefined, 'live.title');
       voter = { kind: 'room', deviceId };
     }
+    if (!Number.isInteger(pollId) || pollId <= 0) throw badRequest('live.errors.noPoll');
+    if (!Number.isInteger(nominationId) || nominationId <= 0) throw badRequest('live.errors.notAFinalist');
     const poll = await live.vote(deps.db, pollId, voter, nominationId, deps.now());
     await bus.publish(poll.editionId);
     flash(req, 'success', 'live.voted');
