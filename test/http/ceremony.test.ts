@@ -16,6 +16,8 @@ afterAll(async () => {
 
 const revealedAt = async () => (await ctx.db('editions').where({ year }).first()).revealed_at;
 const show = async () => ctx.db('ceremony_shows').first();
+/** This year's locked result (the seed has last year's too). */
+const currentResult = async () => ctx.db('results').where({ edition_id: (await ctx.db('editions').where({ year }).first()).id }).first();
 const move = async (agent: Agent, body: Record<string, string>) =>
   agent.post(`/ceremony/${year}/show`).set('Accept', 'application/json').type('form').send({ _csrf: await agent.csrf(), ...body });
 
@@ -184,7 +186,7 @@ describe('the reveal', () => {
     const server = await listen(ctx);
     const chair = await ctx.signIn('cecilia@example.org');
     const anna = await ctx.signIn('anna@example.org');
-    const winner = await ctx.db('results').first();
+    const winner = await currentResult();
     const winnerTitle = (await ctx.db('nominations').where({ id: winner.winner_nomination_id }).first()).title;
     const desk = readEvents(server.port, `/ceremony/${year}/screen/stream`, cookieOf(anna));
     try {
@@ -234,7 +236,7 @@ describe('the reveal', () => {
   });
 
   test('after the reveal, the winner slide names only the people who agreed to be named, and the citation has a slide of its own', async () => {
-    const result = await ctx.db('results').first();
+    const result = await currentResult();
     const given = 'Greta Godkänd';
     const declined = 'Nils Nekade';
     const pending = 'Vera Väntar';
@@ -267,14 +269,14 @@ describe('the reveal', () => {
 
   test('after the reveal, the home page and the entry page show the winner with the citation', async () => {
     const anna = await ctx.signIn('anna@example.org');
-    const result = await ctx.db('results').first();
+    const result = await currentResult();
     const winner = await ctx.db('nominations').where({ id: result.winner_nomination_id }).first();
     const home = visibleText((await anna.get('/')).text);
     expect(home).toContain(winner.title);
     expect(home).toContain(MOTIVATION);
     const entry = visibleText((await anna.get(`/entries/${winner.id}`)).text);
     expect(entry).toContain(MOTIVATION);
-    const other = await ctx.db('finalists').whereNot({ nomination_id: winner.id }).first();
+    const other = await ctx.db('finalists').where({ edition_id: result.edition_id }).whereNot({ nomination_id: winner.id }).first();
     expect(visibleText((await anna.get(`/entries/${other.nomination_id}`)).text)).not.toContain(MOTIVATION);
   });
 
