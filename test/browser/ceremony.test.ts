@@ -125,6 +125,7 @@ test('when the presenter runs the show, then the projector follows with slides o
   expect(code).toMatch(/^\d{6}$/);
   await expectNoOperatorText(projector);
   await expectAccessible(projector, 'projector, live slide (sv)');
+  await shot(presenter, '21-presenter-live');
 
   // A signed-in phone.
   const annaContext = await browser.newContext(phone);
@@ -146,6 +147,7 @@ test('when the presenter runs the show, then the projector follows with slides o
   await guest.getByRole('button', { name: 'Gå vidare' }).click();
   expect(await guest.locator('.phone__error').innerText()).toContain('Koden stämmer inte');
   await expectAccessible(guest, 'phone, wrong code (sv)');
+  await shot(guest, '12-phone-code');
   await guest.getByLabel('Kod (sex siffror)').fill(code);
   await guest.getByRole('button', { name: 'Gå vidare' }).click();
   await guest.getByRole('button', { name: fixture.titles[1] }).click();
@@ -183,6 +185,7 @@ test('when the presenter runs the show, then the projector follows with slides o
   await presenter.waitForTimeout(500);
   expect(await screenKind(projector)).toBe('drumroll');
   await expectAccessible(presenter, 'presenter view at the drumroll (sv)');
+  await shot(presenter, '20-presenter-drumroll');
   await presenter.getByRole('button', { name: 'Visa vinnaren' }).click();
   expect(await presenter.locator('#reveal-confirm:invalid').count()).toBe(1); // the browser keeps the form back
   expect(await screenKind(projector)).toBe('drumroll');
@@ -210,6 +213,8 @@ test('when the presenter runs the show, then the projector follows with slides o
   await projector.goto(`${app.url}/lang/en?next=/ceremony/${fixture.year}/screen`);
   expect(await projector.locator('.slide__eyebrow').innerText()).toMatch(/jury's citation/i);
   await expectAccessible(projector, 'projector (en)');
+  await shot(projector, '08-citation-en');
+  await shot(presenter, '22-presenter-en');
 
   // After the reveal the home page shows the winner with the citation.
   await anna.goto(`${app.url}/`);

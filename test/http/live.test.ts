@@ -173,7 +173,7 @@ describe('a live vote', () => {
     expect(late.status).toBe(409);
     const rows = await ctx.db('live_votes').where({ nomination_id: fixture.finalistIds[0] });
     expect(rows).toHaveLength(0);
-    expect(visibleText((await anna.get('/live')).text)).toContain('Omröstningen är stängd.');
+    expect(visibleText((await anna.get('/live')).text)).toContain('Omröstningen är stängd');
     // Secret ballot: after the close only the counts remain, not who voted for what.
     const left = await ctx.db('live_votes');
     expect(left).toHaveLength(3);
