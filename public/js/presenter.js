@@ -8,12 +8,16 @@
   if (!root) return;
   var busy = false;
 
+  // The clock runs from the server's time (the app's clock) on the page's own timer, in Swedish time.
+  var clockEl = document.getElementById('clock');
+  var serverStart = clockEl ? Date.parse(clockEl.getAttribute('datetime')) : NaN;
+  var pageStart = performance.now();
+  var clockFormat = new Intl.DateTimeFormat(document.documentElement.lang === 'sv' ? 'sv-SE' : 'en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Stockholm' });
   function clock() {
     var el = document.getElementById('clock');
-    if (!el) return;
-    var d = new Date();
-    var sep = document.documentElement.lang === 'sv' ? '.' : ':';
-    el.textContent = String(d.getHours()).padStart(2, '0') + sep + String(d.getMinutes()).padStart(2, '0');
+    if (!el || isNaN(serverStart)) return;
+    var text = clockFormat.format(new Date(serverStart + performance.now() - pageStart));
+    el.textContent = document.documentElement.lang === 'sv' ? text.replace(':', '.') : text;
   }
   setInterval(clock, 1000);
   clock();
