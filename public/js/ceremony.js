@@ -35,28 +35,9 @@
   // smallest body text that still reads from the back of a hall. A lesson or citation that does not fit
   // even then is split into parts at sentence ends; → shows the next part before the next slide. Only a
   // part that cannot fit one word gets the line clamp back (is-clamped).
-  var FIT_STEP = 0.04;
-  var FIT_MIN = 0.64;
-  var fitState = new WeakMap();
-
+  var fitting = window.slideFit;
   function bodyOf(slide) { return slide.querySelector('.slide__body'); }
-
-  function overflows(slide) {
-    var body = bodyOf(slide);
-    var box = body.getBoundingClientRect();
-    if (body.scrollWidth > body.clientWidth + 1) return true;
-    var els = body.querySelectorAll('*');
-    for (var i = 0; i < els.length; i++) {
-      var el = els[i];
-      if (!el.getClientRects().length) continue; // not rendered (hidden)
-      var r = el.getBoundingClientRect();
-      if (r.top < box.top - 1 || r.bottom > box.bottom + 1 || r.right > box.right + 1) return true;
-      if (el.hasAttribute('data-flow') && el.scrollHeight > el.clientHeight + 1) return true;
-    }
-    return false;
-  }
-
-  function setScale(slide, scale) { bodyOf(slide).style.setProperty('--fit', String(scale)); }
+  function overflows(slide) { return fitting.overflows(slide); }
 
   function stateOf(slide) {
     var st = fitState.get(slide);
@@ -166,12 +147,7 @@
     restore(st);
     st.starts = null;
     st.part = 0;
-    var scale = 1;
-    setScale(slide, scale);
-    while (scale > FIT_MIN && overflows(slide)) {
-      scale = Math.max(FIT_MIN, Math.round((scale - FIT_STEP) * 100) / 100);
-      setScale(slide, scale);
-    }
+    var scale = fitting.scaleToFit(slide);
     if (overflows(slide) && st.count > 0) {
       // Splitting helps only if the rest of the slide leaves room for some text.
       renderRange(st, 0, 1);

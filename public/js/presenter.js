@@ -7,6 +7,10 @@
   var root = document.getElementById('presenter');
   if (!root) return;
   var busy = false;
+  root.classList.add('is-enhanced');
+  function fit() { if (window.slideFit) window.slideFit.fitAll(root); }
+  fit();
+  window.addEventListener('resize', fit);
 
   // The clock runs from the server's time (the app's clock) on the page's own timer, in Swedish time.
   var clockEl = document.getElementById('clock');
@@ -28,7 +32,7 @@
   function refresh() {
     if (refreshing) { again = true; return refreshing; }
     var focused = document.activeElement;
-    var focusKey = focused && focused.closest && focused.closest('form') ? focused.closest('form').action + '|' + (focused.closest('form').querySelector('[name="action"]') || {}).value + '|' + (focused.closest('form').querySelector('[name="slide"]') || {}).value : null;
+    var focusKey = focused && focused.closest && focused.closest('form') ? focused.closest('form').getAttribute('action') + '|' + (focused.closest('form').querySelector('[name="action"]') || {}).value + '|' + (focused.closest('form').querySelector('[name="slide"]') || {}).value : null;
     refreshing = fetch(location.pathname, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
       .then(function (res) { if (!res.ok) throw new Error('HTTP ' + res.status); return res.text(); })
       .then(function (html) {
@@ -38,11 +42,12 @@
         root.innerHTML = fresh.innerHTML;
         root.dataset.key = fresh.dataset.key;
         root.dataset.black = fresh.dataset.black;
+        fit();
         if (focusKey) {
           var forms = root.querySelectorAll('form');
           for (var i = 0; i < forms.length; i++) {
             var f = forms[i];
-            var k = f.action + '|' + (f.querySelector('[name="action"]') || {}).value + '|' + (f.querySelector('[name="slide"]') || {}).value;
+            var k = f.getAttribute('action') + '|' + (f.querySelector('[name="action"]') || {}).value + '|' + (f.querySelector('[name="slide"]') || {}).value;
             var b = f.querySelector('button');
             if (k === focusKey && b && !b.disabled) { b.focus(); break; }
           }
@@ -62,7 +67,8 @@
     if (busy) return;
     busy = true;
     var body = new URLSearchParams(new FormData(form));
-    fetch(form.action, {
+    // getAttribute: the forms have a field named "action", which hides the form's own action property.
+    fetch(form.getAttribute('action'), {
       method: 'POST',
       credentials: 'same-origin',
       headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },

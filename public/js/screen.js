@@ -7,6 +7,9 @@
   var stage = document.getElementById('stage');
   if (!root || !stage) return;
   var announcer = document.getElementById('announcer');
+  var fitting = window.slideFit;
+  root.classList.add('is-enhanced');
+  function fit() { if (fitting) fitting.fitAll(stage); }
   var lastCounts = null;
   var source = null;
   var retry = null;
@@ -33,6 +36,7 @@
     root.dataset.key = data.key;
     shownHtml = data.html;
     stage.innerHTML = data.html;
+    fit();
     if (lastCounts) renderCounts(lastCounts);
     if (moved) announce(slideText());
   }
@@ -85,6 +89,9 @@
   }
 
   connect();
+  fit();
+  window.addEventListener('resize', fit);
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(fit);
   window.addEventListener('online', connect);
   window.addEventListener('pagehide', function () { if (source) source.close(); });
 })();

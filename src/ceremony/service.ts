@@ -86,12 +86,12 @@ export type TextFit = 'normal' | 'dense' | 'denser' | 'split';
 export type Slide =
   | { kind: 'title'; key: string }
   | { kind: 'idea'; key: string }
-  | { kind: 'finalist'; key: string; entry: queries.ResultEntry; number: number; of: number; fit: TextFit }
+  | { kind: 'finalist'; key: string; entry: queries.ResultEntry; number: number; of: number; fit: TextFit; part: number; parts: number }
   | { kind: 'peoples-choice'; key: string; entries: Array<queries.ResultEntry & { votes: number }> }
   | { kind: 'live'; key: string }
   | { kind: 'drumroll'; key: string }
   | { kind: 'winner'; key: string; entry: queries.ResultEntry }
-  | { kind: 'citation'; key: string; entry: queries.ResultEntry; motivation: string; fit: TextFit };
+  | { kind: 'citation'; key: string; entry: queries.ResultEntry; motivation: string; fit: TextFit; part: number; parts: number };
 
 // The room a slide's texts take, in characters of lesson-sized type. A title character in heading type
 // takes about four lesson characters of room, and a photo leaves the text two thirds of the width. On the
@@ -118,6 +118,69 @@ export function finalistFit(entry: Pick<queries.ResultEntry, 'title' | 'lesson' 
 /** How the winner's slide (title, the jury's motivation and the lesson in smaller type) fits the stage. */
 export function winnerFit(entry: Pick<queries.ResultEntry, 'title' | 'lesson'>, motivation: string): TextFit {
   return fitOf((motivation.length + entry.lesson.length) * 1.4 + entry.title.length * 4);
+}
+
+/**
+ * How the citation's own slide fits the stage: its quote is in larger type than a lesson (about three
+ * lesson characters of room per character).
+ */
+export function citationFit(motivation: string): TextFit {
+  return fitOf(motivation.length * 3);
+}
+
+/**
+ * Splits a text that no slide can hold into parts of at most `budget` characters, at sentence ends
+ * where it can (at word ends inside a longer sentence). Each part becomes a slide of its own, so the
+ * presenter steps through them and every screen shows the same part.
+ */
+export function splitText(text: string, budget: number): string[] {
+  const sentences = text.trim().match(/[^.!?…]+(?:[.!?…]+["”»)]?\s*|$)/g) ?? [text];
+  const parts: string[] = [];
+  let current = '';
+  const push = () => {
+    if (current.trim()) parts.push(current.trim());
+    current = '';
+  };
+  for (const sentence of sentences) {
+    if ((current + sentence).length <= budget) {
+      current += sentence;
+      continue;
+    }
+    push();
+    if (sentence.length <= budget) {
+      current = sentence;
+      continue;
+    }
+    for (const word of sentence.split(/(\s+)/)) {
+      if ((current + word).length > budget) push();
+      current += word;
+    }
+  }
+  push();
+  return parts.length ? parts : [text];
+}
+
+/** The parts of a text with "…" where one part goes on in the next. */
+function withEllipses(parts: string[]): string[] {
+  return parts.map((p, i) => `${i > 0 ? '… ' : ''}${p}${i < parts.length - 1 ? ' …' : ''}`);
+}
+
+function finalistSlides(entry: queries.ResultEntry, number: number, of: number): Slide[] {
+  const fit = finalistFit(entry);
+  if (fit !== 'split') return [{ kind: 'finalist', key: `finalist-${number}`, entry, number, of, fit, part: 1, parts: 1 }];
+  // The room of a slide at the smallest type, less the title's, with a margin for line ends.
+  const room = FIT_LIMITS.denser / (entry.imageAttachmentId !== null ? 1.5 : 1) - entry.title.length * 4;
+  const parts = withEllipses(splitText(entry.lesson, Math.max(300, Math.floor(room * 0.7))));
+  return parts.map((lesson, i) => {
+    const e = { ...entry, lesson };
+    return { kind: 'finalist', key: i === 0 ? `finalist-${number}` : `finalist-${number}-${i + 1}`, entry: e, number, of, fit: finalistFit(e), part: i + 1, parts: parts.length };
+  });
+}
+
+function citationSlides(entry: queries.ResultEntry, motivation: string): Slide[] {
+  const fit = citationFit(motivation);
+  const parts = fit === 'split' ? withEllipses(splitText(motivation, Math.floor((FIT_LIMITS.denser / 3) * 0.85))) : [motivation];
+  return parts.map((m, i) => ({ kind: 'citation', key: i === 0 ? 'citation' : `citation-${i + 1}`, entry, motivation: m, fit: citationFit(m), part: i + 1, parts: parts.length }));
 }
 
 /** A slide whose texts the audience will get in small type or split into parts. */
@@ -180,14 +243,14 @@ export function buildSlides(result: LockedResult, peoples: Array<queries.ResultE
   return [
     { kind: 'title', key: 'title' },
     { kind: 'idea', key: 'idea' },
-    ...shown.map((entry, i): Slide => ({ kind: 'finalist', key: `finalist-${i + 1}`, entry, number: i + 1, of: shown.length, fit: finalistFit(entry) })),
+    ...shown.flatMap((entry, i) => finalistSlides(entry, i + 1, shown.length)),
     ...(peoples.length ? [{ kind: 'peoples-choice', key: 'peoples-choice', entries: peoples } as Slide] : []),
     ...(withLive ? [{ kind: 'live', key: 'live' } as Slide] : []),
     { kind: 'drumroll', key: 'drumroll' },
     ...(winner
       ? ([
           { kind: 'winner', key: 'winner', entry: winner },
-          { kind: 'citation', key: 'citation', entry: winner, motivation: result.motivation, fit: winnerFit(winner, result.motivation) },
+          ...citationSlides(winner, result.motivation),
         ] as Slide[])
       : []),
   ];

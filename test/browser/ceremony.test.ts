@@ -9,6 +9,8 @@ import { startApp, type RunningApp } from '../helpers/server';
 import { devSignIn, expectAccessible, launchBrowser } from '../helpers/browser';
 import { openDatabase } from '../../src/db';
 import { lockCurrentResult, MOTIVATION } from '../http/ceremony-fixtures';
+import { LIMITS } from '../../src/nominations/validation';
+import { MOTIVATION_MAX } from '../../src/jury/service';
 
 let app: RunningApp;
 let browser: Browser;
@@ -65,6 +67,8 @@ test('when the presenter runs the show, then the projector follows with slides o
   await presenter.goto(`${app.url}/ceremony/${fixture.year}`);
   await expectAccessible(presenter, 'presenter view (sv)');
   expect(await presenter.locator('.presenter__order').innerText()).toContain('bokstavsordning');
+  // A marker a reload would wipe out: the presenter's controls work without reloading the page.
+  await presenter.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
 
   // Everyone in the hall may vote with the code on the slide; the bars stay visible.
   await presenter.getByLabel('Alla i salen med koden på bilden (en röst per mobil)').check();
@@ -185,6 +189,7 @@ test('when the presenter runs the show, then the projector follows with slides o
   await presenter.waitForTimeout(500);
   expect(await screenKind(projector)).toBe('drumroll');
   await expectAccessible(presenter, 'presenter view at the drumroll (sv)');
+  expect(await presenter.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(7);
   await shot(presenter, '20-presenter-drumroll');
   await presenter.getByRole('button', { name: 'Visa vinnaren' }).click();
   expect(await presenter.locator('#reveal-confirm:invalid').count()).toBe(1); // the browser keeps the form back
@@ -219,4 +224,80 @@ test('when the presenter runs the show, then the projector follows with slides o
   // After the reveal the home page shows the winner with the citation.
   await anna.goto(`${app.url}/`);
   expect(await anna.locator('main').innerText()).toContain(winnerTitle);
+});
+
+// C1, C6: long texts on the projector. The longest lesson and citation the forms allow cannot fit one
+// 16:9 slide at a size readable from the back of a hall: the server splits them into slides of their
+// own, and on the projector every one of them fits the stage at a readable size, together word for word.
+test('when a finalist has the longest lesson and the winner the longest citation the forms allow, then the projector shows them on several slides that each fit the stage', async () => {
+  const END = 'och därför frågar vi alltid användarna först.';
+  const sentence = 'Vi lärde oss att fråga dem som ska använda tjänsten innan vi bygger något. ';
+  const longLesson = sentence.repeat(Math.ceil(LIMITS.text / sentence.length)).slice(0, LIMITS.text - END.length - 1).trimEnd() + ' ' + END;
+  const citation = 'Juryn belönar modet att fråga användarna först, och lärdomen sprids nu i hela förvaltningen. '.repeat(30).slice(0, MOTIVATION_MAX - 12).trimEnd() + ' Tack Bygglov.';
+  const db = openDatabase({ dataDir: app.dataDir });
+  await db('nominations').where({ id: fixture.finalistIds[0] }).update({ lesson: longLesson });
+  await db('results').where({ edition_id: fixture.editionId }).update({ motivation: citation });
+  await db.destroy();
+
+  const presenterContext = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const presenter = await presenterContext.newPage();
+  await devSignIn(presenter, app.url, 'Alva Admin');
+  await presenter.goto(`${app.url}/ceremony/${fixture.year}/slides`);
+  const keys = await presenter.locator('.deck__slide .slide').evaluateAll((els) => els.map((e) => ({ key: (e as HTMLElement).dataset.key!, title: e.querySelector('h1')?.textContent ?? '' })));
+  const title = fixture.titles[0];
+  const lessonKeys = keys.filter((k) => k.title === title && k.key.startsWith('finalist-')).map((k) => k.key);
+  const citationKeys = keys.filter((k) => k.key.startsWith('citation')).map((k) => k.key);
+  expect(lessonKeys.length).toBeGreaterThan(1);
+  expect(citationKeys.length).toBeGreaterThan(1);
+  await presenter.goto(`${app.url}/ceremony/${fixture.year}`);
+  const csrf = (await presenter.locator('meta[name="csrf-token"]').getAttribute('content'))!;
+
+  const projectorContext = await browser.newContext({ viewport: { width: 1920, height: 1080 }, reducedMotion: 'reduce' });
+  const projector = await projectorContext.newPage();
+  const cspErrors: string[] = [];
+  projector.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text()); });
+  await devSignIn(projector, app.url, 'Anna');
+  await projector.goto(`${app.url}/ceremony/${fixture.year}/screen`);
+
+  const measure = () =>
+    projector.evaluate(() => {
+      const slide = document.querySelector('#stage .slide') as HTMLElement;
+      const body = slide.querySelector('.slide__body') as HTMLElement;
+      const text = slide.querySelector('[data-flow]') as HTMLElement;
+      const r = text.getBoundingClientRect();
+      return {
+        text: text.textContent ?? '',
+        bottom: r.bottom,
+        bodyBottom: body.getBoundingClientRect().bottom,
+        clipped: text.scrollHeight > text.clientHeight + 1 || body.scrollHeight > body.clientHeight + 1,
+        clamped: slide.classList.contains('is-clamped'),
+        fontPx: parseFloat(getComputedStyle(text).fontSize),
+        stageWidth: slide.getBoundingClientRect().width,
+      };
+    });
+
+  const shownFor = async (list: string[]) => {
+    const shown: string[] = [];
+    for (const key of list) {
+      const res = await presenterContext.request.post(`${app.url}/ceremony/${fixture.year}/show`, { form: { _csrf: csrf, action: 'goto', slide: key }, headers: { Accept: 'application/json' } });
+      expect(res.status()).toBe(200);
+      await eventually(async () => expect(await projector.locator('#stage .slide').getAttribute('data-key')).toBe(key));
+      const m = await measure();
+      expect(m.bottom).toBeLessThanOrEqual(m.bodyBottom + 1);
+      expect(m.clipped).toBe(false);
+      expect(m.clamped).toBe(false);
+      expect(m.fontPx).toBeGreaterThanOrEqual(m.stageWidth / 57);
+      shown.push(m.text);
+    }
+    return shown;
+  };
+  const words = (s: string) => s.replace(/…/g, ' ').split(/\s+/).filter(Boolean);
+  const lessonParts = await shownFor(lessonKeys);
+  expect(lessonParts.flatMap(words)).toEqual(words(longLesson));
+  await shot(projector, '09-long-lesson-part');
+  const citationParts = await shownFor(citationKeys);
+  expect(citationParts.flatMap(words)).toEqual(words(citation));
+  await expectAccessible(projector, 'projector, a part of a long citation');
+  expect(cspErrors).toEqual([]);
+  await Promise.all([presenterContext.close(), projectorContext.close()]);
 });
