@@ -115,11 +115,6 @@ export function finalistFit(entry: Pick<queries.ResultEntry, 'title' | 'lesson' 
   return fitOf(entry.imageAttachmentId !== null ? load * 1.5 : load);
 }
 
-/** How the winner's slide (title, the jury's motivation and the lesson in smaller type) fits the stage. */
-export function winnerFit(entry: Pick<queries.ResultEntry, 'title' | 'lesson'>, motivation: string): TextFit {
-  return fitOf((motivation.length + entry.lesson.length) * 1.4 + entry.title.length * 4);
-}
-
 /**
  * How the citation's own slide fits the stage: its quote is in larger type than a lesson (about three
  * lesson characters of room per character).
@@ -208,7 +203,8 @@ export function longTexts(finalists: queries.ResultEntry[], winnerId: number | n
   }
   const winner = finalists.find((e) => e.id === winnerId);
   if (winner) {
-    const fit = winnerFit(winner, motivation);
+    // The citation has a slide of its own (the winner's slide carries no long text).
+    const fit = citationFit(motivation);
     if (long(fit)) out.push({ slide: 'winner', entryId: winner.id, title: winner.title, fit, lessonLength: winner.lesson.length, motivationLength: motivation.length });
   }
   return out;
