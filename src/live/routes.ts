@@ -23,8 +23,9 @@ const DEVICE_COOKIE = 'live_device';
 export function liveRoutes(deps: AppDeps, bus: LiveBus): Router {
   const router = Router();
   const voteLimiter = perUserLimiter(30);
-  // A hall shares one address behind its Wi-Fi: generous, but guessing codes soon runs out of tries.
-  const joinLimiter = perAddressLimiter(600, 5 * 60 * 1000);
+  // A hall shares one address behind its Wi-Fi: only wrong codes count, and guessing soon runs out of tries
+  // (300 guesses in five minutes among a million codes).
+  const joinLimiter = perAddressLimiter(300, 5 * 60 * 1000, true);
   const roomVoteLimiter = perAddressLimiter(5000, 60 * 1000);
 
   const sign = (value: string) => crypto.createHmac('sha256', deps.config.sessionSecret).update(`live-device:${value}`).digest('base64url').slice(0, 32);
