@@ -274,7 +274,8 @@ async function load(options: LoadOptions): Promise<autocannon.Result & { codes: 
       },
     ],
   });
-  instance.on('response', (_client: unknown, statusCode: number) => {
+  // autocannon's instance is also a promise (of the result); .on() hands it back, awaited below.
+  void instance.on('response', (_client: unknown, statusCode: number) => {
     codes[statusCode] = (codes[statusCode] ?? 0) + 1;
     options.onResponse?.(statusCode);
   });

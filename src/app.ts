@@ -8,19 +8,17 @@ import helmet from 'helmet';
 import session from 'express-session';
 import cookieParser from 'cookie-parser';
 import pinoHttp from 'pino-http';
-import type { Logger } from 'pino';
-import type { Config } from './config';
-import type { Db } from './db';
 import { publicDir, viewsDir } from './paths';
 import { KnexSessionStore } from './auth/session-store';
 import { csrfProtection } from './auth/csrf';
 import { loadViewer, requireSignIn, wantsJson } from './auth/guards';
 import { authRoutes } from './auth/routes';
 import { applyUserLocale, localeMiddleware } from './http/locale';
-import { parseMultipart } from './http/multipart';
+import { multipartUploads } from './http/multipart';
+import { perUserLimiter } from './http/rate-limit';
+import { acceptsUploads, storedAttachmentBytes, UPLOAD_QUOTA_BYTES } from './nominations/service';
 import { requireKnownBodyType } from './http/body-types';
 import { errorHandler, notFoundHandler } from './http/errors';
-import { AppError } from './errors';
 import { publicRoutes } from './http/public-routes';
 import { homeRoutes } from './home/routes';
 import { adminRoutes } from './admin/routes';
@@ -29,27 +27,18 @@ import { privacyRoutes } from './privacy/routes';
 import { exportRoutes } from './exports/routes';
 import { createLiveBus } from './live/bus';
 import { liveRoutes } from './live/routes';
+import { registerSubscribers } from './events/subscribers';
 import { ceremonyRoutes } from './ceremony/routes';
-import { archiveRoutes, entryAwardLocals } from './archive/routes';
+import { calendarRoutes } from './calendar/routes';
+import { archiveRoutes } from './archive/routes';
 import { cardRoutes } from './cards/routes';
 import { votingRoutes } from './voting/routes';
 import { editionAdminRoutes } from './editions/routes';
-import type { Mailer } from './mail';
+import type { AppDeps } from './deps';
 import { notificationRoutes } from './notifications/routes';
 import { nominationRoutes } from './nominations/routes';
 
-export type AppDeps = {
-  config: Config;
-  db: Db;
-  logger: Logger;
-  /** The clock. Every rule that depends on the phase reads it, so tests can stand in any phase. */
-  now: () => Date;
-  sessionCookieName: string;
-  /** Sends e-mail (SMTP_URL, or the outbox folder in development); see src/mail. */
-  mailer: Mailer;
-  /** Where "sign out of Microsoft too" leads; set by the Entra ID sign-in. */
-  microsoftLogoutUrl?: string;
-};
+export type { AppDeps };
 
 export type AppHandle = { app: express.Express; sessionStore: KnexSessionStore };
 
@@ -153,12 +142,16 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use(localeMiddleware(config));
   app.use(loadViewer(db, deps.now));
   app.use(applyUserLocale);
-  app.use((req, _res, next) => {
-    // Nobody signed out gets to upload anything.
-    const multipartBody = (req.get('content-type') ?? '').startsWith('multipart/');
-    next(multipartBody && !req.viewer ? new AppError(401, 'errors.unauthorized.text') : undefined);
-  });
-  app.use(parseMultipart);
+  // Session, CSRF token, rate limit and quota are checked before a file is read (SPEC §6).
+  app.use(
+    multipartUploads({
+      dataDir: config.dataDir,
+      acceptsFiles: (req) => acceptsUploads(req.path),
+      limiter: perUserLimiter(30, 10 * 60 * 1000),
+      storedBytes: (userId) => storedAttachmentBytes(db, userId),
+      quotaBytes: UPLOAD_QUOTA_BYTES,
+    }),
+  );
   app.use(csrfProtection);
   app.use((req, res, next) => {
     // Only a page shows the flash and uses it up. A background request (the jury's autosave, a vote
@@ -176,14 +169,14 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use(authRoutes(deps));
   // The phone vote (C7) decides itself: everyone in the hall with the room code, or signed-in employees.
   // Ceremony (C1–C3, C6–C8), live vote, archive (C4), share cards (C5); live streams end at shutdown.
+  // Routes only follow the bus (subscribe); what changed reaches it through events after commit.
   const liveBus = createLiveBus({ db, databaseUrl: config.databaseUrl, logger });
   (app as unknown as NodeJS.EventEmitter).on('shutdown', () => void liveBus.close());
+  registerSubscribers(deps.events, { ...deps, liveBus });
   app.use(liveRoutes(deps, liveBus));
 
   // Everything below needs a signed-in user (SPEC §5).
   app.use(requireSignIn);
-  // Before the entry page: the winner/finalist badge and vote count once revealed (C3).
-  app.use(entryAwardLocals(deps));
   // Before the gallery: puts the viewer's voting state in res.locals.voting for /entries pages.
   app.use(votingRoutes(deps));
   app.use(notificationRoutes(deps));
@@ -194,6 +187,7 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use(juryRoutes(deps));
   app.use(privacyRoutes(deps));
   app.use(exportRoutes(deps));
+  app.use(calendarRoutes(deps));
   app.use(ceremonyRoutes(deps, liveBus));
   app.use(archiveRoutes(deps));
   app.use(cardRoutes(deps));

@@ -56,6 +56,8 @@ const schema = z.object({
   SMTP_OAUTH_TOKEN_URL: url(['https:']).optional(),
   MAIL_FROM: z.string().trim().default('Årets misstag <noreply@example.org>'),
   PUBLIC_URL: url(['http:', 'https:']).optional(),
+  // A Teams Workflows "post to a channel when a webhook request is received" URL (R11); unset: no posts.
+  TEAMS_WEBHOOK_URL: url(['http:', 'https:']).optional(),
   TRUST_PROXY: z
     .string()
     .trim()
@@ -104,6 +106,7 @@ export type Config = {
   smtpOAuth?: SmtpOAuth;
   mailFrom: string;
   publicUrl: string;
+  teamsWebhookUrl?: string;
   trustProxy: boolean | number | string;
   defaultLocale: 'sv' | 'en';
   intranetOrigin?: string;
@@ -190,6 +193,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpOAuth,
     mailFrom: e.MAIL_FROM,
     publicUrl,
+    teamsWebhookUrl: e.TEAMS_WEBHOOK_URL,
     trustProxy: e.TRUST_PROXY,
     defaultLocale: e.DEFAULT_LOCALE,
     intranetOrigin: e.INTRANET_ORIGIN,

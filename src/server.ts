@@ -5,7 +5,9 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { migrate, openDatabase, type Db } from './db';
 import { createApp } from './app';
+import { loadCardFonts } from './cards/render';
 import { createMailer } from './mail';
+import { createEvents } from './events';
 import { isSeeded, seedDemo } from '../db/seeds/demo';
 import { startHousekeeping } from './admin/housekeeping';
 import type { Logger } from 'pino';
@@ -23,16 +25,20 @@ export async function start(env: Record<string, string | undefined> = process.en
     logger.info('demo data seeded');
   }
   const mailer = createMailer(config, logger, systemClock);
+  // Shared by the app and the housekeeping; createApp registers the subscribers (src/events/subscribers.ts).
+  const events = createEvents(logger);
   const { app, sessionStore } = createApp({
     config,
     db,
     logger,
     now: systemClock,
     mailer,
+    events,
     sessionCookieName: config.isProduction ? '__Host-am.sid' : 'am.sid',
   });
   // Draft clean-up (R6) and phase-opening notices (R7), at start and then periodically.
-  const housekeeping = startHousekeeping({ db, mailer, config, logger, now: systemClock });
+  const housekeeping = startHousekeeping({ db, events, mailer, config, logger, now: systemClock });
+  loadCardFonts(); // before listening: parsing them would hold the first card request
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

@@ -14,6 +14,7 @@ import * as m060 from './060-phase-announcements';
 import * as m070 from './070-read-path-indexes';
 import * as m071 from './071-ranking-indexes';
 import * as m072 from './072-result-unlocks';
+import * as m080 from './080-ceremony-calendar';
 import * as m090 from './090-ceremony-shows';
 import * as m091 from './091-live-room-votes';
 
@@ -32,6 +33,7 @@ const migrations: Array<[string, Migration]> = [
   ['070-read-path-indexes', m070],
   ['071-ranking-indexes', m071],
   ['072-result-unlocks', m072],
+  ['080-ceremony-calendar', m080],
   ['090-ceremony-shows', m090],
   ['091-live-room-votes', m091],
 ];

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Db } from '../db';
+import type { Events } from '../events';
 import type { Mailer } from '../mail';
 import { deleteStaleDrafts } from '../privacy/service';
 import { deleteOrphanFiles } from '../attachments/orphans';
@@ -14,19 +15,19 @@ import { announceOpenPhases } from './announcements';
 export const CLEANUP_INTERVAL_MS = 12 * 60 * 60 * 1000;
 export const ANNOUNCE_INTERVAL_MS = 5 * 60 * 1000;
 
-export type HousekeepingDeps = { db: Db; mailer: Mailer; config: Config; logger: Logger; now: () => Date };
+export type HousekeepingDeps = { db: Db; events: Events; mailer: Mailer; config: Config; logger: Logger; now: () => Date };
 
-export async function cleanUpOnce(deps: HousekeepingDeps): Promise<{ drafts: number; orphanFiles: number }> {
+export async function cleanUpOnce(deps: Pick<HousekeepingDeps, 'db' | 'config' | 'logger' | 'now'>): Promise<{ drafts: number; orphanFiles: number }> {
   const deleted = await deleteStaleDrafts(deps.db, deps.now(), deps.config.draftMaxAgeDays, deps.config.dataDir);
   if (deleted > 0) deps.logger.info({ deleted, maxAgeDays: deps.config.draftMaxAgeDays }, 'old drafts deleted');
-  // File ages are compared with the wall clock, not deps.now(): the file system stamps them with it.
+  // File ages are compared with the app's clock, which is the wall clock in the running app.
   const orphanFiles = await deleteOrphanFiles(deps.db, deps.config.dataDir, { now: deps.now().getTime() });
   if (orphanFiles > 0) deps.logger.info({ files: orphanFiles }, 'orphaned attachment files deleted');
   return { drafts: deleted, orphanFiles };
 }
 
-export async function announceOnce(deps: HousekeepingDeps): Promise<void> {
-  const phases = await announceOpenPhases(deps.db, deps.mailer, deps.now(), deps.config.defaultLocale);
+export async function announceOnce(deps: Pick<HousekeepingDeps, 'db' | 'events' | 'logger' | 'now'>): Promise<void> {
+  const phases = await announceOpenPhases(deps.db, deps.events, deps.now());
   if (phases.length) deps.logger.info({ phases }, 'phase openings announced');
 }
 

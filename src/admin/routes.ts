@@ -1,6 +1,6 @@
 // The admin hub with the statistics dashboard (R2), users and roles (R5) and the audit log (R4).
 import { Router, type Request } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { requireRole } from '../auth/guards';
 import { hasKey, registerMessages } from '../i18n';
 import { flash } from '../http/locale';
@@ -52,7 +52,7 @@ export function adminRoutes(deps: AppDeps): Router {
   });
 
   router.post('/admin/reminders/jury', admin, async (req, res) => {
-    const count = await remindJury(deps.db, deps.mailer, req.viewer!.user.id, deps.now(), deps.config.defaultLocale);
+    const count = await remindJury(deps.db, deps.events, req.viewer!.user.id, deps.now());
     if (count > 0) flash(req, 'success', 'admin.remind.sent', { count });
     else flash(req, 'info', 'admin.remind.nobody');
     res.redirect(303, '/admin#stat-jury');

@@ -1,6 +1,6 @@
 // /archive and /archive/:year (C4). Each lesson links to its permanent page /entries/:id.
 import { Router } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { registerMessages } from '../i18n';
 import { notFound } from '../errors';
 import { archiveMessages } from './messages';
@@ -27,19 +27,5 @@ export function archiveRoutes(deps: AppDeps): Router {
     res.render('archive/year', { title: found.edition.title, a: found, entries: sorted });
   });
 
-  return router;
-}
-
-/**
- * Mounted before the entry page (/entries/:id, nominations feature): puts `award` in res.locals for
- * views/archive/badge.ejs — winner/finalist and vote count, only once the edition is revealed (C3).
- */
-export function entryAwardLocals(deps: AppDeps): Router {
-  const router = Router();
-  router.get('/entries/:id', async (req, res, next) => {
-    const id = Number(req.params.id);
-    res.locals.award = Number.isInteger(id) && id > 0 ? await archive.awardFor(deps.db, id, deps.now()) : null;
-    next();
-  });
   return router;
 }

@@ -5,9 +5,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import type { Metadata } from 'sharp';
 import { loadSharp } from './sharp';
+import { DecodeBudget, MAX_DECODED_PER_REQUEST, inspectPdf } from './pdf';
+
+export { DecodeBudget, MAX_DECODED_PER_REQUEST } from './pdf';
 
 export const MAX_FILES = 3;
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -28,52 +30,43 @@ export function sniff(buf: Buffer): Kind | null {
   return null;
 }
 
-/** Names in PDFs may hide letters as #xx escapes (/J#61vaScript); undo that before looking. */
-function normaliseNames(s: string): string {
-  return s.replace(/#([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-}
+// Characters that change how a name reads without being seen: C0/C1 controls, bidirectional
+// overrides and isolates (`faktura\u202Egpj.exe` shows as "fakturaexe.jpg"), zero-width characters
+// and the byte-order mark.
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
-const ACTIVE_CONTENT = /\/(JS|JavaScript|Launch|RichMedia|XFA)\b|\/AA\s*<</;
-
-/** Whether a PDF contains JavaScript or other active content, also inside compressed streams. */
-export function pdfHasScript(buf: Buffer): boolean {
-  const text = buf.toString('latin1');
-  if (ACTIVE_CONTENT.test(normaliseNames(text))) return true;
-  // Object streams can hide the catalogue's /OpenAction and /JS entries: inflate Flate streams and look again.
-  const re = /stream\r?\n/g;
-  let m: RegExpExecArray | null;
-  let inflatedTotal = 0;
-  while ((m = re.exec(text))) {
-    const start = m.index + m[0].length;
-    const end = text.indexOf('endstream', start);
-    if (end < 0) break;
-    try {
-      const out = zlib.inflateSync(buf.subarray(start, end), { maxOutputLength: 20 * 1024 * 1024 });
-      inflatedTotal += out.length;
-      if (ACTIVE_CONTENT.test(normaliseNames(out.toString('latin1')))) return true;
-    } catch {
-      /* not a Flate stream, or damaged: the raw scan above covers it */
-    }
-    if (inflatedTotal > 100 * 1024 * 1024) return true; // a zip bomb is not a document anyone needs
-    re.lastIndex = end;
-  }
-  return false;
-}
-
-/** A file name safe to show and to send back: no directories, no control characters, at most 150 characters. */
+/** A file name safe to show and to send back: no directories, no control or bidi characters, at most 150 characters. */
 export function safeFileName(name: string): string {
-  const base = name.replace(/\\/g, '/').split('/').pop() ?? '';
+  const base = name.slice(-1000).replace(/\\/g, '/').split('/').pop() ?? '';
   const cleaned = base
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '')
-    .replace(/\.\.+/g, '.')
+    .replace(INVISIBLE, '')
+    .replace(/["<>|:*?]/g, '')
+    .replace(/\.{2,}/g, '.')
     .replace(/^[.\s]+/, '')
     .trim()
     .slice(-150);
   return cleaned || 'bilaga';
 }
 
-export type FileProblem = 'tooLarge' | 'badType' | 'tooManyPixels' | 'pdfScript' | 'unreadable' | 'empty';
+export const EXTENSION: Record<Kind, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', pdf: 'pdf' };
+
+/**
+ * The name a file is stored and downloaded under: safe (above), ending in the extension of the type
+ * its content was found to be, whatever it was called (`sida.html` holding a PDF becomes `sida.pdf`).
+ */
+export function nameForType(name: string, kind: Kind): string {
+  const safe = safeFileName(name);
+  const dot = safe.lastIndexOf('.');
+  const stem = (dot > 0 ? safe.slice(0, dot) : safe).replace(/[.\s]+$/, '') || 'bilaga';
+  return `${stem.slice(0, 140)}.${EXTENSION[kind]}`;
+}
+
+export function kindOfMime(mime: string): Kind | null {
+  return (Object.keys(MIME) as Kind[]).find((k) => MIME[k] === mime) ?? null;
+}
+
+export type FileProblem = 'tooLarge' | 'badType' | 'tooManyPixels' | 'pdfScript' | 'pdfUnchecked' | 'unreadable' | 'empty';
 
 export type Processed = {
   kind: Kind;
@@ -94,16 +87,21 @@ export class FileRefused extends Error {
   }
 }
 
-/** Checks and re-encodes one uploaded file; throws FileRefused with the reason. */
-export async function processUpload(originalName: string, buf: Buffer): Promise<Processed> {
+/**
+ * Checks and re-encodes one uploaded file; throws FileRefused with the reason. The decode budget is
+ * shared by the files of one request (a PDF's streams are decompressed to be checked).
+ */
+export async function processUpload(originalName: string, buf: Buffer, budget: DecodeBudget = new DecodeBudget(MAX_DECODED_PER_REQUEST)): Promise<Processed> {
   const name = safeFileName(originalName);
   if (buf.length === 0) throw new FileRefused('empty', name);
   if (buf.length > MAX_FILE_BYTES) throw new FileRefused('tooLarge', name);
   const kind = sniff(buf);
   if (!kind) throw new FileRefused('badType', name);
   if (kind === 'pdf') {
-    if (pdfHasScript(buf)) throw new FileRefused('pdfScript', name);
-    return { kind, mime: MIME.pdf, originalName: name, data: buf, thumbnail: null, width: null, height: null };
+    const verdict = await inspectPdf(buf, budget);
+    if (verdict === 'active') throw new FileRefused('pdfScript', name);
+    if (verdict === 'unchecked') throw new FileRefused('pdfUnchecked', name);
+    return { kind, mime: MIME.pdf, originalName: nameForType(name, kind), data: buf, thumbnail: null, width: null, height: null };
   }
   // Loaded before the checks below: a broken installation is an error of the server, not the file's.
   const sharp = loadSharp();
@@ -123,7 +121,7 @@ export async function processUpload(originalName: string, buf: Buffer): Promise<
     const encoded = kind === 'png' ? pipeline.png({ compressionLevel: 9 }) : kind === 'webp' ? pipeline.webp({ quality: 85 }) : pipeline.jpeg({ quality: 85, mozjpeg: true });
     const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
     const thumbnail = await sharp(data).resize({ width: THUMB_WIDTH, height: THUMB_WIDTH, fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toBuffer();
-    return { kind, mime: MIME[kind], originalName: name, data, thumbnail, width: info.width, height: info.height };
+    return { kind, mime: MIME[kind], originalName: nameForType(name, kind), data, thumbnail, width: info.width, height: info.height };
   } catch {
     throw new FileRefused('unreadable', name);
   }
@@ -137,6 +135,11 @@ export function thumbnailSize(width: number, height: number): { width: number; h
 
 export function attachmentsDir(dataDir: string): string {
   return path.join(dataDir, 'attachments');
+}
+
+/** Where uploads are streamed while their request lasts (src/http/multipart.ts); names are 32 hex digits. */
+export function incomingDir(dataDir: string): string {
+  return path.join(dataDir, 'incoming');
 }
 
 /** Writes the file (and thumbnail) under a random name; returns that name. On failure nothing is left. */
@@ -166,9 +169,13 @@ export function filePath(dataDir: string, storageName: string, thumbnail: boolea
   return path.join(attachmentsDir(dataDir), thumbnail ? `${storageName}.thumb` : storageName);
 }
 
-/** Content-Disposition with an ASCII fallback and the real name in RFC 5987 form (å/ä/ö kept). */
-export function contentDisposition(type: 'inline' | 'attachment', name: string): string {
-  const safe = safeFileName(name);
+/**
+ * Content-Disposition with an ASCII fallback and the real name in RFC 5987 form (å/ä/ö kept). Given
+ * the file's type, the name is made to end in its extension here too, so names stored before that
+ * rule existed download safely as well.
+ */
+export function contentDisposition(type: 'inline' | 'attachment', name: string, kind?: Kind | null): string {
+  const safe = kind ? nameForType(name, kind) : safeFileName(name);
   const ascii = safe.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\%]/g, '').replace(/\s+/g, ' ').trim() || 'bilaga';
   const encoded = encodeURIComponent(safe).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `${type}; filename="${ascii}"; filename*=UTF-8''${encoded}`;

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Queryable } from '../db';
-import { attachmentsDir } from './files';
+import { attachmentsDir, incomingDir } from './files';
 
 export const ORPHAN_MIN_AGE_MS = 60 * 60 * 1000;
 const STORED_NAME = /^([0-9a-f]{48})(\.thumb)?$/;
@@ -17,6 +17,25 @@ const CHUNK = 500;
  * Returns how many files were deleted.
  */
 export async function deleteOrphanFiles(db: Queryable, dataDir: string, options: { minAgeMs?: number; now: number }): Promise<number> {
+  return (await deleteStaleUploads(dataDir, options)) + (await deleteUnreferenced(db, dataDir, options));
+}
+
+/** Uploads left in the incoming folder by a process that died during a request (normally deleted with the response). */
+async function deleteStaleUploads(dataDir: string, options: { minAgeMs?: number; now: number }): Promise<number> {
+  const dir = incomingDir(dataDir);
+  const cutoff = options.now - (options.minAgeMs ?? ORPHAN_MIN_AGE_MS);
+  let deleted = 0;
+  for (const name of await fs.promises.readdir(dir).catch(() => [] as string[])) {
+    if (!/^[0-9a-f]{32}$/.test(name)) continue;
+    const stat = await fs.promises.lstat(path.join(dir, name)).catch(() => null);
+    if (!stat?.isFile() || stat.mtimeMs > cutoff) continue;
+    await fs.promises.rm(path.join(dir, name), { force: true });
+    deleted++;
+  }
+  return deleted;
+}
+
+async function deleteUnreferenced(db: Queryable, dataDir: string, options: { minAgeMs?: number; now: number }): Promise<number> {
   const dir = attachmentsDir(dataDir);
   let names: string[];
   try {

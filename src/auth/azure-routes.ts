@@ -2,7 +2,7 @@
 // interface of azure.ts. After the token checks out, the user is stored or refreshed from the claims
 // and our own session is established (new session id, back to the deep link asked for).
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { registerMessages } from '../i18n';
 import * as users from '../users/service';
 import { signInLimiter } from '../http/rate-limit';

@@ -1,6 +1,6 @@
 // Synchronizer-token CSRF protection (SPEC §6): one random token per session, sent back in a hidden
-// form field `_csrf` (or the `x-csrf-token` header for fetch). Multipart routes call verifyCsrf after
-// multer has parsed the body; every other state-changing request is checked by csrfProtection.
+// form field `_csrf` (or the `x-csrf-token` header for fetch). Multipart bodies are checked while they
+// are read, before any file (src/http/multipart.ts); every unsafe request is checked by csrfProtection.
 import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../errors';
@@ -15,9 +15,13 @@ export function csrfToken(req: Request): string {
 export const csrfError = () => new AppError(403, 'errors.csrf.text', undefined, 'errors.csrf.title');
 
 export function tokenMatches(req: Request): boolean {
-  const expected = req.session?.csrfToken;
   const body = req.body as Record<string, unknown> | undefined;
-  const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? req.get('x-csrf-token');
+  return tokenEquals(req, (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? req.get('x-csrf-token'));
+}
+
+/** Whether a token sent with the request is this session's. */
+export function tokenEquals(req: Request, sent: string | undefined): boolean {
+  const expected = req.session?.csrfToken;
   if (!expected || !sent) return false;
   const a = Buffer.from(expected);
   const b = Buffer.from(sent);
@@ -28,7 +32,7 @@ export function isMultipart(req: Request): boolean {
   return (req.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data');
 }
 
-/** Checks every unsafe request; multipart bodies are parsed before this runs (src/http/multipart.ts). */
+/** Checks every unsafe request; a multipart body has been checked once already while it was read. */
 export function csrfProtection(req: Request, res: Response, next: NextFunction): void {
   res.locals.csrfToken = csrfToken(req);
   if (SAFE_METHODS.has(req.method)) return next();

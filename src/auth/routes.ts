@@ -1,7 +1,7 @@
 // /auth/*: sign-in page, Entra ID sign-in (AUTH_MODE=azure, see azure-routes.ts), demo sign-in
 // (AUTH_MODE=dev only), sign-out.
 import { Router } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import * as users from '../users/service';
 import * as editions from '../editions/service';
 import * as jury from '../jury/service';

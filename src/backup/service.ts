@@ -11,13 +11,6 @@ export const BACKUP_DB_FILE = 'arets-misstag.sqlite';
 
 export type BackupResult = { dir: string; databaseFile: string; attachments: number; bytes: number; integrity: string };
 
-/** The file of an SQLite database opened by openDatabase(). */
-export function sqliteFile(db: Db): string {
-  const connection = db.client.config.connection as { filename?: string };
-  if (!db.dialect.isSqlite || !connection?.filename) throw new Error('not an SQLite database');
-  return connection.filename;
-}
-
 /** "2026-11-28T19-04-05Z": sortable, and valid as a folder name on every system. */
 export function backupName(now: Date): string {
   return now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');

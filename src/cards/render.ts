@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import { sharp } from '../attachments/sharp';
 
-type Glyph = { index: number; advanceWidth?: number; getPath(x: number, y: number, size: number): { toPathData(decimals: number): string } };
+type PathCommand = { type: string; x?: number; y?: number; x1?: number; y1?: number; x2?: number; y2?: number };
+type Glyph = { index: number; advanceWidth?: number; getPath(x: number, y: number, size: number): { commands: PathCommand[] } };
 type Font = { unitsPerEm: number; charToGlyph(c: string): Glyph; getKerningValue(left: Glyph, right: Glyph): number };
 // opentype.js ships no types; the few calls used are typed above. Loaded with the first card.
 type OpenType = { parse(buffer: ArrayBuffer): Font };
@@ -42,6 +43,15 @@ function font(weight: 'regular' | 'bold'): Font {
   return f;
 }
 
+/**
+ * Reads both fonts now. Parsing them takes a few hundred milliseconds of one thread, so the server
+ * does it before it listens rather than inside the first card request (SPEC §6 "Bounded work").
+ */
+export function loadCardFonts(): void {
+  font('regular');
+  font('bold');
+}
+
 /** Width of a line of text in pixels (advances and kerning; no shaping needed for Latin text). */
 export function measure(text: string, f: Font, size: number): number {
   const scale = size / f.unitsPerEm;
@@ -56,6 +66,57 @@ export function measure(text: string, f: Font, size: number): number {
   return width;
 }
 
+// Drawing a glyph's outline is the costly part of a card (about 0.2 ms a glyph), and the same few
+// dozen letters recur: each glyph is drawn once per font and size, in relative commands, and placed
+// with one absolute move. Coordinates are rounded in hundredths first, so the relative steps add up
+// exactly. The cache has a ceiling: DejaVu has thousands of glyphs and a text can use any of them.
+const glyphPaths = new WeakMap<Font, Map<string, string>>();
+const MAX_CACHED_GLYPHS = 20_000;
+
+function glyphPath(f: Font, g: Glyph, size: number): string {
+  let cache = glyphPaths.get(f);
+  if (!cache) glyphPaths.set(f, (cache = new Map()));
+  const key = `${size}:${g.index}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const n = (v: number) => String(v / 100);
+  let cx = 0;
+  let cy = 0;
+  let sx = 0;
+  let sy = 0;
+  const parts: string[] = [];
+  const step = (x = 0, y = 0) => [Math.round(x * 100) - cx, Math.round(y * 100) - cy];
+  for (const c of g.getPath(0, 0, size).commands) {
+    if (c.type === 'Z') {
+      parts.push('z');
+      cx = sx;
+      cy = sy;
+      continue;
+    }
+    const [dx, dy] = step(c.x, c.y);
+    if (c.type === 'M') parts.push(`m${n(dx)} ${n(dy)}`);
+    else if (c.type === 'L') parts.push(`l${n(dx)} ${n(dy)}`);
+    else if (c.type === 'Q') {
+      const [ax, ay] = step(c.x1, c.y1);
+      parts.push(`q${n(ax)} ${n(ay)} ${n(dx)} ${n(dy)}`);
+    } else if (c.type === 'C') {
+      const [ax, ay] = step(c.x1, c.y1);
+      const [bx, by] = step(c.x2, c.y2);
+      parts.push(`c${n(ax)} ${n(ay)} ${n(bx)} ${n(by)} ${n(dx)} ${n(dy)}`);
+    } else continue;
+    cx += dx;
+    cy += dy;
+    if (c.type === 'M') {
+      sx = cx;
+      sy = cy;
+    }
+  }
+  if (cache.size >= MAX_CACHED_GLYPHS) cache.clear();
+  const d = parts.join('');
+  cache.set(key, d);
+  return d;
+}
+
 function linePath(text: string, f: Font, size: number, x: number, y: number): string {
   const scale = size / f.unitsPerEm;
   let cx = x;
@@ -64,21 +125,31 @@ function linePath(text: string, f: Font, size: number, x: number, y: number): st
   for (const ch of text) {
     const g = f.charToGlyph(ch);
     if (prev) cx += f.getKerningValue(prev, g) * scale;
-    parts.push(g.getPath(cx, y, size).toPathData(1));
+    const d = glyphPath(f, g, size);
+    if (d) parts.push(`M${cx.toFixed(2)} ${y.toFixed(2)}${d}`);
     cx += (g.advanceWidth ?? 0) * scale;
     prev = g;
   }
   return parts.join('');
 }
 
+/** More than any card can show; longer texts are cut before layout, so layout work has a fixed bound. */
+export const MAX_CARD_TEXT = 1_500;
+
 /**
  * Greedy word wrap to maxWidth; words longer than a line are broken. Returns the lines and whether
  * text was cut to fit maxLines (the last line then ends with an ellipsis).
+ *
+ * The work is bounded by maxLines, not by the text (SPEC §6 "Bounded work"): wrapping stops at the
+ * first line that would not be shown, and a long word's break point is found by bisection, so a
+ * 2,000-character word costs a few dozen measurements instead of millions.
  */
 export function wrap(text: string, fits: (line: string) => boolean, maxLines: number): { lines: string[]; cut: boolean } {
-  const words = text.replace(/\s+/g, ' ').trim().split(' ').filter(Boolean);
+  const clipped = text.length > MAX_CARD_TEXT;
+  const words = (clipped ? text.slice(0, MAX_CARD_TEXT) : text).replace(/\s+/g, ' ').trim().split(' ').filter(Boolean);
   const lines: string[] = [];
   let line = '';
+  const full = () => lines.length > maxLines;
   const pushWord = (word: string) => {
     const candidate = line ? `${line} ${word}` : word;
     if (fits(candidate)) {
@@ -87,24 +158,40 @@ export function wrap(text: string, fits: (line: string) => boolean, maxLines: nu
     }
     if (line) lines.push(line);
     line = '';
-    // A single word wider than the line: break it.
-    let rest = word;
-    while (!fits(rest)) {
-      let n = rest.length - 1;
-      while (n > 1 && !fits(rest.slice(0, n) + '-')) n--;
-      lines.push(rest.slice(0, n) + '-');
-      rest = rest.slice(n);
+    // A single word wider than the line: break it where the longest part with a hyphen still fits.
+    let rest = Array.from(word);
+    while (!full() && !fits(rest.join(''))) {
+      let lo = 1;
+      let hi = rest.length - 1;
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (fits(rest.slice(0, mid).join('') + '-')) lo = mid;
+        else hi = mid - 1;
+      }
+      lines.push(rest.slice(0, lo).join('') + '-');
+      rest = rest.slice(lo);
     }
-    line = rest;
+    line = rest.join('');
   };
-  for (const w of words) pushWord(w);
-  if (line) lines.push(line);
-  if (lines.length <= maxLines) return { lines, cut: false };
+  for (const w of words) {
+    if (full()) break;
+    pushWord(w);
+  }
+  if (line && !full()) lines.push(line);
+  if (lines.length <= maxLines && !clipped) return { lines, cut: false };
+  if (lines.length === 0) return { lines, cut: true };
   const kept = lines.slice(0, maxLines);
-  let last = kept[maxLines - 1];
+  let last = kept[kept.length - 1] ?? '';
   while (last.length > 0 && !fits(`${last}…`)) last = last.slice(0, -1).trimEnd();
-  kept[maxLines - 1] = `${last.replace(/[\s,.;:–-]+$/, '')}…`;
+  kept[kept.length - 1] = `${trimPunctuationEnd(last)}…`;
   return { lines: kept, cut: true };
+}
+
+/** Drops trailing spaces and punctuation before an ellipsis (a loop, not a backtracking pattern). */
+function trimPunctuationEnd(s: string): string {
+  let end = s.length;
+  while (end > 0 && /[\s,.;:–-]/.test(s[end - 1])) end--;
+  return s.slice(0, end);
 }
 
 type Block = { path: string; height: number };

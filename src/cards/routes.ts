@@ -1,6 +1,6 @@
 // /admin/cards (C5): share cards of the winner and the finalists of every locked result, for admins.
 import { Router } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { requireRole } from '../auth/guards';
 import { registerMessages } from '../i18n';
 import { notFound } from '../errors';

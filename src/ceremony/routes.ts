@@ -10,7 +10,7 @@ import path from 'node:path';
 import ejs from 'ejs';
 import { Router, type Request } from 'express';
 import QRCode from 'qrcode';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import type { Viewer } from '../types';
 import { formatters, registerMessages, translate, type Locale } from '../i18n';
 import { wantsJson } from '../auth/guards';
@@ -18,7 +18,7 @@ import { AppError, forbidden, notFound } from '../errors';
 import { flash } from '../http/locale';
 import { viewsDir } from '../paths';
 import * as editions from '../editions/service';
-import type { LiveBus } from '../live/bus';
+import type { LiveFollow } from '../live/bus';
 import * as live from '../live/service';
 import { createLiveFeeds, openEventStream } from '../live/stream';
 import { ceremonyMessages } from './messages';
@@ -39,7 +39,8 @@ export type LiveCounts = {
 
 type Deck = { result: ceremony.LockedResult; slides: ceremony.Slide[] };
 
-export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
+/** `bus`: followed for the screens' streams; every change reaches it as an event after commit (src/events). */
+export function ceremonyRoutes(deps: AppDeps, bus: LiveFollow): Router {
   const router = Router();
   const liveUrl = `${deps.config.publicUrl}/live`;
   const qrs = new Map<string, Promise<string>>();
@@ -220,9 +221,8 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
     const show = await ceremony.findShow(deps.db, edition.id);
     const deck = await deckFor(edition, phase, show, req.locale);
     if (!deck) throw new AppError(409, 'ceremony.errors.notLocked', undefined, 'ceremony.notLockedTitle');
-    const moved = await ceremony.moveShow(deps.db, show, deck.slides, phase.revealed, move, deps.now());
-    if (moved) await bus.publish(edition.id);
-    else if (!wantsJson(req) && move.kind === 'next' && deck.slides[ceremony.slideIndexOf(deck.slides, show.slideKey)].kind === 'drumroll') flash(req, 'info', 'ceremony.confirmFirst');
+    const moved = await ceremony.moveShow(deps.db, deps.events, show, deck.slides, phase.revealed, move, deps.now());
+    if (!moved && !wantsJson(req) && move.kind === 'next' && deck.slides[ceremony.slideIndexOf(deck.slides, show.slideKey)].kind === 'drumroll') flash(req, 'info', 'ceremony.confirmFirst');
     done(req, res, edition.year, { moved });
   });
 
@@ -232,8 +232,7 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
     if (phase.revealed) throw new AppError(409, 'ceremony.errors.revealedNoRehearsal', undefined, 'errors.badRequest.title');
     const show = await ceremony.findShow(deps.db, edition.id);
     const on = req.body?.on === '1';
-    await ceremony.setRehearsal(deps.db, show, on, deps.now());
-    await bus.publish(edition.id);
+    await ceremony.setRehearsal(deps.db, deps.events, show, on, deps.now());
     flash(req, 'success', on ? 'ceremony.rehearsal.started' : 'ceremony.rehearsal.ended');
     done(req, res, edition.year);
   });
@@ -243,8 +242,7 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
     const audience = req.body?.audience;
     if (audience !== 'employees' && audience !== 'room') throw new AppError(400, 'ceremony.errors.audience', undefined, 'errors.badRequest.title');
     const show = await ceremony.findShow(deps.db, edition.id);
-    await ceremony.setLiveSettings(deps.db, show, { audience, hideBars: req.body?.hideBars === '1' }, deps.now());
-    await bus.publish(edition.id);
+    await ceremony.setLiveSettings(deps.db, deps.events, show, { audience, hideBars: req.body?.hideBars === '1' }, deps.now());
     flash(req, 'success', 'ceremony.live.settingsSaved');
     done(req, res, edition.year);
   });
@@ -258,8 +256,7 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
       res.redirect(303, `/ceremony/${edition.year}#reveal`);
       return;
     }
-    const { rehearsal } = await ceremony.revealShow(deps.db, edition.id, (req.viewer as Viewer).user.id, deps.now());
-    await bus.publish(edition.id);
+    const { rehearsal } = await ceremony.revealShow(deps.db, deps.events, edition.id, (req.viewer as Viewer).user.id, deps.now());
     flash(req, 'success', rehearsal ? 'ceremony.rehearsal.revealed' : 'ceremony.revealed');
     done(req, res, edition.year, { revealed: !rehearsal, rehearsal });
   });
@@ -268,9 +265,8 @@ export function ceremonyRoutes(deps: AppDeps, bus: LiveBus): Router {
     router.post(`/ceremony/:year/live/${action}`, async (req, res) => {
       const { edition } = await presenterAccess(req);
       const actorId = (req.viewer as Viewer).user.id;
-      if (action === 'open') await live.open(deps.db, edition.id, actorId, deps.now());
-      else await live.close(deps.db, edition.id, actorId, deps.now());
-      await bus.publish(edition.id);
+      if (action === 'open') await live.open(deps.db, deps.events, edition.id, actorId, deps.now());
+      else await live.close(deps.db, deps.events, edition.id, actorId, deps.now());
       if (wantsJson(req)) {
         res.json(await liveCounts(edition.id));
         return;

@@ -1,6 +1,7 @@
 // Presentation mode (C1) and the reveal (C3). Before the reveal the result is sealed: only admins and
 // the edition's jury chair may open the presentation; after it, every signed-in employee may.
 import type { Db, Queryable } from '../db';
+import type { Emit, Events } from '../events';
 import type { Viewer } from '../types';
 import * as editions from '../editions/service';
 import * as jury from '../jury/service';
@@ -298,11 +299,11 @@ export type ShowMove = { kind: 'next' } | { kind: 'previous' } | { kind: 'goto';
  * citation's slides are never reached before the reveal: the presenter confirms the reveal on its own.
  * Returns false when the move is refused (nothing changes).
  */
-export async function moveShow(db: Queryable, show: Show, slides: Slide[], revealed: boolean, move: ShowMove, now: Date): Promise<boolean> {
+export async function moveShow(db: Db, events: Events, show: Show, slides: Slide[], revealed: boolean, move: ShowMove, now: Date): Promise<boolean> {
   const at = slideIndexOf(slides, show.slideKey);
   let target = at;
   if (move.kind === 'black') {
-    await queries.saveShow(db, { ...show, black: !show.black }, now);
+    await saveShow(db, events, { ...show, black: !show.black }, now);
     return true;
   }
   if (move.kind === 'next') target = at + 1;
@@ -311,43 +312,52 @@ export async function moveShow(db: Queryable, show: Show, slides: Slide[], revea
   const slide = slides[target];
   if (!slide || target === at) return false;
   if (SEALED_KINDS.includes(slide.kind) && !unsealed(show, revealed)) return false;
-  await queries.saveShow(db, { ...show, slideKey: slide.key, black: false }, now);
+  await saveShow(db, events, { ...show, slideKey: slide.key, black: false }, now);
   return true;
 }
 
+/** Stores the show's new state and, once written, tells every screen that follows it (show.changed). */
+async function saveShow(db: Db, events: Events, show: Show, now: Date): Promise<void> {
+  await queries.saveShow(db, show, now);
+  await events.emit('show.changed', { editionId: show.editionId });
+}
+
 /** Starts or ends a rehearsal; either way the show goes back to its first slide. */
-export async function setRehearsal(db: Queryable, show: Show, on: boolean, now: Date): Promise<void> {
-  await queries.saveShow(db, { ...show, rehearsal: on, rehearsalRevealed: false, slideKey: 'title', black: false }, now);
+export async function setRehearsal(db: Db, events: Events, show: Show, on: boolean, now: Date): Promise<void> {
+  await saveShow(db, events, { ...show, rehearsal: on, rehearsalRevealed: false, slideKey: 'title', black: false }, now);
 }
 
 /** Who may vote in the hall and whether the bars stay hidden until the vote closes (C7). */
-export async function setLiveSettings(db: Queryable, show: Show, settings: { audience: LiveAudience; hideBars: boolean }, now: Date): Promise<void> {
-  await queries.saveShow(db, { ...show, liveAudience: settings.audience, liveHideBars: settings.hideBars }, now);
+export async function setLiveSettings(db: Db, events: Events, show: Show, settings: { audience: LiveAudience; hideBars: boolean }, now: Date): Promise<void> {
+  await saveShow(db, events, { ...show, liveAudience: settings.audience, liveHideBars: settings.hideBars }, now);
 }
 
 /**
- * The reveal from the presenter's view: in a rehearsal it only shows the placeholder winner; for real it
- * publishes the result (C3) and puts the winner's slide on the screen in the same transaction.
+ * The reveal from the presenter's view: in a rehearsal it only shows the placeholder winner (show.changed,
+ * nothing published, nobody else told); for real it publishes the result (C3, winner.revealed) and puts
+ * the winner's slide on the screen in the same transaction.
  */
-export async function revealShow(db: Db, editionId: number, actorId: number, now: Date): Promise<{ rehearsal: boolean }> {
-  return db.transaction(async (trx) => {
+export async function revealShow(db: Db, events: Events, editionId: number, actorId: number, now: Date): Promise<{ rehearsal: boolean }> {
+  return events.transaction(db, async (trx, emit) => {
     const show = await queries.findShow(trx, editionId);
     if (show.rehearsal) {
       await queries.saveShow(trx, { ...show, rehearsalRevealed: true, slideKey: 'winner', black: false }, now);
+      emit('show.changed', { editionId });
       return { rehearsal: true };
     }
-    await revealIn(trx, editionId, actorId, now);
+    await revealIn(trx, emit, editionId, actorId, now);
     await queries.saveShow(trx, { ...show, slideKey: 'winner', black: false }, now);
+    emit('show.changed', { editionId });
     return { rehearsal: false };
   });
 }
 
 /** C3: publishes the result. Needs a locked result; a second reveal changes nothing. Audited. */
-export async function reveal(db: Db, editionId: number, actorId: number, now: Date): Promise<{ revealedNow: boolean }> {
-  return db.transaction((trx) => revealIn(trx, editionId, actorId, now));
+export async function reveal(db: Db, events: Events, editionId: number, actorId: number, now: Date): Promise<{ revealedNow: boolean }> {
+  return events.transaction(db, (trx, emit) => revealIn(trx, emit, editionId, actorId, now));
 }
 
-async function revealIn(trx: Queryable, editionId: number, actorId: number, now: Date): Promise<{ revealedNow: boolean }> {
+async function revealIn(trx: Queryable, emit: Emit, editionId: number, actorId: number, now: Date): Promise<{ revealedNow: boolean }> {
   // The edition's row first, then the result: an unlock (J7) holds the same row, so a reveal at the
   // same moment waits for it and then finds the result unlocked (the throw rolls the mark back).
   const changed = await queries.markRevealed(trx, editionId, now);
@@ -355,6 +365,9 @@ async function revealIn(trx: Queryable, editionId: number, actorId: number, now:
   if (!result) throw new AppError(409, 'ceremony.errors.notLocked', undefined, 'ceremony.notLockedTitle');
   if (changed > 0) {
     await record(trx, { actorId, action: 'ceremony.reveal', subjectType: 'edition', subjectId: editionId, details: { winnerNominationId: result.winnerId } }, now);
+    const edition = (await editions.findById(trx, editionId))!;
+    const winner = result.finalists.find((f) => f.id === result.winnerId);
+    emit('winner.revealed', { editionId, year: edition.year, title: edition.title, winner: { nominationId: result.winnerId, title: winner?.title ?? '' } });
   }
   return { revealedNow: changed > 0 };
 }

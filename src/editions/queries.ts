@@ -11,6 +11,10 @@ export type Edition = EditionTimeline & {
   voteBudget: number;
   finalistCount: number;
   minScores: number;
+  /** Goes up each time the ceremony's date changes (the calendar invitation's SEQUENCE, R10). */
+  ceremonySequence: number;
+  /** When the ceremony's date was last changed; null if never since the edition was made. */
+  ceremonyChangedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -29,6 +33,8 @@ export function toEdition(r: Row): Edition {
     voteBudget: Number(r.vote_budget),
     finalistCount: Number(r.finalist_count),
     minScores: Number(r.min_scores),
+    ceremonySequence: Number(r.ceremony_sequence ?? 0),
+    ceremonyChangedAt: toDate(r.ceremony_changed_at),
     nominationOpensAt: toDate(r.nomination_opens_at),
     nominationClosesAt: toDate(r.nomination_closes_at),
     votingOpensAt: toDate(r.voting_opens_at),
@@ -203,8 +209,9 @@ export type EditionSettings = {
   ceremonyAt: Date | null;
 };
 
-export async function updateSettings(db: Queryable, id: number, s: EditionSettings, now: Date): Promise<void> {
+export async function updateSettings(db: Queryable, id: number, s: EditionSettings, now: Date, ceremonyMoved = false): Promise<void> {
   await db('editions').where({ id }).update({
+    ...(ceremonyMoved ? { ceremony_sequence: db.raw('ceremony_sequence + 1'), ceremony_changed_at: now } : {}),
     title: s.title,
     intro_sv: s.introSv,
     intro_en: s.introEn,

@@ -1,7 +1,7 @@
 // Edition setup for admins (SPEC R1) at /admin/editions: settings form, open/close a phase now, copy to
 // next year, archive (which erases the voter links, V4). HTTP only; the rules are in setup-service.ts.
 import { Router, type Request } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { requireRole } from '../auth/guards';
 import { registerMessages } from '../i18n';
 import { flash } from '../http/locale';

@@ -93,7 +93,8 @@ export async function saveSettings(db: Knex, editionId: number, parsed: ParsedSe
 
     if (Object.keys(errors).length > 0) throw new ValidationError(errors); // rolls everything back
 
-    await queries.updateSettings(trx, editionId, parsed.settings, now);
+    const ceremonyMoved = (edition.ceremonyAt?.getTime() ?? null) !== (parsed.settings.ceremonyAt?.getTime() ?? null);
+    await queries.updateSettings(trx, editionId, parsed.settings, now, ceremonyMoved);
     const before = edition as unknown as Record<string, unknown>;
     const changed = Object.entries(parsed.settings)
       .filter(([k, v]) => (v instanceof Date ? v.getTime() : v) !== (before[k] instanceof Date ? (before[k] as Date).getTime() : before[k]))

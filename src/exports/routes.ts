@@ -1,6 +1,6 @@
 // /admin/exports: CSV downloads and the printable finalists report (R3). Admins only; all audited.
 import { Router, type Response } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { requireRole } from '../auth/guards';
 import { registerMessages } from '../i18n';
 import * as editions from '../editions/service';

@@ -1,6 +1,6 @@
 // The home page: the current edition, its phase and the one action that matters now for this person.
 import { Router } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import * as editions from '../editions/service';
 import * as ceremony from '../ceremony/service';
 import type { Viewer } from '../types';

@@ -2,7 +2,7 @@
 // status; a ValidationError re-renders its form with the values typed; anything else is a 500 with a
 // request id and no stack trace. JSON/XHR callers get JSON.
 import type { NextFunction, Request, Response } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { AppError, ValidationError, notFound } from '../errors';
 import { wantsJson } from '../auth/guards';
 

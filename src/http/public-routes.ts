@@ -1,6 +1,6 @@
 // Routes open without sign-in: health checks, the language switch and the accessibility statement.
 import { Router } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { isReachable } from '../db';
 import { isLocale } from '../i18n';
 import { LOCALE_COOKIE } from './locale';

@@ -1,7 +1,7 @@
 // /jury/* (jury dashboard, scoring, jäv, ranking, decision) and /admin/jury (members and chair).
 // HTTP only: parse, call the service, render or redirect.
 import { Router, type Request, type Response, type NextFunction } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { AppError, ValidationError, notFound, type FieldErrors } from '../errors';
 import { registerMessages } from '../i18n';
 import { flash } from '../http/locale';
@@ -218,7 +218,7 @@ export function juryRoutes(deps: AppDeps): Router {
       const errors: FieldErrors = { confirm: { key: 'jury.decision.lockConfirmRequired' } };
       throw new ValidationError(errors, 'jury/decision', await decisionLocals(req, res));
     }
-    await jury.lock(db, edition, phase, req.viewer.user.id, deps.now());
+    await jury.lock(db, deps.events, edition, phase, req.viewer.user.id, deps.now());
     flash(req, 'success', 'jury.decision.lockedFlash');
     res.redirect(303, '/jury/decision');
   });
@@ -230,8 +230,7 @@ export function juryRoutes(deps: AppDeps): Router {
     const { edition } = await currentEdition();
     const { reason, errors } = jury.readUnlockForm(req.body ?? {});
     if (Object.keys(errors).length) throw new ValidationError(errors, 'jury/decision', await decisionLocals(req, res, { unlockReason: reason }));
-    const { unlockedNow } = await jury.unlock(db, edition, { id: viewer.user.id, admin: viewer.roles.admin }, reason, deps.now());
-    if (unlockedNow) await jury.notifyUnlocked(db, deps.mailer, edition, { id: viewer.user.id, name: viewer.user.name }, reason, deps.now(), deps.config.defaultLocale);
+    const { unlockedNow } = await jury.unlock(db, deps.events, edition, { id: viewer.user.id, name: viewer.user.name, admin: viewer.roles.admin }, reason, deps.now());
     flash(req, unlockedNow ? 'success' : 'info', unlockedNow ? 'jury.unlock.done' : 'jury.unlock.notLocked');
     res.redirect(303, '/jury/decision');
   });

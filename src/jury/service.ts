@@ -7,9 +7,7 @@ import { isUniqueViolation } from '../db';
 import { AppError, notFound } from '../errors';
 import type { FieldErrors } from '../errors';
 import * as audit from '../audit/service';
-import * as notifications from '../notifications/service';
-import type { Mailer } from '../mail';
-import type { Locale } from '../i18n';
+import type { Events } from '../events';
 import { thumbnailSize } from '../attachments/files';
 import * as editions from '../editions/service';
 import * as voting from '../voting/service';
@@ -482,8 +480,8 @@ export async function saveDecision(db: Knex, edition: Edition, phase: editions.P
   });
 }
 
-export async function lock(db: Knex, edition: Edition, phase: editions.PhaseState, chairId: number, now: Date): Promise<void> {
-  await db.transaction(async (trx) => {
+export async function lock(db: Knex, events: Events, edition: Edition, phase: editions.PhaseState, chairId: number, now: Date): Promise<void> {
+  await events.transaction(db, async (trx, emit) => {
     await assertChairMayDecide(trx, edition, phase, chairId);
     const d = await decision(trx, edition.id);
     const entryCount = (await queries.listPublishedEntries(trx, edition.id)).length;
@@ -497,6 +495,7 @@ export async function lock(db: Knex, edition: Edition, phase: editions.PhaseStat
       { actorId: chairId, action: 'jury.result_locked', subjectType: 'edition', subjectId: edition.id, details: { finalistIds: d.finalistIds, winnerId: d.winnerId } },
       now,
     );
+    emit('result.locked', { editionId: edition.id, title: edition.title, chairId, winnerId: d.winnerId, finalistIds: d.finalistIds });
   });
 }
 
@@ -521,16 +520,17 @@ export async function mayUnlock(db: Queryable, editionId: number, actor: { id: n
  * Unlocks the locked result so the chair can change it and lock again (J7): only until the ceremony has
  * revealed it, and only by an admin or the chair. Recorded with the reason in the audit log (R4) and in
  * result_unlocks, which the decision page shows to the whole jury. A result that is not locked (a double
- * submit) is left as it is: `unlockedNow` is then false.
+ * submit) is left as it is: `unlockedNow` is then false. The rest of the jury is told (result.unlocked).
  */
 export async function unlock(
   db: Knex,
+  events: Events,
   edition: Edition,
-  actor: { id: number; admin: boolean },
+  actor: { id: number; name: string; admin: boolean },
   reason: string,
   now: Date,
 ): Promise<{ unlockedNow: boolean }> {
-  return db.transaction(async (trx) => {
+  return events.transaction(db, async (trx, emit) => {
     if (!(await mayUnlock(trx, edition.id, actor))) throw UNLOCK_REFUSED();
     if (!(await queries.holdUnrevealedEdition(trx, edition.id))) throw UNLOCK_TOO_LATE();
     // The audience vote among the finalists is on the screen: unlocking would empty its choices.
@@ -551,30 +551,10 @@ export async function unlock(
       },
       now,
     );
+    // `reason` as readUnlockForm() accepted it (trimmed, at most UNLOCK_REASON_MAX).
+    emit('result.unlocked', { editionId: edition.id, title: edition.title, actor: { id: actor.id, name: actor.name }, reason: text });
     return { unlockedNow: true };
   });
-}
-
-/**
- * Tells the rest of the jury that the result was unlocked (in the app and by e-mail): a sealed result
- * opening again must not go unnoticed. After the unlock has committed; the one who unlocked is skipped.
- */
-export async function notifyUnlocked(
-  db: Queryable,
-  mailer: Mailer,
-  edition: Edition,
-  actor: { id: number; name: string },
-  reason: string,
-  now: Date,
-  defaultLocale: Locale,
-): Promise<number> {
-  const recipients = (await queries.listMembers(db, edition.id)).filter((m) => m.userId !== actor.id);
-  // `reason` as readUnlockForm() accepted it (trimmed, at most UNLOCK_REASON_MAX).
-  const params = { title: edition.title, name: actor.name, reasonQuoted: reason };
-  for (const m of recipients) {
-    await notifications.notify(db, mailer, { userId: m.userId, kind: 'jury.unlocked', params, link: '/jury/decision' }, now, defaultLocale);
-  }
-  return recipients.length;
 }
 
 export type LockedResult = { winnerId: number; finalistIds: number[]; motivation: string; lockedAt: Date };

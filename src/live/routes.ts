@@ -4,14 +4,14 @@
 // changes by itself when the vote opens and closes (public/js/live.js over /live/stream). Plain forms.
 import crypto from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { registerMessages } from '../i18n';
 import { flash } from '../http/locale';
 import { perUserLimiter, perAddressLimiter } from '../http/rate-limit';
 import * as editions from '../editions/service';
 import * as ceremony from '../ceremony/service';
 import { AppError, badRequest } from '../errors';
-import type { LiveBus } from './bus';
+import type { LiveFollow } from './bus';
 import { liveMessages } from './messages';
 import * as live from './service';
 import { createLiveFeeds } from './stream';
@@ -20,7 +20,8 @@ registerMessages(liveMessages);
 
 const DEVICE_COOKIE = 'live_device';
 
-export function liveRoutes(deps: AppDeps, bus: LiveBus): Router {
+/** `bus`: followed for the phones' stream only; a vote reaches it as the 'live.voted' event. */
+export function liveRoutes(deps: AppDeps, bus: LiveFollow): Router {
   const router = Router();
   const voteLimiter = perUserLimiter(30);
   // A hall shares one address behind its Wi-Fi: only wrong codes count, and guessing soon runs out of tries
@@ -133,8 +134,7 @@ export function liveRoutes(deps: AppDeps, bus: LiveBus): Router {
     }
     if (!Number.isInteger(pollId) || pollId <= 0) throw badRequest('live.errors.noPoll');
     if (!Number.isInteger(nominationId) || nominationId <= 0) throw badRequest('live.errors.notAFinalist');
-    const poll = await live.vote(deps.db, pollId, voter, nominationId, deps.now());
-    await bus.publish(poll.editionId);
+    await live.vote(deps.db, deps.events, pollId, voter, nominationId, deps.now());
     flash(req, 'success', 'live.voted');
     res.redirect(303, '/live');
   });

@@ -4,8 +4,8 @@
 // counts. Counts only ever leave this module, never who voted for what.
 import crypto from 'node:crypto';
 import type { Db, Queryable } from '../db';
+import type { Events } from '../events';
 import { isUniqueViolation } from '../db';
-import * as editions from '../editions/service';
 import * as jury from '../jury/service';
 import { record } from '../audit/service';
 import { AppError, badRequest, conflict } from '../errors';
@@ -38,13 +38,14 @@ export async function pollCounts(db: Queryable, poll: queries.Poll): Promise<Pol
 }
 
 /** Opens a new poll for the edition, or returns the one already open (a double click opens one). */
-export async function open(db: Db, editionId: number, actorId: number, now: Date): Promise<queries.Poll> {
-  return db.transaction(async (trx) => {
+export async function open(db: Db, events: Events, editionId: number, actorId: number, now: Date): Promise<queries.Poll> {
+  return events.transaction(db, async (trx, emit) => {
     const latest = await queries.latestPoll(trx, editionId);
     if (latest && latest.closedAt === null) return latest;
     if ((await finalistIds(trx, editionId)).length === 0) throw conflict('live.errors.noFinalists');
     const id = await queries.insertPoll(trx, editionId, await freeCode(trx), now);
     await record(trx, { actorId, action: 'live.open', subjectType: 'live_poll', subjectId: id }, now);
+    emit('live.opened', { editionId, pollId: id });
     return (await queries.findPoll(trx, id))!;
   });
 }
@@ -65,28 +66,23 @@ export async function pollByCode(db: Queryable, editionId: number, code: string)
   return poll && latest && latest.id === poll.id ? poll : null;
 }
 
-export async function close(db: Db, editionId: number, actorId: number, now: Date): Promise<queries.Poll | null> {
-  return db.transaction(async (trx) => {
+export async function close(db: Db, events: Events, editionId: number, actorId: number, now: Date): Promise<queries.Poll | null> {
+  return events.transaction(db, async (trx, emit) => {
     const latest = await queries.latestPoll(trx, editionId);
     if (!latest) return null;
     if ((await queries.closePoll(trx, latest.id, now)) > 0) {
       await queries.eraseVoters(trx, latest.id);
       await record(trx, { actorId, action: 'live.close', subjectType: 'live_poll', subjectId: latest.id }, now);
+      emit('live.closed', { editionId, pollId: latest.id });
     }
     return queries.findPoll(trx, latest.id);
   });
 }
 
-/** The poll employees vote in now: the newest poll of the current edition, open or just closed. */
-export async function currentPoll(db: Queryable, now: Date): Promise<queries.Poll | null> {
-  const current = await editions.current(db, now);
-  return current ? queries.latestPoll(db, current.edition.id) : null;
-}
-
 export const voterChoice = queries.voterChoice;
 
 /** Records or moves a voter's vote. Only among the finalists, only while the poll is open. */
-export async function vote(db: Db, pollId: number, voter: queries.Voter, nominationId: number, now: Date): Promise<queries.Poll> {
+export async function vote(db: Db, events: Events, pollId: number, voter: queries.Voter, nominationId: number, now: Date): Promise<queries.Poll> {
   const poll = await queries.findPoll(db, pollId);
   if (!poll) throw new AppError(404, 'live.errors.noPoll', undefined, 'errors.notFound.title');
   if (poll.closedAt !== null) throw conflict('live.errors.closed');
@@ -99,5 +95,6 @@ export async function vote(db: Db, pollId: number, voter: queries.Voter, nominat
     if (!isUniqueViolation(err)) throw err;
     await queries.upsertVote(db, pollId, voter, nominationId, now);
   }
+  await events.emit('live.voted', { editionId: poll.editionId, pollId });
   return poll;
 }

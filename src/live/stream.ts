@@ -5,7 +5,7 @@
 // one sent is not sent again (a vote does not resend the slide). A heartbeat comment keeps proxies from
 // closing idle streams; shutdown ends them. A reconnecting screen gets the current message at once.
 import type { Response } from 'express';
-import type { LiveBus } from './bus';
+import type { LiveFollow } from './bus';
 
 const HEARTBEAT_MS = 15_000;
 const COALESCE_MS = 100;
@@ -46,7 +46,7 @@ export type LiveFeeds = {
 };
 
 /** `event`: the SSE event name; `load` gives the message's data (JSON) for an edition and variant. */
-export function createLiveFeeds(bus: LiveBus, load: (editionId: number, variant: string) => Promise<unknown>, event = 'counts'): LiveFeeds {
+export function createLiveFeeds(bus: LiveFollow, load: (editionId: number, variant: string) => Promise<unknown>, event = 'counts'): LiveFeeds {
   const feeds = new Map<string, Feed>();
 
   const broadcast = (feed: Feed, message: string) => {

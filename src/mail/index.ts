@@ -1,1 +1,1 @@
-export { createMailer, outboxDir, smtpOptions, unsentDir, type Mail, type Mailer } from './mailer';
+export { createMailer, outboxDir, smtpOptions, unsentDir, type Mail, type MailAttachment, type Mailer } from './mailer';

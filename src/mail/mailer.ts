@@ -16,7 +16,8 @@ import type { Logger } from 'pino';
 import type { Config, SmtpOAuth } from '../config';
 import { systemClock, type Clock } from '../clock';
 
-export type Mail = { to: string; subject: string; text: string; html?: string };
+export type MailAttachment = { filename: string; content: string; contentType: string };
+export type Mail = { to: string; subject: string; text: string; html?: string; attachments?: MailAttachment[] };
 
 export type Mailer = {
   /** The address users reach (PUBLIC_URL), for absolute links in mails. */
@@ -198,7 +199,7 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpOAuth' | 'mai
               continue;
             }
             try {
-              await deliver({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+              await deliver({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, attachments: mail.attachments });
               await fs.promises.rm(claimed);
               sent++;
             } catch (err) {

@@ -283,6 +283,12 @@ export async function involvedNominationIds(db: Queryable, userId: number, editi
 
 // Attachments
 
+/** Bytes of attachments stored on the nominations this user submitted (the upload quota counts them). */
+export async function storedBytesOf(db: Queryable, userId: number): Promise<number> {
+  const row = await db('attachments as a').join('nominations as n', 'n.id', 'a.nomination_id').where('n.submitter_id', userId).sum({ bytes: 'a.size_bytes' }).first();
+  return Number(row?.bytes ?? 0);
+}
+
 export async function attachmentsOf(db: Queryable, nominationIds: number[]): Promise<Attachment[]> {
   if (!nominationIds.length) return [];
   const rows = await db('attachments').whereIn('nomination_id', nominationIds).orderBy('id');

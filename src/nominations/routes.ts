@@ -3,13 +3,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { requireRole } from '../auth/guards';
 import { registerMessages } from '../i18n';
 import { flash } from '../http/locale';
 import { perUserLimiter } from '../http/rate-limit';
 import { ValidationError, notFound, type FieldErrors } from '../errors';
 import * as editions from '../editions/service';
+import * as archive from '../archive/service';
 import * as files from '../attachments/files';
 import * as service from './service';
 import { nominationMessages } from './messages';
@@ -52,21 +53,14 @@ function emptyValues(): FormValues {
   };
 }
 
-/** Multer may hand over a UTF-8 name read as latin1; undo that when it is what happened. */
-function fileNameOf(raw: string): string {
-  if (/[^\x00-\xff]/.test(raw)) return raw;
-  const utf8 = Buffer.from(raw, 'latin1').toString('utf8');
-  return utf8.includes('\ufffd') ? raw : utf8;
-}
-
-const uploadsOf = (req: Request) =>
-  ((req.files as Express.Multer.File[] | undefined) ?? [])
+const uploadsOf = (req: Request): service.Upload[] =>
+  (req.uploadedFiles ?? [])
     .filter((f) => f.fieldname === 'attachments' && f.size > 0 && f.originalname)
-    .map((f) => ({ originalName: fileNameOf(f.originalname), buffer: f.buffer }));
+    .map((f) => ({ originalName: f.originalname, size: f.size, read: () => fs.promises.readFile(f.path) }));
 
 export function nominationRoutes(deps: AppDeps): Router {
   const router = Router();
-  const svcDeps = (): service.Deps => ({ db: deps.db, mailer: deps.mailer, dataDir: deps.config.dataDir, defaultLocale: deps.config.defaultLocale });
+  const svcDeps = (): service.Deps => ({ db: deps.db, events: deps.events, dataDir: deps.config.dataDir });
 
   async function renderForm(
     req: Request,
@@ -111,16 +105,17 @@ export function nominationRoutes(deps: AppDeps): Router {
     const existing = nominationId !== null ? await service.ownNomination(deps.db, req.viewer!, nominationId) : null;
     try {
       const result = await service.save(svcDeps(), { viewer: req.viewer!, nominationId, formKey, version, action, input, uploads: uploadsOf(req) }, deps.now());
+      if (result.incomplete) {
+        // The draft is saved; the form comes back with what is missing.
+        const entry = await service.ownNomination(deps.db, req.viewer!, result.id);
+        await renderForm(req, res, { entry, values: typed, formKey: null, fieldErrors: result.incomplete, status: 422, notice: 'nominations.incomplete' });
+        return;
+      }
       if (result.duplicate) flash(req, 'info', 'nominations.alreadyReceived');
       else if (!result.submitted) flash(req, 'success', 'nominations.saved');
       else flash(req, 'success', result.status === 'awaiting_consent' ? 'nominations.submittedConsent' : 'nominations.submitted');
       res.redirect(303, result.submitted || result.duplicate ? '/nominations/mine' : `/nominations/${result.id}/edit`);
     } catch (err) {
-      if (err instanceof service.IncompleteSubmission) {
-        const entry = await service.ownNomination(deps.db, req.viewer!, err.nominationId);
-        await renderForm(req, res, { entry, values: typed, formKey: null, fieldErrors: err.fieldErrors, status: 422, notice: 'nominations.incomplete' });
-        return;
-      }
       if (err instanceof ValidationError) {
         // Nothing was stored: the form comes back with what was typed (files must be chosen again).
         const notice = err.fieldErrors.attachments ? 'nominations.file.reselect' : undefined;
@@ -209,10 +204,14 @@ export function nominationRoutes(deps: AppDeps): Router {
     res.render('nominations/gallery', { title: req.t('entries.title'), current, gallery, departments, q, departmentId });
   });
 
+  // The entry page, assembled here: the entry as this viewer may see it, its edition, and (once the
+  // edition is revealed, C3) the winner/finalist badge and vote count. res.locals.voting comes from the
+  // voting feature's middleware, as on the gallery.
   router.get('/entries/:id', async (req, res) => {
     const entry = await service.entryForViewer(deps.db, req.viewer!, Number(req.params.id));
     const edition = await editions.findById(deps.db, entry.nomination.editionId);
-    res.render('nominations/entry', { title: entry.nomination.title, entry, edition });
+    const award = await archive.awardFor(deps.db, entry.nomination.id, deps.now());
+    res.render('nominations/entry', { title: entry.nomination.title, entry, edition, award });
   });
 
   // ---- attachments (N7): only for those who may see the entry, with headers that stop sniffing and scripts
@@ -224,7 +223,7 @@ export function nominationRoutes(deps: AppDeps): Router {
     res.setHeader('Content-Type', thumbnail ? 'image/webp' : a.mime);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
-    res.setHeader('Content-Disposition', files.contentDisposition(a.mime === 'application/pdf' ? 'attachment' : 'inline', a.originalName));
+    res.setHeader('Content-Disposition', files.contentDisposition(a.mime === 'application/pdf' ? 'attachment' : 'inline', a.originalName, thumbnail ? 'webp' : files.kindOfMime(a.mime)));
     res.setHeader('Cache-Control', 'private, max-age=3600');
     res.sendFile(file);
   };

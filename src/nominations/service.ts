@@ -1,13 +1,12 @@
 // The rules of nominations (N1–N7): drafts and submission, consent, moderation, the gallery and who may
-// see what. Takes `now`; never sees req/res. Mails go out after the transaction that caused them.
+// see what. Takes `now`; never sees req/res. Says what happened through deps.events (after commit).
 import crypto from 'node:crypto';
 import type { Db, Queryable } from '../db';
 import { isUniqueViolation } from '../db';
 import { AppError, ValidationError, conflict, forbidden, notFound, type FieldErrors } from '../errors';
 import * as editions from '../editions/service';
 import * as audit from '../audit/service';
-import * as notifications from '../notifications/service';
-import type { Mailer } from '../mail';
+import type { ConsentAnswer as ConsentAnswered, Events } from '../events';
 import type { Viewer } from '../types';
 import * as files from '../attachments/files';
 import { buildSearchText } from './search-text';
@@ -19,7 +18,18 @@ import { hardErrors, submitErrors, type NominationInput } from './validation';
 export type { Nomination, Nominee, Attachment, Status, Consent, DeclinePolicy } from './queries';
 export { LIMITS } from './validation';
 
-export type Deps = { db: Db; mailer: Mailer; dataDir: string; defaultLocale?: 'sv' | 'en' };
+export type Deps = { db: Db; events: Events; dataDir: string };
+
+/** What one person may keep in attachments across all their nominations (SPEC §6). */
+export const UPLOAD_QUOTA_BYTES = 100 * 1024 * 1024;
+
+/** The nomination form's paths: the only requests that may carry files. */
+export const acceptsUploads = (path: string) => path === '/nominate' || /^\/nominations\/\d{1,9}$/.test(path);
+
+export const storedAttachmentBytes = (db: Queryable, userId: number) => queries.storedBytesOf(db, userId);
+
+/** A file received with a form, on disk until the response is over; read only when its size is allowed. */
+export type Upload = { originalName: string; size: number; read(): Promise<Buffer> };
 
 const EDITABLE: queries.Status[] = ['draft', 'changes_requested', 'awaiting_consent', 'in_moderation'];
 
@@ -89,13 +99,6 @@ async function toViews(db: Queryable, list: queries.Nomination[]): Promise<Entry
 
 export const isInvolved = (db: Queryable, userId: number, nominationId: number) => queries.isInvolved(db, userId, nominationId);
 export const involvedNominationIds = queries.involvedNominationIds;
-
-/** A published entry of any edition (archived ones too: permanent links), or null. */
-export async function getPublishedEntry(db: Queryable, id: number): Promise<EntryView | null> {
-  const n = await queries.findById(db, id);
-  if (!n || n.status !== 'published') return null;
-  return (await toViews(db, [n]))[0];
-}
 
 /** Published entries by id, in the order given (for the archive, voting and jury pages). */
 export async function getPublishedEntries(db: Queryable, ids: number[]): Promise<EntryView[]> {
@@ -176,7 +179,7 @@ export async function listColleagues(db: Queryable, exceptUserId: number) {
 
 /** Colleagues whose name or e-mail contains the text (the form's search, for large organisations). */
 export async function searchColleagues(db: Queryable, exceptUserId: number, text: string) {
-  const q = foldForSearch(text.trim()).slice(0, 100);
+  const q = foldForSearch(text.slice(0, 200).trim()).slice(0, 100);
   if (q.length < 2) return [];
   return queries.searchColleagues(db, exceptUserId, q, 10);
 }
@@ -195,20 +198,17 @@ export type SaveRequest = {
   version: number | null;
   action: 'draft' | 'submit';
   input: NominationInput;
-  uploads: Array<{ originalName: string; buffer: Buffer }>;
+  uploads: Upload[];
 };
 
-export type SaveResult = { id: number; status: queries.Status; duplicate: boolean; submitted: boolean };
-
-/** Thrown when a submit is incomplete: the draft WAS saved (with its files) and the form comes back. */
-export class IncompleteSubmission extends Error {
-  constructor(
-    readonly nominationId: number,
-    readonly fieldErrors: FieldErrors,
-  ) {
-    super('incomplete');
-  }
-}
+export type SaveResult = {
+  id: number;
+  status: queries.Status;
+  duplicate: boolean;
+  submitted: boolean;
+  /** A submit that was not complete: the draft WAS saved (with its files); what is missing, by field. */
+  incomplete?: FieldErrors;
+};
 
 function fileError(e: files.FileRefused): FieldErrors {
   return { attachments: { key: `nominations.file.${e.problem}`, params: { name: e.fileName, mb: files.MAX_FILE_BYTES / 1024 / 1024, max: files.MAX_FILES } } };
@@ -263,13 +263,22 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
 
   // Files are checked and re-encoded before anything is written: a refused file stores nothing.
   const processed: files.Processed[] = [];
+  const budget = new files.DecodeBudget(files.MAX_DECODED_PER_REQUEST);
   for (const u of req.uploads) {
     try {
-      processed.push(await files.processUpload(u.originalName, u.buffer));
+      if (u.size > files.MAX_FILE_BYTES) throw new files.FileRefused('tooLarge', files.safeFileName(u.originalName));
+      processed.push(await files.processUpload(u.originalName, await u.read(), budget));
     } catch (e) {
       if (e instanceof files.FileRefused) throw new ValidationError(fileError(e));
       throw e;
     }
+  }
+
+  // The quota counts what is stored: what stays of this entry's files, the user's other entries and the new files.
+  if (processed.length > 0) {
+    const removedBytes = (existing?.attachments ?? []).filter((a) => input.removeAttachmentIds.includes(a.id)).reduce((sum, a) => sum + a.sizeBytes, 0);
+    const after = (await queries.storedBytesOf(db, user.id)) - removedBytes + processed.reduce((sum, p) => sum + p.data.length + (p.thumbnail?.length ?? 0), 0);
+    if (after > UPLOAD_QUOTA_BYTES) throw new ValidationError({ attachments: { key: 'nominations.file.quota', params: { mb: UPLOAD_QUOTA_BYTES / 1024 / 1024 } } });
   }
 
   const incomplete = req.action === 'submit' ? submitErrors(input, departments.map((d) => d.id)) : {};
@@ -292,7 +301,6 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
     searchText: buildSearchText({ ...input, teamName: input.teamName }),
   };
 
-  let toRequest: queries.Nominee[] = [];
   let removedFiles: string[] = [];
   let result: SaveResult;
   // Files written by this save are removed again if anything below fails; should the process die
@@ -300,7 +308,7 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
   const stored: string[] = [];
   try {
     for (const p of processed) stored.push(await files.store(deps.dataDir, p));
-    result = await db.transaction(async (trx) => {
+    result = await deps.events.transaction(db, async (trx, emit) => {
       let id: number;
       let status: queries.Status;
       if (existing) {
@@ -346,9 +354,14 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
       if (submitting || (wasSubmitted && req.action === 'submit')) {
         const next: queries.Status = consentBlocks(nominees, input.declinePolicy) ? 'awaiting_consent' : 'in_moderation';
         await queries.updateStatus(trx, id, { status: next, submittedAt: now }, now);
-        toRequest = nominees.filter((x) => x.consent === 'pending' && !x.requestedAt);
+        const toRequest = nominees.filter((x) => x.consent === 'pending' && !x.requestedAt);
         await queries.markRequested(trx, toRequest.map((x) => x.id), now);
         await audit.record(trx, { actorId: user.id, action: wasSubmitted ? 'nomination.updated' : 'nomination.submitted', subjectType: 'nomination', subjectId: id, details: { status: next } }, now);
+        emit('nomination.submitted', { nominationId: id, editionId, submitterId: user.id, title: input.title, status: next as 'awaiting_consent' | 'in_moderation', resubmitted: wasSubmitted });
+        const submitter = input.showSubmitter ? user.name : '';
+        for (const x of toRequest) {
+          emit('consent.requested', { nominationId: id, title: input.title, submitter, nominee: { id: x.id, userId: x.userId, email: x.email, name: x.name, consentToken: x.consentToken } });
+        }
         return { id, status: next, duplicate: false, submitted: true };
       }
       return { id, status, duplicate: false, submitted: false };
@@ -364,10 +377,7 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
   if (result.duplicate) await Promise.all(stored.map((s) => files.remove(deps.dataDir, s)));
   await Promise.all(removedFiles.map((s) => files.remove(deps.dataDir, s)));
 
-  const submitterLabel = input.showSubmitter ? user.name : '';
-  for (const n of toRequest) await requestConsent(deps, n, { title: input.title, submitter: submitterLabel }, now);
-
-  if (req.action === 'submit' && !result.submitted && !result.duplicate) throw new IncompleteSubmission(result.id, incomplete);
+  if (req.action === 'submit' && !result.submitted && !result.duplicate) return { ...result, incomplete };
   return result;
 }
 
@@ -382,16 +392,6 @@ function textChanged(
     before.changes !== after.changes ||
     (before.teamName ?? '') !== (after.teamName ?? '')
   );
-}
-
-async function requestConsent(deps: Deps, n: queries.Nominee, about: { title: string; submitter: string }, now: Date): Promise<void> {
-  const link = `/consent/${n.consentToken}`;
-  const params = { title: about.title, submitter: about.submitter || 'notify.someone' };
-  if (n.userId) {
-    await notifications.notify(deps.db, deps.mailer, { userId: n.userId, kind: 'consent.requested', params, link }, now, deps.defaultLocale);
-  } else {
-    await notifications.sendMail(deps.mailer, { email: n.email, name: n.name, locale: deps.defaultLocale ?? 'sv', kind: 'consent.requested', params, link });
-  }
 }
 
 export async function withdraw(deps: Deps, viewer: Viewer, id: number, now: Date): Promise<void> {
@@ -453,21 +453,14 @@ export async function answerConsent(deps: Deps, viewer: Viewer, token: string, a
   if (answer === 'decline' && nominee.consent === 'given') throw conflict('consent.error.useWithdraw');
   if (nominee.consent === target) return target;
   const n = entry.nomination;
-  await deps.db.transaction(async (trx) => {
+  await deps.events.transaction(deps.db, async (trx, emit) => {
     await queries.setConsent(trx, nominee.id, { consent: target, message: message || null, userId: viewer.user.id }, now);
     const nominees = await queries.nomineesOf(trx, [n.id]);
     const next = statusAfterConsent(n.status, consentBlocks(nominees, n.declinePolicy));
     if (next !== n.status) await queries.updateStatus(trx, n.id, { status: next, ...(n.status === 'published' ? { publishedAt: null } : {}) }, now);
     await audit.record(trx, { actorId: viewer.user.id, action: `consent.${target}`, subjectType: 'nomination', subjectId: n.id, details: { nomineeId: nominee.id, status: next } }, now);
+    emit('consent.answered', { nominationId: n.id, submitterId: n.submitterId, title: n.title, nomineeName: nominee.name, answer: target as ConsentAnswered, message, declinePolicy: n.declinePolicy });
   });
-  const effect = target === 'given' ? '' : n.declinePolicy === 'remove' ? 'notify.effect.removed' : 'notify.effect.keptUnpublished';
-  await notifications.notify(
-    deps.db,
-    deps.mailer,
-    { userId: n.submitterId, kind: `consent.${target}`, params: { name: nominee.name, title: n.title, messageQuoted: message, effect }, link: `/nominations/mine` },
-    now,
-    deps.defaultLocale,
-  );
   return target;
 }
 
@@ -490,10 +483,7 @@ export type ModerationAction = { kind: 'publish' } | { kind: 'request_changes'; 
 export async function moderate(deps: Deps, adminId: number, id: number, action: ModerationAction, now: Date): Promise<queries.Status> {
   const { nomination: n } = await moderationItem(deps.db, id);
   let next: queries.Status;
-  let kind: string;
-  let params: Record<string, string> = { title: n.title };
-  let link = '/nominations/mine';
-  const status = await deps.db.transaction(async (trx) => {
+  return deps.events.transaction(deps.db, async (trx, emit) => {
     const fresh = (await queries.findById(trx, n.id))!;
     const nominees = await queries.nomineesOf(trx, [n.id]);
     if (action.kind === 'publish') {
@@ -501,28 +491,22 @@ export async function moderate(deps: Deps, adminId: number, id: number, action: 
       if (consentBlocks(nominees, fresh.declinePolicy)) throw conflict('moderation.error.consentMissing');
       if (fresh.status !== 'in_moderation') throw conflict('moderation.error.notReady');
       next = 'published';
-      kind = 'moderation.published';
-      link = `/entries/${n.id}`;
       await queries.updateStatus(trx, n.id, { status: next, publishedAt: now, moderatorMessage: null }, now);
     } else if (action.kind === 'request_changes') {
       if (!['in_moderation', 'awaiting_consent'].includes(fresh.status)) throw conflict('moderation.error.notReady');
       next = 'changes_requested';
-      kind = 'moderation.changesRequested';
-      params = { ...params, message: action.message };
-      link = `/nominations/${n.id}/edit`;
       await queries.updateStatus(trx, n.id, { status: next, moderatorMessage: action.message }, now);
     } else {
       if (!MODERATION_STATUSES.includes(fresh.status)) throw conflict('moderation.error.notReady');
       next = 'rejected';
-      kind = 'moderation.rejected';
-      params = { ...params, reason: action.reason };
       await queries.updateStatus(trx, n.id, { status: next, rejectionReason: action.reason }, now);
     }
     await audit.record(trx, { actorId: adminId, action: `moderation.${action.kind}`, subjectType: 'nomination', subjectId: n.id, details: { from: fresh.status, to: next, ...(action.kind === 'publish' ? {} : { text: action.kind === 'reject' ? action.reason : action.message }) } }, now);
+    const text = action.kind === 'publish' ? '' : action.kind === 'reject' ? action.reason : action.message;
+    emit('moderation.decided', { nominationId: n.id, submitterId: n.submitterId, title: fresh.title, decision: action.kind, text });
+    if (next === 'published') emit('entry.published', { nominationId: n.id, editionId: fresh.editionId, title: fresh.title });
     return next;
   });
-  await notifications.notify(deps.db, deps.mailer, { userId: n.submitterId, kind: kind!, params, link }, now, deps.defaultLocale);
-  return status;
 }
 
 export async function fixTypos(deps: Deps, adminId: number, id: number, texts: { title: string; whatHappened: string; lesson: string; changes: string; teamName: string }, now: Date): Promise<void> {

@@ -1,7 +1,7 @@
 // /notifications: the in-app list (R7), mark as read. The header's unread count is read with the
 // viewer (src/auth/guards.ts).
 import { Router } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { flash } from '../http/locale';
 import { notFound } from '../errors';
 import * as notifications from './service';

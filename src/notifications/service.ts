@@ -1,9 +1,8 @@
-// Notifications (SPEC R7): every e-mail also appears in the app. notify() writes the in-app notification
-// and sends the mail in the recipient's language. Call it AFTER the transaction that caused it has
-// committed (a mail cannot be rolled back), passing the plain db.
+// Notifications (SPEC R7): the in-app list and the texts every notification and mail is written with.
+// Writing them and sending the mail is the mail subscriber's work (./subscriber.ts), after the change
+// that caused them has committed.
 import type { Queryable } from '../db';
 import { registerMessages, translate, type Locale, type Params } from '../i18n';
-import type { Mailer } from '../mail';
 import * as queries from './queries';
 import { notificationMessages } from './messages';
 
@@ -34,52 +33,17 @@ export function render(locale: Locale, kind: string, part: 'subject' | 'text' | 
     // A param may name a message key (e.g. effect: 'notify.effect.removed'); translate it for the reader.
     translated[k] = typeof v === 'string' && /^notify\.[\w.]+$/.test(v) ? translate(locale, v) : v;
   }
-  return translate(locale, `notify.${kind}.${part}`, translated).replace(/\s+$/g, '').replace(/ {2,}/g, ' ');
+  // trimEnd, not /\s+$/: that pattern retries every run of spaces inside the text (quadratic, SPEC §6).
+  return translate(locale, `notify.${kind}.${part}`, translated).trimEnd().replace(/ {2,}/g, ' ');
 }
 
-export function absoluteLink(mailer: Mailer, link: string | null | undefined): string | null {
+export function absoluteLink(publicUrl: string, link: string | null | undefined): string | null {
   if (!link) return null;
-  return /^https?:\/\//.test(link) ? link : mailer.publicUrl + (link.startsWith('/') ? link : `/${link}`);
+  return /^https?:\/\//.test(link) ? link : publicUrl + (link.startsWith('/') ? link : `/${link}`);
 }
 
-function mailText(locale: Locale, name: string, kind: string, params: Params, link: string | null): string {
-  return [
-    translate(locale, 'mail.greeting', { name }),
-    '',
-    render(locale, kind, 'body', params),
-    '',
-    ...(link ? [translate(locale, 'mail.open', { link }), ''] : []),
-    '-- ',
-    translate(locale, 'mail.footer'),
-    '',
-  ].join('\n');
-}
-
-/** Writes the in-app notification and e-mails the user in their language. Returns the notification id. */
-export async function notify(db: Queryable, mailer: Mailer, input: NotificationInput, now: Date, defaultLocale: Locale = 'sv'): Promise<number | null> {
-  const recipient = await queries.findRecipient(db, input.userId);
-  if (!recipient) return null;
-  const params = input.params ?? {};
-  const id = await queries.insert(db, { userId: input.userId, kind: input.kind, params, link: input.link ?? null }, now);
-  if (recipient.email) {
-    await sendMail(mailer, { email: recipient.email, name: recipient.name, locale: recipient.locale ?? defaultLocale, kind: input.kind, params, link: input.link });
-  }
-  return id;
-}
-
-/** Only the e-mail, for someone who has no account yet (e.g. a colleague named by e-mail). */
-export async function sendMail(
-  mailer: Mailer,
-  m: { email: string; name: string; locale: Locale; kind: string; params?: Params; link?: string | null },
-): Promise<boolean> {
-  const params = m.params ?? {};
-  const link = absoluteLink(mailer, m.link);
-  return mailer.send({
-    to: m.email,
-    subject: render(m.locale, m.kind, 'subject', params),
-    text: mailText(m.locale, m.name, m.kind, params, link),
-  });
-}
+export const findRecipient = queries.findRecipient;
+export const insert = queries.insert;
 
 export const list = queries.listForUser;
 export const findForUser = queries.findForUser;

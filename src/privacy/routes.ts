@@ -1,6 +1,6 @@
 // "Mina uppgifter" (/me, R6): what is stored about me, and all of it as a JSON download.
 import { Router } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { registerMessages } from '../i18n';
 import { privacyMessages } from './messages';
 import * as service from './service';

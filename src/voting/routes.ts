@@ -3,7 +3,7 @@
 // voting state in res.locals.voting for the gallery and entry pages, whose views include
 // views/voting/_vote-button.ejs and views/voting/_panel.ejs.
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { hasKey, registerMessages } from '../i18n';
 import { flash } from '../http/locale';
 import { perUserLimiter } from '../http/rate-limit';

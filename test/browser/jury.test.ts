@@ -41,9 +41,6 @@ async function signedIn(name: string, locale: 'sv' | 'en' = 'sv'): Promise<Page>
   return page;
 }
 
-async function statusText(page: Page): Promise<string> {
-  return (await page.locator('[data-save-status]').textContent())?.trim() ?? '';
-}
 
 /** Scores every criterion with `value` by clicking the rubric labels, and waits for the autosave. */
 async function scoreAll(page: Page, value: number): Promise<void> {

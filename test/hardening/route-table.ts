@@ -46,3 +46,29 @@ export const routeKey = (r: RouteEntry): string => `${r.method} ${r.path}`;
 export function fillPath(r: RouteEntry, values: Record<string, string | number>, fallback = '1'): string {
   return r.path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(String(values[name] ?? fallback)));
 }
+
+const matcher = (r: RouteEntry) => new RegExp(`^${r.path.replace(/:(\w+)/g, '[^/]+')}$`);
+
+/**
+ * The form fields each POST route's forms carry, read from the pages the GET routes render (`get`
+ * fetches a page as the right user). Shared by the hostile-input and event-loop tests.
+ */
+export async function formFieldsOf(routes: RouteEntry[], values: Record<string, string | number>, get: (path: string) => Promise<{ type: string; text: string }>): Promise<Map<string, Set<string>>> {
+  const fields = new Map<string, Set<string>>();
+  const posts = routes.filter((r) => r.method === 'POST');
+  for (const r of routes.filter((x) => x.method === 'GET' && !x.path.includes('stream') && !x.path.endsWith('.csv') && !x.path.endsWith('.json'))) {
+    const path = fillPath(r, values);
+    const res = await get(path);
+    if (!res.type.includes('html')) continue;
+    for (const form of res.text.matchAll(/<form\b[^>]*>[\s\S]*?<\/form>/g)) {
+      const action = /action="([^"]*)"/.exec(form[0])?.[1]?.replace(/&amp;/g, '&').split('?')[0] ?? path;
+      if (!/method="post"/i.test(form[0])) continue;
+      const target = posts.find((p) => matcher(p).test(action));
+      if (!target) continue;
+      const set = fields.get(routeKey(target)) ?? new Set<string>();
+      for (const m of form[0].matchAll(/<(?:input|textarea|select)\b[^>]*\bname="([^"]+)"/g)) if (m[1] !== '_csrf') set.add(m[1]);
+      fields.set(routeKey(target), set);
+    }
+  }
+  return fields;
+}

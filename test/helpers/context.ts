@@ -13,6 +13,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { migrate, openDatabase, type Db } from '../../src/db';
 import { seedDemo } from '../../db/seeds/demo';
 import { createMailer } from '../../src/mail';
+import { createEvents, type Events } from '../../src/events';
 
 export type Clock = { now(): Date; set(d: Date): void; advance(ms: number): void };
 
@@ -30,6 +31,8 @@ export type TestContext = {
   config: Config;
   clock: Clock;
   dataDir: string;
+  /** The app's after-commit events: a test listens with ctx.events.on(…). */
+  events: Events;
   isPostgres: boolean;
   /** A supertest agent signed in as this demo user (e.g. 'anna@example.org'). */
   signIn(email: string): Promise<Agent>;
@@ -81,7 +84,9 @@ export async function createTestContext(options: { seed?: boolean; now?: Date; e
     },
   };
   if (options.seed !== false) await seedDemo(db, current);
-  const deps: AppDeps = { config, db, logger: pino({ level: 'silent' }), now: () => clock.now(), sessionCookieName: 'am.sid', mailer: createMailer(config) };
+  const logger = pino({ level: 'silent' });
+  const events = createEvents(logger);
+  const deps: AppDeps = { config, db, logger, now: () => clock.now(), sessionCookieName: 'am.sid', mailer: createMailer(config), events };
   const { app, sessionStore } = createApp(deps);
 
   const makeAgent = (): Agent => {
@@ -101,6 +106,7 @@ export async function createTestContext(options: { seed?: boolean; now?: Date; e
     config,
     clock,
     dataDir,
+    events,
     isPostgres: Boolean(pg),
     anonymous: makeAgent,
     async signIn(email) {

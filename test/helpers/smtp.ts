@@ -3,7 +3,7 @@
 import { SMTPServer } from 'smtp-server';
 import { freePort } from './server';
 
-export type ReceivedMail = { from: string; to: string[]; subject: string; text: string; raw: string };
+export type ReceivedMail = { from: string; to: string[]; subject: string; text: string; html: string | null; raw: string };
 export type TestSmtp = {
   url: string;
   mails: ReceivedMail[];
@@ -31,7 +31,9 @@ function decodeWords(v: string): string {
   );
 }
 
-export function parseMail(raw: string): { subject: string; text: string; headers: Record<string, string> } {
+export type ParsedMail = { subject: string; text: string; html: string | null; headers: Record<string, string> };
+
+export function parseMail(raw: string): ParsedMail {
   const split = raw.search(/\r?\n\r?\n/);
   const head = raw.slice(0, split).replace(/\r?\n[ \t]+/g, ' ');
   const body = raw.slice(split).replace(/^\r?\n\r?\n/, '');
@@ -40,9 +42,26 @@ export function parseMail(raw: string): { subject: string; text: string; headers
     const i = line.indexOf(':');
     if (i > 0) headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
   }
+  const subject = decodeWords(headers.subject ?? '');
+  // A text part beside an HTML part (and attachments): the text is the plain part, the html the HTML one.
+  const boundary = /multipart\/[\w-]+;.*boundary="?([^";]+)"?/i.exec(headers['content-type'] ?? '')?.[1];
+  if (boundary) {
+    const parts = body.split(`--${boundary}`).slice(1).filter((p) => !p.startsWith('--')).map((p) => parseMail(p.replace(/^\r?\n/, '')));
+    const find = (type: string): string | null => {
+      for (const part of parts) {
+        if ((part.headers['content-type'] ?? '').startsWith(type)) return part.text;
+        if (/^multipart\//.test(part.headers['content-type'] ?? '')) {
+          const inner = type === 'text/html' ? part.html : part.text;
+          if (inner) return inner;
+        }
+      }
+      return null;
+    };
+    return { subject, text: find('text/plain') ?? '', html: find('text/html'), headers };
+  }
   const enc = (headers['content-transfer-encoding'] ?? '').toLowerCase();
   const text = enc === 'quoted-printable' ? decodeQp(body).toString('utf8') : enc === 'base64' ? Buffer.from(body, 'base64').toString('utf8') : body;
-  return { subject: decodeWords(headers.subject ?? ''), text: text.replace(/\r\n/g, '\n'), headers };
+  return { subject, text: text.replace(/\r\n/g, '\n'), html: null, headers };
 }
 
 /**
@@ -110,6 +129,7 @@ export async function startSmtp(
           to: session.envelope.rcptTo.map((r) => r.address),
           subject: parsed.subject,
           text: parsed.text,
+          html: parsed.html,
           raw,
         });
         waiters.splice(0).forEach((w) => w());

@@ -2,6 +2,7 @@
 // the jurors who have entries left to score.
 import { createTestContext, visibleText, type TestContext } from '../helpers/context';
 import type { Mail, Mailer } from '../../src/mail';
+import { mailEvents } from '../helpers/mail';
 import { announceOpenPhases } from '../../src/admin/announcements';
 import { startHousekeeping } from '../../src/admin/housekeeping';
 import pino from 'pino';
@@ -31,11 +32,12 @@ function fakeMailer(): Mailer & { sent: Mail[]; retried: Promise<void> } {
     close() {},
   };
 }
+const announce = (mailer: Mailer, now: Date) => announceOpenPhases(ctx.db, mailEvents(ctx, mailer), now);
 
 describe('phase openings (R7)', () => {
   test('when a phase opened weeks ago (demo data, an upgrade), then nothing is announced', async () => {
     const mailer = fakeMailer();
-    expect(await announceOpenPhases(ctx.db, mailer, ctx.clock.now(), 'sv')).toEqual([]);
+    expect(await announce(mailer, ctx.clock.now())).toEqual([]);
     expect(mailer.sent).toHaveLength(0);
   });
 
@@ -47,8 +49,8 @@ describe('phase openings (R7)', () => {
     const users = (await ctx.db('users').whereNull('anonymised_at')).length;
     const mailer = fakeMailer();
 
-    expect(await announceOpenPhases(ctx.db, mailer, now, 'sv')).toEqual(['voting']);
-    expect(await announceOpenPhases(ctx.db, mailer, new Date(now.getTime() + 5 * 60 * 1000), 'sv')).toEqual([]);
+    expect(await announce(mailer, now)).toEqual(['voting']);
+    expect(await announce(mailer, new Date(now.getTime() + 5 * 60 * 1000))).toEqual([]);
 
     expect(mailer.sent).toHaveLength(users);
     const toBo = mailer.sent.find((m) => m.to === 'bo@example.org')!;
@@ -73,7 +75,7 @@ describe('phase openings (R7)', () => {
     const now = ctx.clock.now();
     await ctx.db('editions').where({ id: edition.id }).update({ nomination_opens_at: new Date(now.getTime() + 10 * DAY), nomination_override: 'open', updated_at: now });
     const mailer = fakeMailer();
-    expect(await announceOpenPhases(ctx.db, mailer, now, 'sv')).toEqual(['nomination']);
+    expect(await announce(mailer, now)).toEqual(['nomination']);
     expect(mailer.sent.every((m) => m.subject.startsWith('Nu kan du nominera') || m.subject.startsWith('You can now nominate'))).toBe(true);
   });
 
@@ -82,7 +84,7 @@ describe('phase openings (R7)', () => {
     await ctx.db('phase_announcements').where({ edition_id: edition.id, phase: 'voting' }).delete();
     await ctx.db('notifications').where({ kind: 'phase.votingOpen' }).delete();
     const now = ctx.clock.now();
-    const results = await Promise.all([announceOpenPhases(ctx.db, fakeMailer(), now, 'sv'), announceOpenPhases(ctx.db, fakeMailer(), now, 'sv')]);
+    const results = await Promise.all([announce(fakeMailer(), now), announce(fakeMailer(), now)]);
     expect(results.flat().filter((p) => p === 'voting')).toHaveLength(1);
     const users = (await ctx.db('users').whereNull('anonymised_at')).length;
     expect(await ctx.db('notifications').where({ kind: 'phase.votingOpen' })).toHaveLength(users);
@@ -90,7 +92,7 @@ describe('phase openings (R7)', () => {
 
   test('when the app starts, then housekeeping runs the checks once, sends the mails waiting in the outbox, and stops cleanly at shutdown', async () => {
     const mailer = fakeMailer();
-    const hk = startHousekeeping({ db: ctx.db, mailer, config: ctx.config, logger: pino({ level: 'silent' }), now: () => ctx.clock.now() });
+    const hk = startHousekeeping({ db: ctx.db, mailer, events: mailEvents(ctx, mailer), config: ctx.config, logger: pino({ level: 'silent' }), now: () => ctx.clock.now() });
     // The outbox round is the last of the first checks: it comes after the clean-up and the announcements.
     await mailer.retried;
     await hk.stop();

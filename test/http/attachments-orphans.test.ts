@@ -8,7 +8,6 @@ import pino from 'pino';
 import sharp from 'sharp';
 import { createTestContext, type Agent, type TestContext } from '../helpers/context';
 import { cleanUpOnce } from '../../src/admin/housekeeping';
-import { createMailer } from '../../src/mail';
 import * as files from '../../src/attachments/files';
 
 let ctx: TestContext;
@@ -80,7 +79,7 @@ test('when the housekeeping runs, then only old files that no row refers to are 
 
   const lines: string[] = [];
   const logger = pino({ level: 'info' }, new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }));
-  const result = await cleanUpOnce({ db: ctx.db, mailer: createMailer(ctx.config), config: ctx.config, logger, now: () => ctx.clock.now() });
+  const result = await cleanUpOnce({ db: ctx.db, config: ctx.config, logger, now: () => ctx.clock.now() });
 
   expect(result.orphanFiles).toBe(2);
   expect(listed()).toEqual([freshStray, 'LÄSMIG.txt', referenced, `${referenced}.thumb`].sort());
@@ -94,7 +93,7 @@ test('when the housekeeping runs, then only old files that no row refers to are 
 
   // Run again: nothing more to delete, nothing logged.
   lines.length = 0;
-  expect((await cleanUpOnce({ db: ctx.db, mailer: createMailer(ctx.config), config: ctx.config, logger, now: () => ctx.clock.now() })).orphanFiles).toBe(0);
+  expect((await cleanUpOnce({ db: ctx.db, config: ctx.config, logger, now: () => ctx.clock.now() })).orphanFiles).toBe(0);
   expect(lines.some((l) => l.includes('orphaned attachment files'))).toBe(false);
 });
 
@@ -124,4 +123,20 @@ test('when writing a thumbnail fails, then the file written just before it is re
   const broken = { kind: 'png', mime: 'image/png', originalName: 'x.png', data: Buffer.from('x'), thumbnail: 42 as unknown as Buffer, width: 1, height: 1 } as const;
   await expect(files.store(ctx.dataDir, broken)).rejects.toThrow();
   expect(listed()).toEqual([]);
+});
+
+test('when a process died during an upload, then its file left in the incoming folder is deleted once old, and a fresh one is kept', async () => {
+  const incoming = path.join(ctx.dataDir, 'incoming');
+  fs.mkdirSync(incoming, { recursive: true });
+  const stale = crypto.randomBytes(16).toString('hex');
+  const fresh = crypto.randomBytes(16).toString('hex');
+  for (const [name, ageMs] of [[stale, 2 * HOURS], [fresh, 60 * 1000]] as const) {
+    fs.writeFileSync(path.join(incoming, name), 'x');
+    const when = new Date(ctx.clock.now().getTime() - ageMs);
+    fs.utimesSync(path.join(incoming, name), when, when);
+  }
+  const logger = pino({ level: 'silent' });
+  const result = await cleanUpOnce({ db: ctx.db, config: ctx.config, logger, now: () => ctx.clock.now() });
+  expect(result.orphanFiles).toBe(1);
+  expect(fs.readdirSync(incoming)).toEqual([fresh]);
 });

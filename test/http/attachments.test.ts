@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createTestContext, visibleText, type Agent, type TestContext } from '../helpers/context';
-import { pdfHasScript, safeFileName, contentDisposition, sniff } from '../../src/attachments/files';
+import { safeFileName, contentDisposition, sniff } from '../../src/attachments/files';
+import { inspectPdf } from '../../src/attachments/pdf';
 
 let ctx: TestContext;
 let departmentId: number;
@@ -179,22 +180,57 @@ describe('refused files (each: a clear message, nothing stored)', () => {
   });
 });
 
+describe('download names (N7: the name cannot make a file dangerous)', () => {
+  test('when a PDF is uploaded as sida.html, then it is stored and downloaded as sida.pdf', async () => {
+    const anna = await ctx.signIn('anna@example.org');
+    expect((await nominate(anna, [[cleanPdf, 'sida.html']])).status).toBe(303);
+    const a = await ctx.db('attachments').orderBy('id', 'desc').first();
+    expect(a.original_name).toBe('sida.pdf');
+    const file = await anna.get(`/attachments/${a.id}`);
+    expect(file.headers['content-disposition']).toBe(`attachment; filename="sida.pdf"; filename*=UTF-8''sida.pdf`);
+  });
+
+  test('when a picture is named with a right-to-left override (faktura\\u202Egpj.exe), then the override is gone and the name ends in the real type', async () => {
+    const anna = await ctx.signIn('anna@example.org');
+    expect((await nominate(anna, [[await photoWithGps(), 'faktura\u202Egpj.exe']])).status).toBe(303);
+    const a = await ctx.db('attachments').orderBy('id', 'desc').first();
+    expect(a.original_name).toBe('fakturagpj.jpg');
+    const file = await anna.get(`/attachments/${a.id}`);
+    expect(file.headers['content-disposition']).toBe(`inline; filename="fakturagpj.jpg"; filename*=UTF-8''fakturagpj.jpg`);
+    const thumb = await anna.get(`/attachments/${a.id}/thumb`);
+    expect(thumb.headers['content-disposition']).toBe(`inline; filename="fakturagpj.webp"; filename*=UTF-8''fakturagpj.webp`);
+    const entry = await anna.get(`/nominations/${a.nomination_id}/edit`);
+    expect(entry.text).not.toContain('\u202E');
+  });
+
+  test('when a file was stored before these rules with a misleading name, then its download still gets a safe name of its type', async () => {
+    const anna = await ctx.signIn('anna@example.org');
+    expect((await nominate(anna, [[cleanPdf, 'rapport.pdf']])).status).toBe(303);
+    const a = await ctx.db('attachments').orderBy('id', 'desc').first();
+    await ctx.db('attachments').where({ id: a.id }).update({ original_name: 'lön\u200F\u2066\u202Elmth.exe\u0007' });
+    const file = await anna.get(`/attachments/${a.id}`);
+    expect(file.headers['content-disposition']).toBe(`attachment; filename="lonlmth.pdf"; filename*=UTF-8''l%C3%B6nlmth.pdf`);
+  });
+});
+
 describe('file rules (unit)', () => {
   test('when names carry paths or odd characters, then only a safe base name is kept', () => {
     expect(safeFileName('../../etc/passwd')).toBe('passwd');
     expect(safeFileName('..\\..\\windows\\åäö.png')).toBe('åäö.png');
     expect(safeFileName('a"b<c>.pdf')).toBe('abc.pdf');
     expect(safeFileName('...')).toBe('bilaga');
+    expect(safeFileName('faktura\u202Egpj.exe')).toBe('fakturagpj.exe');
+    expect(safeFileName('a\u0085b\u200Bc\u2067d\uFEFF.png')).toBe('abcd.png');
     expect(contentDisposition('inline', 'räkning "1".pdf')).toBe(`inline; filename="rakning 1.pdf"; filename*=UTF-8''r%C3%A4kning%201.pdf`);
   });
 
   test('when PDFs hide JavaScript with #-escapes or inside compressed streams, then it is still found', async () => {
     const zlib = await import('node:zlib');
-    expect(pdfHasScript(Buffer.from('%PDF-1.7\n<< /S /J#61vaScript /J#53 (x) >>', 'latin1'))).toBe(true);
+    expect(await inspectPdf(Buffer.from('%PDF-1.7\n<< /S /J#61vaScript /J#53 (x) >>', 'latin1'))).toBe('active');
     const hidden = zlib.deflateSync(Buffer.from('<< /Type /Action /S /JavaScript /JS (app.alert(1)) >>'));
     const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n4 0 obj << /Type /ObjStm /Filter /FlateDecode >>\nstream\n', 'latin1'), hidden, Buffer.from('\nendstream\nendobj\n', 'latin1')]);
-    expect(pdfHasScript(pdf)).toBe(true);
-    expect(pdfHasScript(cleanPdf)).toBe(false);
+    expect(await inspectPdf(pdf)).toBe('active');
+    expect(await inspectPdf(cleanPdf)).toBe('clean');
   });
 
   test('when bytes are sniffed, then the name plays no part', () => {

@@ -6,7 +6,7 @@
 // allowed roles see the page; POST routes carry a valid CSRF token and an empty form, and ids that do
 // not exist (999999), so an allowed role gets a 4xx from the route itself (404, 400, 422, 409) and a
 // refused one the guard's 401/403 — without changing the demo data the later rows depend on.
-import request from 'supertest';
+import type request from 'supertest';
 import { createTestContext, type Agent, type TestContext } from '../helpers/context';
 import { fillPath, routeKey, routeTable, type RouteEntry } from '../hardening/route-table';
 
@@ -94,6 +94,7 @@ const EXPECTED: Record<string, [number, number, number, number, number]> = {
   'POST /ceremony/:year/live/settings': [401, 403, 403, 400, 400], // no audience chosen
   'POST /ceremony/:year/rehearsal': [401, 403, 403, 303, 303],
   'POST /ceremony/:year/show': [401, 403, 403, 400, 400], // no move given
+  'GET /ceremony/:year/calendar.ics': [303, 200, 200, 200, 200],
   'GET /ceremony/:year/live/counts': [303, 403, 403, 200, 200],
   'GET /ceremony/:year/live/stream': [303, 403, 403, 200, 200],
   'POST /ceremony/:year/live/close': [401, 403, 403, 303, 303], // nothing open: nothing to close

@@ -13,7 +13,8 @@
 import crypto from 'node:crypto';
 import type request from 'supertest';
 import { createTestContext, type Agent, type TestContext } from '../helpers/context';
-import { fillPath, routeKey, routeTable, type RouteEntry } from '../hardening/route-table';
+import { fillPath, formFieldsOf, routeKey, type RouteEntry } from '../hardening/route-table';
+import { actorFor, hardenedRoutes, signInActors, type Actors } from '../hardening/actors';
 
 jest.setTimeout(600_000);
 
@@ -37,25 +38,18 @@ const REFLECTED = [/<script>alert\("amXss"\)/, /<img src=x onerror=alert\('amXss
 
 type Sent = { label: string; route: string; status: number; changed: string[] };
 
-function matcher(r: RouteEntry): RegExp {
-  return new RegExp(`^${r.path.replace(/:(\w+)/g, '[^/]+')}$`);
-}
-
 describe('hostile input', () => {
   let ctx: TestContext;
   let routes: RouteEntry[];
-  const agents: Record<string, Agent> = {};
-  const tokens: Record<string, string> = {};
+  let agents: Actors['agents'];
+  let tokens: Actors['tokens'];
   let values: Record<string, string | number>;
   let foreign: Record<string, number>;
 
   beforeAll(async () => {
     ctx = await createTestContext();
-    routes = routeTable(ctx.app).filter((r) => !['POST /auth/logout', 'POST /auth/dev'].includes(routeKey(r)));
-    for (const email of ['anna@example.org', 'cecilia@example.org', 'admin@example.org']) {
-      agents[email] = await ctx.signIn(email);
-      tokens[email] = await agents[email].csrf();
-    }
+    routes = hardenedRoutes(ctx);
+    ({ agents, tokens } = await signInActors(ctx));
     const db = ctx.db;
     const current = await db('editions').whereNull('archived_at').first();
     const bo = await db('users').where({ email: 'bo@example.org' }).first();
@@ -74,8 +68,7 @@ describe('hostile input', () => {
     await ctx.close();
   });
 
-  const agentFor = (path: string) =>
-    path.startsWith('/admin') ? 'admin@example.org' : path.startsWith('/jury') || path.startsWith('/ceremony') ? 'cecilia@example.org' : 'anna@example.org';
+  const agentFor = actorFor;
 
   /** A hash per table of every row, sessions aside (flash messages live there). */
   async function snapshot(): Promise<Map<string, string>> {
@@ -96,25 +89,11 @@ describe('hostile input', () => {
   }
 
   /** The form fields each POST route's forms carry, read from the pages the GET routes render. */
-  async function formFields(): Promise<Map<string, Set<string>>> {
-    const fields = new Map<string, Set<string>>();
-    const posts = routes.filter((r) => r.method === 'POST');
-    for (const r of routes.filter((x) => x.method === 'GET' && !x.path.includes('stream') && !x.path.endsWith('.csv') && !x.path.endsWith('.json'))) {
-      const path = fillPath(r, values);
+  const formFields = () =>
+    formFieldsOf(routes, values, async (path) => {
       const res = await agents[agentFor(path)].get(path).redirects(0);
-      if (!String(res.headers['content-type'] ?? '').includes('html')) continue;
-      for (const form of res.text.matchAll(/<form\b[^>]*>[\s\S]*?<\/form>/g)) {
-        const action = /action="([^"]*)"/.exec(form[0])?.[1]?.replace(/&amp;/g, '&').split('?')[0] ?? path;
-        if (!/method="post"/i.test(form[0])) continue;
-        const target = posts.find((p) => matcher(p).test(action));
-        if (!target) continue;
-        const set = fields.get(routeKey(target)) ?? new Set<string>();
-        for (const m of form[0].matchAll(/<(?:input|textarea|select)\b[^>]*\bname="([^"]+)"/g)) if (m[1] !== '_csrf') set.add(m[1]);
-        fields.set(routeKey(target), set);
-      }
-    }
-    return fields;
-  }
+      return { type: String(res.headers['content-type'] ?? ''), text: res.text };
+    });
 
   test('when at least 200 hostile requests hit every route and form, then none fails with 5xx, reflects script, injects a header or changes anything it refused', async () => {
     const fields = await formFields();

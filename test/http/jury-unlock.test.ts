@@ -235,9 +235,9 @@ describe('after the reveal', () => {
   test('when an unlock and a reveal come at the same moment, then the reveal waits for the unlock and publishes nothing', async () => {
     const { edition } = (await editions.current(ctx.db, ctx.clock.now()))!;
     const trx = await ctx.db.transaction();
-    await jury.unlock(trx, edition, { id: users.admin, admin: true }, 'Samtidigt som avslöjandet', ctx.clock.now());
+    await jury.unlock(trx, ctx.events, edition, { id: users.admin, name: 'Admin', admin: true }, 'Samtidigt som avslöjandet', ctx.clock.now());
     let settled = false;
-    const reveal = ceremony.reveal(ctx.db, editionId, users.admin, ctx.clock.now()).finally(() => {
+    const reveal = ceremony.reveal(ctx.db, ctx.events, editionId, users.admin, ctx.clock.now()).finally(() => {
       settled = true;
     });
     reveal.catch(() => undefined);

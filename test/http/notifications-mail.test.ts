@@ -4,6 +4,7 @@
 import { createTestContext, visibleText, type TestContext } from '../helpers/context';
 import { createMailer, unsentDir } from '../../src/mail';
 import * as notifications from '../../src/notifications/service';
+import { notify } from '../../src/notifications/subscriber';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
 let smtp: TestSmtp;
@@ -25,11 +26,15 @@ test('when a user is notified, then the mail arrives at the SMTP server in their
   const bo = await userId('bo@example.org');
   await ctx.db('users').where({ id: bo }).update({ locale: 'en' });
   const mailer = createMailer(ctx.config);
-  await notifications.notify(ctx.db, mailer, { userId: bo, kind: 'moderation.published', params: { title: 'Åäö-test' }, link: '/entries/1' }, ctx.clock.now());
+  await notify({ db: ctx.db, mailer, config: ctx.config, now: () => ctx.clock.now() }, { userId: bo, kind: 'moderation.published', params: { title: 'Åäö-test' }, link: '/entries/1' });
   const mail = await smtp.waitFor((m) => m.to.includes('bo@example.org'));
   expect(mail.subject).toBe('Your nomination is published');
   expect(mail.text).toContain('“Åäö-test”');
   expect(mail.text).toContain('https://misstag.example.org/entries/1');
+  // The HTML part beside it: the reader's language on <html>, the same words, a real link.
+  expect(mail.html).toContain('<html lang="en">');
+  expect(mail.html).toContain('“Åäö-test”');
+  expect(mail.html).toContain('<a href="https://misstag.example.org/entries/1">');
 
   const agent = await ctx.signIn('bo@example.org');
   const home = await agent.get('/');
@@ -49,7 +54,7 @@ test('when a notification is opened, then it is marked as read and the link is f
 
 test("when someone opens another user's notification by id, then it is not found and stays unread", async () => {
   const anna = await userId('anna@example.org');
-  const id = await notifications.notify(ctx.db, createMailer(ctx.config), { userId: anna, kind: 'moderation.rejected', params: { title: 'X', reason: 'Y' }, link: '/nominations/mine' }, ctx.clock.now());
+  const id = await notify({ db: ctx.db, mailer: createMailer(ctx.config), config: ctx.config, now: () => ctx.clock.now() }, { userId: anna, kind: 'moderation.rejected', params: { title: 'X', reason: 'Y' }, link: '/nominations/mine' });
   const bo = await ctx.signIn('bo@example.org');
   const res = await bo.get(`/notifications/${id}/open`);
   expect(res.status).toBe(404);

@@ -1,6 +1,7 @@
 // V5 with scale-out (SPEC §6): two app instances on one PostgreSQL database, each with its own
 // connection pool and its own in-memory rate limiter, race one voter's votes. The database is what
 // holds the budget, so exactly one vote is stored. Runs with `npm run test:pg` only.
+import { createEvents } from '../../src/events';
 import request from 'supertest';
 import pino from 'pino';
 import { createApp } from '../../src/app';
@@ -39,7 +40,7 @@ const published = async () => (await ctx.db('nominations').where({ edition_id: e
 
 test('when one voter’s 100 votes race through two app instances, then exactly one vote is stored', async () => {
   const voter = await newVoter('twoapps');
-  const instance2 = createApp({ config: ctx.config, db: second, logger: pino({ level: 'silent' }), now: () => ctx.clock.now(), sessionCookieName: 'am.sid', mailer: createMailer(ctx.config) }).app;
+  const instance2 = createApp({ config: ctx.config, db: second, logger: pino({ level: 'silent' }), now: () => ctx.clock.now(), sessionCookieName: 'am.sid', mailer: createMailer(ctx.config), events: createEvents(pino({ level: 'silent' })) }).app;
   app2 = instance2;
 
   // Sign in on instance 1; the session lives in the database, so instance 2 knows it too.
