@@ -336,7 +336,8 @@ type Ctx = {
   sessions: Record<'readers' | 'jurors' | 'admin' | 'voters' | 'openVoters' | 'phones', BenchSession[]>;
 };
 
-/** A signed-in form post: the session's cookie and its CSRF token, plus the given fields. */
+/** A signed-in form post: the session's cookie and its CSRF token, plus the given fields (a vote's entry
+ * travels here, in the body, never in the path — V4: no vote target in a logged path). */
 const form = (session: BenchSession, fields = '') => ({
   headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
   body: `_csrf=${encodeURIComponent(session.csrfToken)}${fields ? `&${fields}` : ''}`,
@@ -349,7 +350,7 @@ async function voteScenario(ctx: Ctx): Promise<Row> {
   const { db, seeded, app } = ctx;
   // Probe with the last fresh voter, kept out of the burst so the others keep their whole budget.
   const probeSession = ctx.sessions.voters[ctx.sessions.voters.length - 1];
-  const res = await fetch(`${app.url}/entries/${seeded.entryIds[0]}/vote`, { method: 'POST', redirect: 'manual', ...form(probeSession) });
+  const res = await fetch(`${app.url}/votes`, { method: 'POST', redirect: 'manual', ...form(probeSession, `entry=${seeded.entryIds[0]}`) });
   if (res.status === 404) return { scenario: 'vote burst', status: 'skipped', note: 'skipped: route not available (404)' };
   if (res.status >= 400) return { scenario: 'vote burst', status: 'skipped', note: `skipped: the probe vote answered ${res.status}` };
 
@@ -363,7 +364,7 @@ async function voteScenario(ctx: Ctx): Promise<Row> {
     path: '/',
     method: 'POST',
     maxRequests: voters.length * seeded.voteBudget,
-    request: (k) => ({ path: `/entries/${entryFor(seeded, voters.length, k)}/vote`, ...form(voters[k % voters.length]) }),
+    request: (k) => ({ path: '/votes', ...form(voters[k % voters.length], `entry=${entryFor(seeded, voters.length, k)}`) }),
   });
   const row = summarise('vote burst', result, rss, ctx.baseline);
   const stored = (await countVotes()) - before;
@@ -416,7 +417,7 @@ async function openLoopScenario(ctx: Ctx): Promise<Row> {
       duration: OPEN_SECONDS,
       overallRate: OPEN_RATE,
       maxRequests: capacity,
-      request: (k) => ({ path: `/entries/${entryFor(seeded, voters.length, k)}/vote`, ...form(voters[k % voters.length]) }),
+      request: (k) => ({ path: '/votes', ...form(voters[k % voters.length], `entry=${entryFor(seeded, voters.length, k)}`) }),
     }),
     load({
       url: app.url,

@@ -19,7 +19,7 @@ import { perUserLimiter } from './http/rate-limit';
 import { acceptsUploads, storedAttachmentBytes, UPLOAD_QUOTA_BYTES } from './nominations/service';
 import { requireKnownBodyType } from './http/body-types';
 import { errorHandler, notFoundHandler } from './http/errors';
-import { publicRoutes } from './http/public-routes';
+import { healthRoutes, publicRoutes } from './http/public-routes';
 import { homeRoutes } from './home/routes';
 import { adminRoutes } from './admin/routes';
 import { juryRoutes } from './jury/routes';
@@ -50,6 +50,8 @@ export function createApp(deps: AppDeps): AppHandle {
   app.set('views', viewsDir());
   app.set('view engine', 'ejs');
   registerViewEngine(app, config.isProduction);
+  // Probes first: no session (row or cookie), no request log line (SPEC §6 "Health probes create no session").
+  app.use(healthRoutes(deps));
   app.use(
     pinoHttp({
       logger,
@@ -64,7 +66,7 @@ export function createApp(deps: AppDeps): AppHandle {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
-      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/static/') || req.url === '/healthz' },
+      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/static/') },
     }),
   );
 
@@ -78,6 +80,7 @@ export function createApp(deps: AppDeps): AppHandle {
     res.locals.currentPath = req.path;
     res.locals.config = {
       orgName: config.orgName,
+      defaultLocale: config.defaultLocale,
       orgLogoUrl: config.orgLogoUrl,
       authMode: config.authMode,
       accessibilityEmail: config.accessibilityEmail,
@@ -87,7 +90,6 @@ export function createApp(deps: AppDeps): AppHandle {
     defaultLocale(req, res, next);
   });
 
-  const frameAncestors = ["'self'", ...(config.intranetOrigin ? [config.intranetOrigin] : [])];
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -100,18 +102,20 @@ export function createApp(deps: AppDeps): AppHandle {
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],
           formAction: ["'self'"],
-          frameAncestors,
+          frameAncestors: ["'self'"],
           objectSrc: ["'none'"],
           baseUri: ["'self'"],
           upgradeInsecureRequests: config.isProduction ? [] : null,
         },
       },
-      // X-Frame-Options cannot name another origin; frame-ancestors above does the job.
-      frameguard: config.intranetOrigin ? false : { action: 'sameorigin' },
+      frameguard: { action: 'sameorigin' },
       strictTransportSecurity: config.isProduction,
       referrerPolicy: { policy: 'same-origin' },
     }),
   );
+
+  // INTRANET_ORIGIN may frame the nomination form and the pages it leads to, nothing else.
+  if (config.intranetOrigin) app.use(allowFramingOfNominationForm(config.intranetOrigin));
 
   app.use('/static', express.static(publicDir(), { maxAge: config.isProduction ? '7d' : 0, index: false }));
 
@@ -177,6 +181,12 @@ export function createApp(deps: AppDeps): AppHandle {
 
   // Everything below needs a signed-in user (SPEC §5).
   app.use(requireSignIn);
+  // Personal pages are never kept by the browser or a proxy (a shared PC, the back button after
+  // sign-out). Attachments set their own `private, no-cache`.
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   // Before the gallery: puts the viewer's voting state in res.locals.voting for /entries pages.
   app.use(votingRoutes(deps));
   app.use(notificationRoutes(deps));
@@ -196,6 +206,24 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use(errorHandler(deps));
 
   return { app, sessionStore };
+}
+
+/** The pages the intranet embeds: the nomination form, a draft's edit form and where a nomination ends. */
+const FRAMEABLE = [/^\/nominate\/?$/, /^\/nominations\/mine\/?$/, /^\/nominations\/\d{1,9}(\/edit)?\/?$/];
+
+function allowFramingOfNominationForm(origin: string): express.RequestHandler {
+  return (req, res, next) => {
+    if (!FRAMEABLE.some((pattern) => pattern.test(req.path))) return next();
+    // Helmet has set frame-ancestors 'self' and X-Frame-Options (which cannot name another origin).
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: express.Response, ...args: Parameters<typeof writeHead>) {
+      const csp = this.getHeader('Content-Security-Policy');
+      if (typeof csp === 'string') this.setHeader('Content-Security-Policy', csp.replace("frame-ancestors 'self'", `frame-ancestors 'self' ${origin}`));
+      this.removeHeader('X-Frame-Options');
+      return writeHead.apply(this, args);
+    } as typeof writeHead;
+    next();
+  };
 }
 
 function registerViewEngine(app: express.Express, cache: boolean): void {

@@ -21,6 +21,8 @@ const csv = z
       .filter(Boolean),
   );
 
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
 const url = (protocols: string[]) =>
   z
     .string()
@@ -36,6 +38,11 @@ const url = (protocols: string[]) =>
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z
+    .string()
+    .trim()
+    .regex(/^[\w.:-]{1,253}$/, 'must be a host name or an IP address, e.g. 127.0.0.1 or 0.0.0.0')
+    .optional(),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   SESSION_SECRET: optionalString,
@@ -49,6 +56,7 @@ const schema = z.object({
   ADMIN_EMAILS: csv,
   ADMIN_GROUP_IDS: csv,
   ADMIN_ROLE: optionalString,
+  ALLOWED_EMAIL_DOMAINS: csv.refine((list) => list.every((d) => DOMAIN.test(d)), 'must be comma-separated domain names, e.g. helsingborg.se,skola.helsingborg.se'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   SMTP_OAUTH_TENANT_ID: optionalString,
   SMTP_OAUTH_CLIENT_ID: optionalString,
@@ -85,6 +93,8 @@ export type Config = {
   nodeEnv: 'development' | 'production' | 'test';
   isProduction: boolean;
   port: number;
+  /** The address to listen on; undefined: every interface. */
+  host?: string;
   databaseUrl?: string;
   dataDir: string;
   sessionSecret: string;
@@ -101,6 +111,11 @@ export type Config = {
   adminEmails: string[];
   adminGroupIds: string[];
   adminRole?: string;
+  /**
+   * The organisation's e-mail domains: a nomination can name colleagues only there (the app is no mail
+   * relay). Empty: only colleagues who have signed in can be named.
+   */
+  allowedEmailDomains: string[];
   smtpUrl?: string;
   /** SMTP with OAuth2 (XOAUTH2): an app-only token from Entra ID for Microsoft 365 (src/mail). */
   smtpOAuth?: SmtpOAuth;
@@ -138,6 +153,12 @@ export class ConfigError extends Error {
   }
 }
 
+/** Whether the server is reachable from this machine only. */
+export function isLoopback(host: string | undefined): boolean {
+  if (host === undefined) return false;
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -148,8 +169,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   const isProduction = e.NODE_ENV === 'production';
   const authMode = e.AUTH_MODE ?? (isProduction ? 'azure' : 'dev');
+  // Demo sign-in lets anyone who reaches the server sign in as anyone, admin included. When nobody asked
+  // for it (AUTH_MODE unset, e.g. NODE_ENV forgotten on a server) it only listens on this machine.
+  const host = e.HOST ?? (authMode === 'dev' && !e.AUTH_MODE ? '127.0.0.1' : undefined);
   const problems: string[] = [];
 
+  if (authMode === 'dev' && !e.AUTH_MODE && !isLoopback(host)) {
+    problems.push(
+      `AUTH_MODE: not set, and demo sign-in (anyone can sign in as anyone) is only the default on localhost, but HOST=${host ?? ''} listens on other addresses. Set AUTH_MODE=azure (and NODE_ENV=production) for Entra ID sign-in, or AUTH_MODE=dev if you really want the demo there`,
+    );
+  }
   if (isProduction && authMode === 'dev') {
     problems.push('AUTH_MODE: demo sign-in (dev) is not allowed when NODE_ENV=production');
   }
@@ -165,11 +194,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const smtpOAuth = smtpOAuthFrom(e, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
+  const adminEmails = e.ADMIN_EMAILS.map((m) => m.toLowerCase());
+  const allowedEmailDomains = e.ALLOWED_EMAIL_DOMAINS.length
+    ? e.ALLOWED_EMAIL_DOMAINS.map((d) => d.toLowerCase())
+    : [...new Set([...adminEmails.map((m) => m.slice(m.lastIndexOf('@') + 1)).filter((d) => DOMAIN.test(d)), ...(authMode === 'dev' ? ['example.org'] : [])])];
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
     nodeEnv: e.NODE_ENV,
     isProduction,
     port: e.PORT,
+    host,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
     sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
@@ -186,7 +220,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined),
       library: e.AUTH_OIDC_LIBRARY,
     },
-    adminEmails: e.ADMIN_EMAILS.map((m) => m.toLowerCase()),
+    adminEmails,
+    allowedEmailDomains,
     adminGroupIds: e.ADMIN_GROUP_IDS,
     adminRole: e.ADMIN_ROLE,
     smtpUrl: e.SMTP_URL ?? (smtpOAuth ? M365_SMTP_URL : undefined),

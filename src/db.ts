@@ -36,6 +36,9 @@ export function openDatabase(options: { databaseUrl?: string; dataDir: string; p
           // FULL: a commit is on disk before the answer goes out, so an acknowledged vote survives a
           // power cut too (V5), not only a crash of the app; about a fifth of the vote burst's rate.
           conn.pragma('synchronous = FULL');
+          // V4: deleted rows (withdrawn votes, erased ballots) are overwritten with zeros, not left
+          // readable in free space of the page or in free pages.
+          conn.pragma('secure_delete = ON');
           // SQLite's own lower() folds only A–Z; searches must match Å/Ä/Ö in either case as they do on
           // PostgreSQL (N6, R5), so lower() is replaced by a Unicode one on every connection.
           conn.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLocaleLowerCase('sv-SE') : v));
@@ -135,6 +138,52 @@ export async function migrate(db: Knex, options: { waitForLockMs?: number } = {}
       if (!racing || monotonicMs() > deadline) throw err;
       await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 500));
     }
+  }
+}
+
+/**
+ * V4: after ballots were erased (archive, a closed live vote), leaves no copy of the deleted rows for a
+ * forensic reader. SQLite (secure_delete is on, so the deleted cells are zeroed): the write-ahead log is
+ * checkpointed into the file and truncated, VACUUM rebuilds the file without free pages, and the log
+ * it wrote is checkpointed and truncated again. PostgreSQL: VACUUM FULL rewrites the tables into new
+ * files without the dead rows (what it cannot reach — WAL segments, replicas, the file system's freed
+ * blocks — is in the README). Must run outside a transaction, after the erasure has committed.
+ * Blocks writes for the duration (a fraction of a second on an organisation's data; archive is yearly).
+ * `compact: false` (a live vote closing during the ceremony) only checkpoints (SQLite) or runs a plain
+ * VACUUM (PostgreSQL), which takes no lock that stops the ceremony; the zeroed cells are enough there.
+ */
+export async function scrubErasedData(db: Db, tables: string[], options: { compact: boolean }): Promise<void> {
+  if (db.dialect.isPostgres) {
+    // Only the archive waits: a live vote closing mid-ceremony must answer at once.
+    if (options.compact) await waitForOlderSnapshots(db);
+    const names = tables.map((t) => db.raw('??', [t]).toQuery()).join(', ');
+    await db.raw(`vacuum ${options.compact ? 'full ' : ''}${names}`);
+    return;
+  }
+  await db.raw('pragma wal_checkpoint(TRUNCATE)');
+  if (!options.compact) return;
+  await db.raw('vacuum');
+  await db.raw('pragma wal_checkpoint(TRUNCATE)');
+}
+
+/**
+ * VACUUM keeps a deleted row that a transaction still running might see (one that started before the
+ * delete committed: a long report, an autovacuum's ANALYZE). So before it runs, wait — a few seconds at
+ * most — until every other session's snapshot of this database is newer than now.
+ */
+async function waitForOlderSnapshots(db: Db, maxWaitMs = 10_000): Promise<void> {
+  const marker = await db.raw(`select (pg_current_xact_id()::text::bigint % 4294967296)::text as xid`);
+  const xid = String((marker as { rows: Array<{ xid: string }> }).rows[0].xid);
+  const deadline = performance.now() + maxWaitMs;
+  for (;;) {
+    const result = await db.raw(
+      `select count(*)::int as n from pg_stat_activity
+       where datname = current_database() and pid <> pg_backend_pid() and backend_xmin is not null
+         and age(backend_xmin) >= age(?::xid)`,
+      [xid],
+    );
+    if ((result as { rows: Array<{ n: number }> }).rows[0].n === 0 || performance.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

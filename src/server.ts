@@ -18,6 +18,12 @@ export type RunningServer = { server: http.Server; db: Db; config: Config; close
 export async function start(env: Record<string, string | undefined> = process.env): Promise<RunningServer> {
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
+  if (config.authMode === 'dev') {
+    logger.warn(
+      { authMode: 'dev', host: config.host ?? 'all interfaces', nodeEnv: config.nodeEnv },
+      'DEMO SIGN-IN IS ON: anyone who reaches this server can sign in as any user, admins included. Never use it with real people or data; set NODE_ENV=production and AUTH_MODE=azure',
+    );
+  }
   const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(db);
   if (shouldSeed(config) && !(await isSeeded(db))) {
@@ -43,10 +49,10 @@ export async function start(env: Record<string, string | undefined> = process.en
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, () => resolve());
+    server.listen(config.port, config.host, () => resolve());
   });
   const address = server.address();
-  logger.info({ port: typeof address === 'object' && address ? address.port : config.port, authMode: config.authMode, database: db.dialect.isPostgres ? 'postgresql' : 'sqlite' }, 'listening');
+  logger.info({ host: typeof address === 'object' && address ? address.address : config.host, port: typeof address === 'object' && address ? address.port : config.port, authMode: config.authMode, database: db.dialect.isPostgres ? 'postgresql' : 'sqlite' }, 'listening');
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -15,8 +15,11 @@ import * as m070 from './070-read-path-indexes';
 import * as m071 from './071-ranking-indexes';
 import * as m072 from './072-result-unlocks';
 import * as m080 from './080-ceremony-calendar';
-import * as m090 from './090-ceremony-shows';
-import * as m091 from './091-live-room-votes';
+import * as m090 from './090-vote-tallies';
+import * as m091 from './091-tally-erased-votes';
+import * as m092 from './092-mail-sends';
+import * as m093 from './093-ceremony-shows';
+import * as m094 from './094-live-room-votes';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -34,8 +37,11 @@ const migrations: Array<[string, Migration]> = [
   ['071-ranking-indexes', m071],
   ['072-result-unlocks', m072],
   ['080-ceremony-calendar', m080],
-  ['090-ceremony-shows', m090],
-  ['091-live-room-votes', m091],
+  ['090-vote-tallies', m090],
+  ['091-tally-erased-votes', m091],
+  ['092-mail-sends', m092],
+  ['093-ceremony-shows', m093],
+  ['094-live-room-votes', m094],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -142,17 +142,11 @@ export async function seedDemo(db: Knex, now: Date): Promise<void> {
     await insertEntries(currentId, CURRENT_ENTRIES, t(-10));
     const previousIds = await insertEntries(previousId, PREVIOUS_ENTRIES, last(0));
 
-    // Last year's result: people's votes (already anonymous: archived), finalists, winner.
+    // Last year's result: people's votes (archived: only the counts remain, V4), finalists, winner.
     const voteCounts = [42, 17, 28, 11];
     for (const [i, nominationId] of previousIds.entries()) {
-      const rows = Array.from({ length: voteCounts[i] ?? 0 }, (_, slot) => ({
-        edition_id: previousId,
-        nomination_id: nominationId,
-        voter_id: null,
-        slot: slot + 1,
-        created_at: last(0),
-      }));
-      if (rows.length) await trx.batchInsert('votes', rows, 100);
+      const votes = voteCounts[i] ?? 0;
+      if (votes > 0) await trx('vote_tallies').insert({ edition_id: previousId, nomination_id: nominationId, votes });
     }
     for (const [position, nominationId] of previousIds.slice(0, 3).entries()) {
       await trx('finalists').insert({ edition_id: previousId, nomination_id: nominationId, position });

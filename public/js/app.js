@@ -5,6 +5,28 @@
   var summary = document.querySelector('[data-autofocus]');
   if (summary) summary.focus();
 
+  // Phone-first header: on a narrow screen the main menu folds behind a button. Without this script
+  // the button stays hidden and the menu stays open.
+  var toggle = document.querySelector('[data-menu-toggle]');
+  var menu = toggle && document.getElementById(toggle.getAttribute('aria-controls'));
+  if (toggle && menu) {
+    var narrow = window.matchMedia('(max-width: 40rem)');
+    var setOpen = function (open) {
+      toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+      menu.classList.toggle('is-folded', !open);
+    };
+    var follow = function () {
+      toggle.hidden = !narrow.matches;
+      setOpen(!narrow.matches);
+    };
+    toggle.addEventListener('click', function () { setOpen(toggle.getAttribute('aria-expanded') !== 'true'); });
+    document.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape' && narrow.matches && toggle.getAttribute('aria-expanded') === 'true') { setOpen(false); toggle.focus(); }
+    });
+    if (narrow.addEventListener) narrow.addEventListener('change', follow);
+    follow();
+  }
+
   // A page restored from the back/forward cache gets its buttons back.
   window.addEventListener('pageshow', function (event) {
     if (!event.persisted) return;

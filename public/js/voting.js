@@ -38,10 +38,8 @@
   function entryIdOf(form) {
     var box = form.closest('[data-vote-for]');
     if (box) return box.getAttribute('data-vote-for');
-    var to = form.querySelector('input[name="to"]');
-    if (to) return to.value;
-    var m = /\/entries\/(\d+)\//.exec(form.getAttribute('action') || '');
-    return m ? m[1] : null;
+    var field = form.querySelector('input[name="to"], input[name="entry"]');
+    return field ? field.value : null;
   }
 
   function showFeedback(entryId, text, isError) {
@@ -85,6 +83,44 @@
     if (target) target.focus();
   }
 
+  // "Flytta min röst": the move page's form, shown in a dialog over the gallery. The link still works as
+  // a page of its own when anything here fails.
+  function openMoveDialog(link) {
+    return fetch(link.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+      .then(function (res) { if (!res.ok) throw new Error('move page'); return res.text(); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, 'text/html');
+        var content = doc.querySelector('.move-vote');
+        if (!content || typeof HTMLDialogElement === 'undefined') throw new Error('no dialog');
+        var dialog = document.createElement('dialog');
+        dialog.className = 'move-dialog';
+        dialog.setAttribute('aria-labelledby', 'move-title');
+        dialog.appendChild(document.importNode(content, true));
+        var heading = dialog.querySelector('h1');
+        if (heading) {
+          var h2 = document.createElement('h2');
+          h2.id = heading.id;
+          h2.textContent = heading.textContent;
+          heading.replaceWith(h2);
+        }
+        dialog.addEventListener('close', function () { dialog.remove(); link.focus(); });
+        dialog.addEventListener('click', function (event) {
+          if (event.target instanceof Element && event.target.closest('[data-move-cancel]')) { event.preventDefault(); dialog.close(); }
+        });
+        document.body.appendChild(dialog);
+        dialog.showModal();
+        var first = dialog.querySelector('input[type="radio"]');
+        if (first) first.focus();
+      });
+  }
+
+  document.addEventListener('click', function (event) {
+    var link = event.target instanceof Element ? event.target.closest('a[data-move-dialog]') : null;
+    if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    openMoveDialog(link).catch(function () { window.location.href = link.href; });
+  });
+
   document.addEventListener('submit', function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-vote-form')) return;
@@ -93,6 +129,8 @@
     busy = true;
     var entryId = entryIdOf(form);
     var fromPanel = Boolean(form.closest('[data-voting-panel]'));
+    var dialog = form.closest('dialog');
+    var closeDialog = function () { if (dialog && dialog.open) dialog.close(); };
     var buttons = form.querySelectorAll('button');
     buttons.forEach(function (b) { b.setAttribute('aria-disabled', 'true'); });
     var body = new URLSearchParams(new FormData(form));
@@ -112,8 +150,10 @@
           buttons.forEach(function (b) { b.removeAttribute('aria-disabled'); });
           showFeedback(entryId, text, true);
           announce(text);
+          closeDialog();
           return refresh().then(function () { restoreFocus(entryId, fromPanel); showFeedback(entryId, text, true); });
         }
+        closeDialog();
         return refresh().then(function () {
           restoreFocus(entryId, fromPanel);
           showFeedback(fromPanel ? null : entryId, result.data.message, false);

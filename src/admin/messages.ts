@@ -110,8 +110,8 @@ export const adminMessages = defineMessages({
     'audit.action.jury.result_locked': 'Juryns resultat låst',
     'audit.action.jury.result_unlocked': 'Juryns resultat upplåst',
     'audit.action.ceremony.reveal': 'Vinnaren offentliggjord',
-    'audit.action.live.open': 'Publikomröstning öppnad',
-    'audit.action.live.close': 'Publikomröstning stängd',
+    'audit.action.live.open': 'Röstningen i salen öppnad',
+    'audit.action.live.close': 'Röstningen i salen stängd',
   },
   en: {
     'admin.title': 'Administration',
@@ -222,8 +222,8 @@ export const adminMessages = defineMessages({
     'audit.action.jury.result_locked': "Jury's result locked",
     'audit.action.jury.result_unlocked': "Jury's result unlocked",
     'audit.action.ceremony.reveal': 'Winner announced',
-    'audit.action.live.open': 'Audience vote opened',
-    'audit.action.live.close': 'Audience vote closed',
+    'audit.action.live.open': 'Vote in the hall opened',
+    'audit.action.live.close': 'Vote in the hall closed',
   },
 });
 

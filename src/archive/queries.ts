@@ -44,7 +44,8 @@ function publishedIn(db: Queryable, editionIds: number[]) {
       'n.team_name',
       'n.published_at',
       'd.name as department_name',
-      db('votes as v').count('*').whereRaw('v.nomination_id = n.id').as('votes'),
+      // Running editions count ballots; archived ones keep only tallies (V4).
+      db.raw('(select count(*) from votes v where v.nomination_id = n.id) + coalesce((select sum(t.votes) from vote_tallies t where t.nomination_id = n.id), 0) as votes'),
     );
 }
 

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { AppDeps } from '../deps';
 import { registerMessages } from '../i18n';
 import { notFound } from '../errors';
+import { editionTitle } from '../http/locale';
 import { archiveMessages } from './messages';
 import * as archive from './service';
 
@@ -24,7 +25,7 @@ export function archiveRoutes(deps: AppDeps): Router {
     const found = await archive.year(deps.db, year, deps.now());
     if (!found) throw notFound();
     const sorted = [...found.entries].sort((a, b) => res.locals.fmt.collator.compare(a.title, b.title));
-    res.render('archive/year', { title: found.edition.title, a: found, entries: sorted });
+    res.render('archive/year', { title: editionTitle(req.locale, found.edition.title), a: found, entries: sorted });
   });
 
   return router;

@@ -1,5 +1,6 @@
 // The archive and lessons bank (C4): editions whose result has been revealed (C3) or that are archived,
-// with winner, finalists, vote counts and every published entry; search across all years.
+// with winner, finalists, the colleagues' choice and every published entry; search across all years.
+// Per-entry vote counts are read for the jury and admins only (V3, C4).
 import type { Queryable } from '../db';
 import * as editions from '../editions/service';
 import * as ceremony from '../ceremony/service';
@@ -14,8 +15,16 @@ export type ArchivedEdition = {
   winner: ceremony.ResultEntry | null;
   /** Finalists other than the winner, in the chair's order. */
   finalists: ceremony.ResultEntry[];
+  /** Per-entry counts: for the jury, admins and exports only (V3); views show them to no one else. */
   votes: ReadonlyMap<number, number>;
+  /** The colleagues' choice: the entries with the most votes (more than one on a tie), none without votes. */
+  peoplesChoiceIds: number[];
 };
+
+export function peoplesChoiceOf(votes: ReadonlyMap<number, number>): number[] {
+  const most = Math.max(0, ...votes.values());
+  return most > 0 ? [...votes].filter(([, n]) => n === most).map(([id]) => id) : [];
+}
 
 /** Editions that are in the archive now: revealed or archived. Newest first. */
 export async function shownEditions(db: Queryable, now: Date): Promise<editions.Edition[]> {
@@ -31,7 +40,7 @@ async function withResult(db: Queryable, edition: editions.Edition): Promise<Arc
   const votes = await ceremony.voteCounts(db, edition.id);
   const winner = result?.finalists.find((f) => f.id === result.winnerId) ?? null;
   const finalists = result ? result.finalists.filter((f) => f.id !== result.winnerId) : [];
-  return { edition, result, winner, finalists, votes };
+  return { edition, result, winner, finalists, votes, peoplesChoiceIds: peoplesChoiceOf(votes) };
 }
 
 export async function overview(db: Queryable, now: Date): Promise<Array<ArchivedEdition & { entryCount: number }>> {
@@ -58,7 +67,14 @@ export async function search(db: Queryable, q: string, now: Date): Promise<queri
   return queries.search(db, shown.map((e) => e.id), folded);
 }
 
-export type Award = { kind: 'winner' | 'finalist' | null; votes: number; year: number; /** The jury's citation, on the winner only (C8). */ motivation: string | null };
+export type Award = {
+  kind: 'winner' | 'finalist' | null;
+  votes: number;
+  year: number;
+  peoplesChoice: boolean;
+  /** The jury's citation, on the winner only (C8). */
+  motivation: string | null;
+};
 
 /**
  * What an entry won, for a badge on its page: only once its edition's result is revealed (C3), else
@@ -72,7 +88,9 @@ export async function awardFor(db: Queryable, nominationId: number, now: Date): 
   const p = editions.phaseAt(edition, now);
   if (!p.revealed && !p.archived) return null;
   const result = await ceremony.lockedResult(db, edition.id);
-  const votes = (await ceremony.voteCounts(db, edition.id)).get(nominationId) ?? 0;
+  const counts = await ceremony.voteCounts(db, edition.id);
+  const votes = counts.get(nominationId) ?? 0;
+  const peoplesChoice = peoplesChoiceOf(counts).includes(nominationId);
   const kind = result?.winnerId === nominationId ? 'winner' : result?.finalists.some((f) => f.id === nominationId) ? 'finalist' : null;
-  return { kind, votes, year: edition.year, motivation: kind === 'winner' && result ? result.motivation : null };
+  return { kind, votes, year: edition.year, peoplesChoice, motivation: kind === 'winner' && result ? result.motivation : null };
 }

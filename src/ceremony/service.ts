@@ -363,9 +363,11 @@ async function revealIn(trx: Queryable, emit: Emit, editionId: number, actorId: 
   const changed = await queries.markRevealed(trx, editionId, now);
   const result = await lockedResult(trx, editionId);
   if (!result) throw new AppError(409, 'ceremony.errors.notLocked', undefined, 'ceremony.notLockedTitle');
+  // The reveal shows vote counts and the people's choice (V3): never while colleagues still vote.
+  const edition = (await editions.findById(trx, editionId))!;
+  if (editions.phaseAt(edition, now).votingOpen) throw new AppError(409, 'ceremony.errors.votingOpen', undefined, 'ceremony.votingOpenTitle');
   if (changed > 0) {
     await record(trx, { actorId, action: 'ceremony.reveal', subjectType: 'edition', subjectId: editionId, details: { winnerNominationId: result.winnerId } }, now);
-    const edition = (await editions.findById(trx, editionId))!;
     const winner = result.finalists.find((f) => f.id === result.winnerId);
     emit('winner.revealed', { editionId, year: edition.year, title: edition.title, winner: { nominationId: result.winnerId, title: winner?.title ?? '' } });
   }

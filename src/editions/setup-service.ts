@@ -2,7 +2,7 @@
 // to next year, archive it. Every change is audited (R4). Kept apart from service.ts, which the whole
 // app reads, because archiving also calls into voting (V4: the voter links are erased).
 import type { Knex } from 'knex';
-import type { Queryable } from '../db';
+import type { Db, Queryable } from '../db';
 import { ValidationError, conflict, notFound, type FieldErrors } from '../errors';
 import * as audit from '../audit/service';
 import * as voting from '../voting/service';
@@ -171,12 +171,16 @@ export async function copyToNextYear(db: Knex, editionId: number, actorId: numbe
   });
 }
 
-/** Archives the edition and erases the link between voters and votes in the same transaction (V4, R6). */
-export async function archive(db: Knex, editionId: number, actorId: number, now: Date): Promise<void> {
+/**
+ * Archives the edition and, in the same transaction, turns its votes into counts (V4, R6); then scrubs
+ * the database files so the erased ballots are gone for a forensic reader too.
+ */
+export async function archive(db: Db, editionId: number, actorId: number, now: Date): Promise<void> {
   await db.transaction(async (trx) => {
     const edition = await editableEdition(trx, editionId);
     await queries.setArchived(trx, editionId, now);
     const erased = await voting.eraseVoterLinks(trx, editionId);
     await audit.record(trx, { actorId, action: 'edition.archived', subjectType: 'edition', subjectId: editionId, details: { year: edition.year, voterLinksErased: erased } }, now);
   });
+  await voting.scrubErasedBallots(db);
 }

@@ -26,6 +26,8 @@ export type EventMap = {
     title: string;
     /** The submitter's name when they chose to be shown, else ''. */
     submitter: string;
+    /** Who sent it (never shown): consent mails are limited per sender. */
+    submitterId: number;
     nominee: { id: number; userId: number | null; email: string; name: string; consentToken: string };
   };
   /** A named colleague answered (N3). `message` is their own words, possibly ''. */

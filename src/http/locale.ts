@@ -14,6 +14,20 @@ declare global {
   }
 }
 
+/**
+ * What colleagues write (titles, lessons, names of teams) is in Swedish. On a page in another language
+ * the element holding it says so (WCAG 3.1.2): views write `<p<%- langSv %>>`.
+ */
+export function langSv(locale: Locale): string {
+  return locale === 'sv' ? '' : ' lang="sv"';
+}
+
+/** An edition's name as we give it ("Årets misstag 2026") is ours to translate; a name an admin chose is not. */
+export function editionTitle(locale: Locale, title: string): string {
+  const ours = /^Årets misstag (\d{4})$/.exec(title);
+  return ours ? translate(locale, 'edition.defaultTitle', { year: ours[1] }) : title;
+}
+
 export function localeMiddleware(config: Config) {
   return (req: Request, res: Response, next: NextFunction) => {
     const fromCookie = req.cookies?.[LOCALE_COOKIE];
@@ -23,6 +37,8 @@ export function localeMiddleware(config: Config) {
     res.locals.locale = locale;
     res.locals.t = req.t;
     res.locals.fmt = formatters(locale);
+    res.locals.langSv = langSv(locale);
+    res.locals.editionTitle = (title: string) => editionTitle(locale, title);
     next();
   };
 }
@@ -36,6 +52,8 @@ export function applyUserLocale(req: Request, res: Response, next: NextFunction)
     res.locals.locale = saved;
     res.locals.t = req.t;
     res.locals.fmt = formatters(saved);
+    res.locals.langSv = langSv(saved);
+    res.locals.editionTitle = (title: string) => editionTitle(saved, title);
   }
   next();
 }

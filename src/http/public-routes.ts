@@ -6,25 +6,33 @@ import { isLocale } from '../i18n';
 import { LOCALE_COOKIE } from './locale';
 import { safeReturnTo } from '../auth/session';
 import * as users from '../users/service';
-import { notFound } from '../errors';
+import { badRequest } from '../errors';
+
+/** The probes: mounted before the session and the request log, so a probe leaves no trace. */
+export function healthRoutes(deps: AppDeps): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const ok = await isReachable(deps.db);
+    res.set('Cache-Control', 'no-store');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', database: ok ? 'ok' : 'unreachable' });
+  });
+  return router;
+}
 
 export function publicRoutes(deps: AppDeps): Router {
   const router = Router();
 
-  router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-
-  router.get('/readyz', async (_req, res) => {
-    const ok = await isReachable(deps.db);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', database: ok ? 'ok' : 'unreachable' });
-  });
-
-  // A plain link (works without JavaScript and before sign-in); the choice is remembered in a cookie,
-  // the session and, when signed in, on the user.
-  router.get('/lang/:locale', async (req, res) => {
-    const locale = req.params.locale;
-    if (!isLocale(locale)) throw notFound();
+  // A small form in every page's header (works without JavaScript and before sign-in): a POST, so no
+  // link or image elsewhere can change someone's language. The choice is remembered in a cookie, the
+  // session and, when signed in, on the user.
+  router.post('/lang', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const locale = body.locale;
+    if (typeof locale !== 'string' || !isLocale(locale)) throw badRequest('errors.badRequest.text');
     res.cookie(LOCALE_COOKIE, locale, {
       httpOnly: true,
       sameSite: 'lax',
@@ -33,7 +41,7 @@ export function publicRoutes(deps: AppDeps): Router {
     });
     if (req.session) req.session.locale = locale;
     if (req.viewer) await users.setLocale(deps.db, req.viewer.user.id, locale);
-    res.redirect(303, safeReturnTo(req.query.next));
+    res.redirect(303, safeReturnTo(body.next));
   });
 
   router.get('/accessibility', (req, res) => {

@@ -28,6 +28,9 @@ export type Params = Record<string, string | number>;
 
 const pluralRules: Record<Locale, Intl.PluralRules> = { sv: new Intl.PluralRules('sv-SE'), en: new Intl.PluralRules('en-GB') };
 
+/** Quantities written with the locale's digit grouping ("10 000 tecken"); years and ids are not among them. */
+const GROUPED_PARAMS = new Set(['count', 'max', 'min', 'length', 'total']);
+
 /**
  * The text for a key with its {placeholders} filled in. A numeric `count` picks the singular form
  * `key#one` when the table has one ("1 röst", "2 röster") and is written with the locale's digit grouping.
@@ -41,7 +44,7 @@ export function translate(locale: Locale, key: string, params?: Params): string 
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     if (value === undefined) return whole;
-    return name === 'count' && typeof value === 'number' ? formatters(locale).number(value) : String(value);
+    return GROUPED_PARAMS.has(name) && typeof value === 'number' ? formatters(locale).number(value) : String(value);
   });
 }
 

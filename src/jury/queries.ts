@@ -152,29 +152,41 @@ export async function listAttachments(db: Queryable, entryId: number): Promise<J
 }
 
 /** What the ranking needs of an entry: its title, and who submitted it and is named in it (for jäv). */
-export type RankingEntry = { id: number; title: string; submitterId: number; nominees: Array<{ userId: number | null; email: string }> };
+export type RankingEntry = {
+  id: number;
+  title: string;
+  submitterId: number;
+  showSubmitter: boolean;
+  nominees: Array<{ userId: number | null; email: string; consent: string }>;
+};
 
 /** The published entries of an edition for the ranking, without their texts: two statements in all. */
 export async function listRankingEntries(db: Queryable, editionId: number): Promise<RankingEntry[]> {
   const rows: Row[] = await db('nominations')
     .where({ edition_id: editionId, status: 'published' })
-    .select('id', 'title', 'submitter_id')
+    .select('id', 'title', 'submitter_id', 'show_submitter')
     .orderBy('id');
   const nominees: Row[] = rows.length
     ? await db('nominees as e')
         .join('nominations as n', 'n.id', 'e.nomination_id')
         .where({ 'n.edition_id': editionId, 'n.status': 'published' })
-        .select('e.nomination_id', 'e.user_id', 'e.email')
+        .select('e.nomination_id', 'e.user_id', 'e.email', 'e.consent')
         .orderBy('e.id')
     : [];
   const byEntry = new Map<number, RankingEntry['nominees']>();
   for (const n of nominees) {
     const id = Number(n.nomination_id);
     const list = byEntry.get(id) ?? [];
-    list.push({ userId: n.user_id === null || n.user_id === undefined ? null : Number(n.user_id), email: String(n.email) });
+    list.push({ userId: n.user_id === null || n.user_id === undefined ? null : Number(n.user_id), email: String(n.email), consent: String(n.consent) });
     byEntry.set(id, list);
   }
-  return rows.map((r) => ({ id: Number(r.id), title: String(r.title), submitterId: Number(r.submitter_id), nominees: byEntry.get(Number(r.id)) ?? [] }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    title: String(r.title),
+    submitterId: Number(r.submitter_id),
+    showSubmitter: toBool(r.show_submitter),
+    nominees: byEntry.get(Number(r.id)) ?? [],
+  }));
 }
 
 // ---- Scores, reviews and jäv ----

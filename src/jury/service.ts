@@ -90,13 +90,20 @@ export type ConflictKind = 'declared' | 'submitted' | 'named';
 export type Conflict = { entryId: number; jurorId: number; kind: ConflictKind; reason: string };
 
 /** What jäv is decided on: who submitted the entry and who is named in it. */
-type ConflictSubject = { id: number; submitterId: number; nominees: Array<{ userId: number | null; email: string }> };
+type ConflictSubject = { id: number; submitterId: number; nominees: Array<{ userId: number | null; email: string; consent: string }> };
 
-/** Automatic jäv: the juror submitted the entry or is named in it (by user or by e-mail). */
+/** A colleague who declined (or withdrew consent) is not named in the entry (N3), so causes no jäv. */
+const NOT_NAMED = new Set(['declined', 'withdrawn']);
+
+/**
+ * Automatic jäv: the juror submitted the entry or is named in it (by user or by e-mail). Only people who
+ * stay named count: otherwise a submitter could knock out chosen jurors by naming them (J4).
+ */
 export function automaticConflict(entry: ConflictSubject, juror: Juror): ConflictKind | null {
   if (entry.submitterId === juror.id) return 'submitted';
   const email = juror.email.trim().toLowerCase();
-  if (entry.nominees.some((n) => n.userId === juror.id || n.email.trim().toLowerCase() === email)) return 'named';
+  const named = entry.nominees.filter((n) => !NOT_NAMED.has(n.consent));
+  if (named.some((n) => n.userId === juror.id || n.email.trim().toLowerCase() === email)) return 'named';
   return null;
 }
 
@@ -390,8 +397,9 @@ export async function ranking(
   );
   const votesShown = voting.canSeeCounts({ admin: viewer.admin, jury: viewer.jury }, phase);
   const counts = votesShown ? await voting.voteCounts(db, edition.id) : new Map<number, number>();
-  const viewerRecused = new Set(allConflicts.filter((c) => c.jurorId === viewer.id).map((c) => c.entryId));
-  const mineVisible = (entryId: number) => submitted.has(pairKey(entryId, viewer.id)) || viewerRecused.has(entryId);
+  // J5: figures only after submitting one's own review. Jäv is no way round it: declaring it and
+  // withdrawing it afterwards would let a juror score with the others' figures in mind (J4).
+  const mineVisible = (entryId: number) => submitted.has(pairKey(entryId, viewer.id));
   const hideFor = viewer.jury && juryIds.has(viewer.id);
   const titles = new Map(entries.map((e) => [e.id, e.title]));
   const ranked: RankedEntry[] = rows.map((r) => {
@@ -410,6 +418,8 @@ export async function ranking(
     jurors: jury.length,
     conflicts: allConflicts
       .filter((c) => juryIds.has(c.jurorId))
+      // An anonymous submitter stays anonymous: "submitted it" on the jäv list would name them.
+      .filter((c) => viewer.admin || c.kind !== 'submitted' || entries.find((e) => e.id === c.entryId)?.showSubmitter !== false)
       .map((c) => ({ ...c, jurorName: names.get(c.jurorId) ?? '', entryTitle: titles.get(c.entryId) ?? '' })),
   };
 }

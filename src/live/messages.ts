@@ -2,7 +2,7 @@ import { defineMessages } from '../i18n';
 
 export const liveMessages = defineMessages({
   sv: {
-    'live.title': 'Publikomröstning',
+    'live.title': 'Publikens röst i salen',
     'live.lead': 'Vilken finalist tycker du ska vinna {title}? Du har en röst och kan ändra den tills omröstningen stängs.',
     'live.none': 'Det pågår ingen omröstning just nu. När den öppnar vid prisutdelningen kan du rösta här.',
     'live.closed': 'Tack för att du var med! Så här blev resultatet.',
@@ -35,7 +35,7 @@ export const liveMessages = defineMessages({
     'live.errors.codeFirst': 'Skriv först koden som står på skärmen.',
   },
   en: {
-    'live.title': 'Audience vote',
+    'live.title': 'The audience vote in the hall',
     'live.lead': 'Which finalist do you think should win {title}? You have one vote and can change it until the vote closes.',
     'live.none': 'There is no vote right now. When it opens at the award ceremony you can vote here.',
     'live.closed': 'Thank you for taking part! Here is the result.',

@@ -34,12 +34,28 @@ export async function closePoll(db: Queryable, id: number, now: Date): Promise<n
   return db('live_polls').where({ id }).whereNull('closed_at').update({ closed_at: now });
 }
 
-/** Secret ballot (V4): once a poll is closed, only the counts are kept, not who voted for what. */
+/**
+ * Secret ballot (V4): once a poll is closed only the counts are kept. The votes become one tally per
+ * finalist and the vote rows (voter, time, order) are deleted.
+ */
 export async function eraseVoters(db: Queryable, pollId: number): Promise<number> {
-  return db('live_votes')
-    .where({ poll_id: pollId })
-    .where((q) => q.whereNotNull('voter_id').orWhereNotNull('device_id'))
-    .update({ voter_id: null, device_id: null });
+  const rows: Row[] = await db('live_votes').where({ poll_id: pollId }).groupBy('nomination_id', 'kind').select('nomination_id', 'kind').count({ n: '*' });
+  for (const r of rows) {
+    await db('live_vote_tallies')
+      .insert({ poll_id: pollId, kind: r.kind === 'room' ? 'room' : 'employee', nomination_id: Number(r.nomination_id), votes: toNumber(r.n) })
+      .onConflict(['poll_id', 'kind', 'nomination_id'])
+      .merge({ votes: db.raw('live_vote_tallies.votes + excluded.votes') });
+  }
+  return db('live_votes').where({ poll_id: pollId }).del();
+}
+
+/**
+ * Whether the poll is open, asked with an update that changes nothing so that it holds the poll's row
+ * until the transaction ends: closing the poll updates the same row, so a vote and the close never
+ * cross (a vote stored after the close would keep its voter). SQLite runs one writer anyway.
+ */
+export async function holdOpenPoll(db: Queryable, pollId: number): Promise<boolean> {
+  return (await db('live_polls').where({ id: pollId }).whereNull('closed_at').update({ closed_at: null })) > 0;
 }
 
 export type VoterKind = 'employee' | 'room';
@@ -63,11 +79,14 @@ export async function voterChoice(db: Queryable, pollId: number, voter: Voter): 
 
 export type KindCounts = { employee: number; room: number };
 
-/** Votes per finalist, by kind of voter. */
+/** Votes per finalist, by kind of voter: the open poll's votes, or the tallies of a closed one. */
 export async function counts(db: Queryable, pollId: number): Promise<Map<number, KindCounts>> {
-  const rows: Row[] = await db('live_votes').where({ poll_id: pollId }).groupBy('nomination_id', 'kind').select('nomination_id', 'kind').count({ n: '*' });
+  const [open, tallied] = await Promise.all([
+    db('live_votes').where({ poll_id: pollId }).groupBy('nomination_id', 'kind').select('nomination_id', 'kind').count({ n: '*' }) as Promise<Row[]>,
+    db('live_vote_tallies').where({ poll_id: pollId }).select('nomination_id', 'kind', 'votes as n') as Promise<Row[]>,
+  ]);
   const out = new Map<number, KindCounts>();
-  for (const r of rows) {
+  for (const r of [...open, ...tallied]) {
     const id = Number(r.nomination_id);
     const c = out.get(id) ?? { employee: 0, room: 0 };
     c[r.kind === 'room' ? 'room' : 'employee'] += toNumber(r.n);

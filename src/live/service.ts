@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import type { Db, Queryable } from '../db';
 import type { Events } from '../events';
-import { isUniqueViolation } from '../db';
+import { isUniqueViolation, scrubErasedData } from '../db';
 import * as jury from '../jury/service';
 import { record } from '../audit/service';
 import { AppError, badRequest, conflict } from '../errors';
@@ -67,33 +67,48 @@ export async function pollByCode(db: Queryable, editionId: number, code: string)
 }
 
 export async function close(db: Db, events: Events, editionId: number, actorId: number, now: Date): Promise<queries.Poll | null> {
-  return events.transaction(db, async (trx, emit) => {
+  let closedNow = false;
+  const poll = await events.transaction(db, async (trx, emit) => {
     const latest = await queries.latestPoll(trx, editionId);
     if (!latest) return null;
     if ((await queries.closePoll(trx, latest.id, now)) > 0) {
+      closedNow = true;
       await queries.eraseVoters(trx, latest.id);
       await record(trx, { actorId, action: 'live.close', subjectType: 'live_poll', subjectId: latest.id }, now);
       emit('live.closed', { editionId, pollId: latest.id });
     }
     return queries.findPoll(trx, latest.id);
   });
+  // V4: the deleted vote rows leave no copy in the write-ahead log (no full VACUUM mid-ceremony).
+  if (closedNow) await scrubErasedData(db, ['live_votes'], { compact: false });
+  return poll;
 }
 
 export const voterChoice = queries.voterChoice;
 
-/** Records or moves a voter's vote. Only among the finalists, only while the poll is open. */
+/**
+ * Records or moves a voter's vote (an employee or a phone in the hall). Only among the finalists, only
+ * while the poll is open: the check and the vote are one transaction that holds the poll's row, so the
+ * close (which erases the voters) runs before or after it, never between.
+ */
 export async function vote(db: Db, events: Events, pollId: number, voter: queries.Voter, nominationId: number, now: Date): Promise<queries.Poll> {
-  const poll = await queries.findPoll(db, pollId);
-  if (!poll) throw new AppError(404, 'live.errors.noPoll', undefined, 'errors.notFound.title');
-  if (poll.closedAt !== null) throw conflict('live.errors.closed');
-  const finalists = await finalistIds(db, poll.editionId);
-  if (!finalists.includes(nominationId)) throw badRequest('live.errors.notAFinalist');
+  const attempt = () =>
+    db.transaction(async (trx) => {
+      const poll = await queries.findPoll(trx, pollId);
+      if (!poll) throw new AppError(404, 'live.errors.noPoll', undefined, 'errors.notFound.title');
+      if (!(await queries.holdOpenPoll(trx, pollId))) throw conflict('live.errors.closed');
+      const finalists = await finalistIds(trx, poll.editionId);
+      if (!finalists.includes(nominationId)) throw badRequest('live.errors.notAFinalist');
+      await queries.upsertVote(trx, pollId, voter, nominationId, now);
+      return poll;
+    });
+  let poll: queries.Poll;
   try {
-    await queries.upsertVote(db, pollId, voter, nominationId, now);
+    poll = await attempt();
   } catch (err) {
     // Two of the same voter's votes racing: the unique key kept one; try once more to move it.
     if (!isUniqueViolation(err)) throw err;
-    await queries.upsertVote(db, pollId, voter, nominationId, now);
+    poll = await attempt();
   }
   await events.emit('live.voted', { editionId: poll.editionId, pollId });
   return poll;

@@ -14,7 +14,7 @@ import * as archive from '../archive/service';
 import * as files from '../attachments/files';
 import * as service from './service';
 import { nominationMessages } from './messages';
-import { LIMITS, MAX_COLLEAGUES, MIN_COLLEAGUE_SLOTS, formText, messageError, parseNominationForm, type NominationInput } from './validation';
+import { LIMITS, MAX_COLLEAGUES, formText, messageError, parseNominationForm, type NominationInput } from './validation';
 import type { Viewer } from '../types';
 
 registerMessages(nominationMessages);
@@ -42,14 +42,14 @@ function valuesFromEntry(v: service.EntryView, colleagueIds: Set<number>): FormV
     eligibilityConfirmed: n.eligibilityConfirmed,
     colleagues,
     removeAttachmentIds: [],
-    colleagueSlots: Math.min(Math.max(MIN_COLLEAGUE_SLOTS, colleagues.length + 1), MAX_COLLEAGUES),
+    colleagueSlots: Math.min(Math.max(1, colleagues.length), MAX_COLLEAGUES),
   };
 }
 
 function emptyValues(): FormValues {
   return {
     title: '', whatHappened: '', lesson: '', changes: '', departmentId: null, teamName: '', includesSelf: false, showSubmitter: true,
-    declinePolicy: 'remove', eligibilityConfirmed: false, colleagues: [], removeAttachmentIds: [], colleagueSlots: MIN_COLLEAGUE_SLOTS,
+    declinePolicy: 'remove', eligibilityConfirmed: false, colleagues: [], removeAttachmentIds: [], colleagueSlots: 1,
   };
 }
 
@@ -60,19 +60,26 @@ const uploadsOf = (req: Request): service.Upload[] =>
 
 export function nominationRoutes(deps: AppDeps): Router {
   const router = Router();
-  const svcDeps = (): service.Deps => ({ db: deps.db, events: deps.events, dataDir: deps.config.dataDir });
+  const svcDeps = (): service.Deps => ({
+    db: deps.db,
+    events: deps.events,
+    dataDir: deps.config.dataDir,
+    allowedEmailDomains: deps.config.allowedEmailDomains,
+  });
 
   async function renderForm(
     req: Request,
     res: Response,
-    o: { entry: service.EntryView | null; values: FormValues; formKey: string | null; fieldErrors?: FieldErrors; status?: number; notice?: string },
+    o: { entry: service.EntryView | null; values: FormValues; formKey: string | null; fieldErrors?: FieldErrors; status?: number; notice?: string; fresh?: boolean },
   ) {
     const ctx = await service.formContext(deps.db, deps.now());
     const viewer = req.viewer as Viewer;
     const colleagues = await service.listColleagues(deps.db, viewer.user.id);
     const status = o.entry?.nomination.status ?? 'draft';
     res.status(o.status ?? 200).render('nominations/form', {
-      title: req.t(o.entry ? 'nominations.edit.title' : 'nominations.new.title'),
+      // A new nomination keeps its heading while it comes back with errors, even once a draft was kept.
+      heading: o.entry && !o.fresh ? 'nominations.edit.title' : 'nominations.new.title',
+      title: req.t(o.entry && !o.fresh ? 'nominations.edit.title' : 'nominations.new.title'),
       ctx,
       entry: o.entry,
       v: o.values,
@@ -101,25 +108,35 @@ export function nominationRoutes(deps: AppDeps): Router {
     const formKey = /^[0-9a-f]{32}$/.test(String(body.form_key ?? '')) ? String(body.form_key) : null;
     const version = /^\d+$/.test(String(body.version ?? '')) ? Number(body.version) : null;
     const action = body.action === 'draft' ? 'draft' : 'submit';
-    const typed: FormValues = { ...input, colleagueSlots: Math.min(Math.max(MIN_COLLEAGUE_SLOTS, input.colleagues.length + 1), MAX_COLLEAGUES) };
+    const typed: FormValues = { ...input, colleagueSlots: Math.min(Math.max(1, input.colleagues.length), MAX_COLLEAGUES) };
     const existing = nominationId !== null ? await service.ownNomination(deps.db, req.viewer!, nominationId) : null;
+    // "+ Lägg till kollega" without JavaScript: the form comes back with one more row; nothing is stored.
+    if (body.action === 'add_colleague') {
+      const posted = /^\d{1,9}$/.test(String(body.colleague_slots ?? '')) ? Number(body.colleague_slots) : 1;
+      const shown = Math.max(typed.colleagueSlots, Math.min(posted, MAX_COLLEAGUES));
+      const values = { ...typed, colleagueSlots: Math.min(shown + 1, MAX_COLLEAGUES) };
+      const notice = uploadsOf(req).length ? 'nominations.file.reselect' : undefined;
+      await renderForm(req, res, { entry: existing, values, formKey, notice, fresh: nominationId === null });
+      return;
+    }
     try {
       const result = await service.save(svcDeps(), { viewer: req.viewer!, nominationId, formKey, version, action, input, uploads: uploadsOf(req) }, deps.now());
       if (result.incomplete) {
         // The draft is saved; the form comes back with what is missing.
         const entry = await service.ownNomination(deps.db, req.viewer!, result.id);
-        await renderForm(req, res, { entry, values: typed, formKey: null, fieldErrors: result.incomplete, status: 422, notice: 'nominations.incomplete' });
+        await renderForm(req, res, { entry, values: typed, formKey: null, fieldErrors: result.incomplete, status: 422, notice: 'nominations.incomplete', fresh: nominationId === null });
         return;
       }
       if (result.duplicate) flash(req, 'info', 'nominations.alreadyReceived');
       else if (!result.submitted) flash(req, 'success', 'nominations.saved');
-      else flash(req, 'success', result.status === 'awaiting_consent' ? 'nominations.submittedConsent' : 'nominations.submitted');
-      res.redirect(303, result.submitted || result.duplicate ? '/nominations/mine' : `/nominations/${result.id}/edit`);
+      // A sent nomination goes to the thank-you page, which says what happens next.
+      if (result.submitted && !result.duplicate) res.redirect(303, `/nominations/${result.id}/thanks`);
+      else res.redirect(303, result.submitted || result.duplicate ? '/nominations/mine' : `/nominations/${result.id}/edit`);
     } catch (err) {
       if (err instanceof ValidationError) {
         // Nothing was stored: the form comes back with what was typed (files must be chosen again).
         const notice = err.fieldErrors.attachments ? 'nominations.file.reselect' : undefined;
-        await renderForm(req, res, { entry: existing, values: typed, formKey, fieldErrors: err.fieldErrors, status: 422, notice });
+        await renderForm(req, res, { entry: existing, values: typed, formKey, fieldErrors: err.fieldErrors, status: 422, notice, fresh: nominationId === null });
         return;
       }
       throw err;
@@ -142,6 +159,15 @@ export function nominationRoutes(deps: AppDeps): Router {
     res.render('nominations/mine', { title: req.t('mine.title'), ...data });
   });
 
+  // The thank-you page after sending: what happens next (consent, moderation, when voting opens).
+  router.get('/nominations/:id/thanks', async (req, res) => {
+    const entry = await service.ownNomination(deps.db, req.viewer!, Number(req.params.id));
+    if (['draft', 'withdrawn'].includes(entry.nomination.status)) throw notFound();
+    const edition = await editions.findById(deps.db, entry.nomination.editionId);
+    if (!edition) throw notFound();
+    res.render('nominations/thanks', { title: req.t('thanks.title'), entry, edition, phase: editions.phaseAt(edition, deps.now()) });
+  });
+
   router.get('/nominations/:id/edit', async (req, res) => {
     const entry = await service.ownNomination(deps.db, req.viewer!, Number(req.params.id));
     const colleagues = await service.listColleagues(deps.db, req.viewer!.user.id);
@@ -162,12 +188,13 @@ export function nominationRoutes(deps: AppDeps): Router {
   // Withdrawing is final, so it is confirmed on its own page (works without JavaScript).
   router.get('/nominations/:id/withdraw', async (req, res) => {
     const entry = await service.ownNomination(deps.db, req.viewer!, Number(req.params.id));
-    res.render('nominations/withdraw', { title: req.t('withdraw.title'), entry });
+    res.render('nominations/withdraw', { title: req.t(entry.nomination.status === 'draft' ? 'withdraw.draft.title' : 'withdraw.title'), entry });
   });
 
   router.post('/nominations/:id/withdraw', async (req, res) => {
+    const wasDraft = (await service.ownNomination(deps.db, req.viewer!, Number(req.params.id))).nomination.status === 'draft';
     await service.withdraw(svcDeps(), req.viewer!, Number(req.params.id), deps.now());
-    flash(req, 'success', 'nominations.withdrawn');
+    flash(req, 'success', wasDraft ? 'nominations.draftDeleted' : 'nominations.withdrawn');
     res.redirect(303, '/nominations/mine');
   });
 
@@ -177,19 +204,22 @@ export function nominationRoutes(deps: AppDeps): Router {
     res.render('nominations/consent', { title: req.t('consent.title'), ...data, token: req.params.token, fieldErrors: null, message: '' });
   });
 
-  router.post('/consent/:token', async (req, res) => {
+  // Every answer mails the submitter: a person changing their mind in a loop would flood them.
+  const consentLimiter = perUserLimiter(10, 60 * 60 * 1000);
+  router.post('/consent/:token', consentLimiter, async (req, res) => {
+    const token = String(req.params.token);
     const body = req.body as Body;
     const answer = body.answer === 'give' ? 'give' : body.answer === 'decline' ? 'decline' : body.answer === 'withdraw' ? 'withdraw' : null;
     const message = formText(body.message);
     const errors = messageError(message, false);
     if (!answer || Object.keys(errors).length) {
-      const data = await service.consentRequest(deps.db, req.viewer!, req.params.token, deps.now());
-      res.status(422).render('nominations/consent', { title: req.t('consent.title'), ...data, token: req.params.token, fieldErrors: Object.keys(errors).length ? errors : { message: { key: 'errors.badRequest.text' } }, message });
+      const data = await service.consentRequest(deps.db, req.viewer!, token, deps.now());
+      res.status(422).render('nominations/consent', { title: req.t('consent.title'), ...data, token: token, fieldErrors: Object.keys(errors).length ? errors : { message: { key: 'errors.badRequest.text' } }, message });
       return;
     }
-    const result = await service.answerConsent(svcDeps(), req.viewer!, req.params.token, answer, message, deps.now());
+    const result = await service.answerConsent(svcDeps(), req.viewer!, token, answer, message, deps.now());
     flash(req, 'success', `consent.answered.${result}`);
-    res.redirect(303, `/consent/${req.params.token}`);
+    res.redirect(303, `/consent/${token}`);
   });
 
   // ---- gallery and entries (N6)
@@ -224,7 +254,8 @@ export function nominationRoutes(deps: AppDeps): Router {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
     res.setHeader('Content-Disposition', files.contentDisposition(a.mime === 'application/pdf' ? 'attachment' : 'inline', a.originalName, thumbnail ? 'webp' : files.kindOfMime(a.mime)));
-    res.setHeader('Cache-Control', 'private, max-age=3600');
+    // Checked again on every use: a file unpublished (or a reader who lost access) is not served from a cache.
+    res.setHeader('Cache-Control', 'private, no-cache');
     res.sendFile(file);
   };
   router.get('/attachments/:id', sendAttachment(false));

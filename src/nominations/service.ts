@@ -6,6 +6,7 @@ import { isUniqueViolation } from '../db';
 import { AppError, ValidationError, conflict, forbidden, notFound, type FieldErrors } from '../errors';
 import * as editions from '../editions/service';
 import * as audit from '../audit/service';
+import * as notifications from '../notifications/service';
 import type { ConsentAnswer as ConsentAnswered, Events } from '../events';
 import type { Viewer } from '../types';
 import * as files from '../attachments/files';
@@ -18,7 +19,23 @@ import { hardErrors, submitErrors, type NominationInput } from './validation';
 export type { Nomination, Nominee, Attachment, Status, Consent, DeclinePolicy } from './queries';
 export { LIMITS } from './validation';
 
-export type Deps = { db: Db; events: Events; dataDir: string };
+export type Deps = {
+  db: Db;
+  events: Events;
+  dataDir: string;
+  /** ALLOWED_EMAIL_DOMAINS: named colleagues must have an address there (no mail to outsiders). */
+  allowedEmailDomains?: string[];
+};
+
+/**
+ * Whether a colleague may be named: their address is at one of the organisation's domains. With no
+ * domains configured, only someone who has signed in (and so is in the organisation's directory).
+ */
+export function mayBeNamed(email: string, knownUser: boolean, domains: readonly string[]): boolean {
+  if (domains.length === 0) return knownUser;
+  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+  return domains.includes(domain);
+}
 
 /** What one person may keep in attachments across all their nominations (SPEC §6). */
 export const UPLOAD_QUOTA_BYTES = 100 * 1024 * 1024;
@@ -257,6 +274,10 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
     if (found && found.id === user.id) throw new ValidationError({ [`c${i}_${c.userId ? 'user' : 'email'}`]: { key: 'nominations.error.colleagueIsYou' } });
     if (!found && !c.name) throw new ValidationError({ [`c${i}_name`]: { key: 'nominations.error.colleagueName' } });
     const person = found ? { userId: found.id, name: found.name, email: found.email.toLowerCase() } : { userId: null, name: c.name, email: c.email };
+    if (!mayBeNamed(person.email, Boolean(found), deps.allowedEmailDomains ?? [])) {
+      const domains = (deps.allowedEmailDomains ?? []).map((d) => `@${d}`).join(', ');
+      throw new ValidationError({ [`c${i}_${c.userId ? 'user' : 'email'}`]: { key: domains ? 'nominations.error.colleagueDomain' : 'nominations.error.colleagueNotInDirectory', params: { domains } } });
+    }
     if (colleagues.some((x) => x.email === person.email)) throw new ValidationError({ [`c${i}_${c.userId ? 'user' : 'email'}`]: { key: 'nominations.error.colleagueTwice' } });
     colleagues.push(person);
   }
@@ -282,6 +303,9 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
   }
 
   const incomplete = req.action === 'submit' ? submitErrors(input, departments.map((d) => d.id)) : {};
+  // A first submit with nothing in it (no text, no colleague, no file) keeps nothing: no empty draft
+  // appears under My nominations. Anything typed is kept as a draft instead, so nothing is lost (N2).
+  if (!existing && Object.keys(incomplete).length && req.uploads.length === 0 && isBlank(input)) throw new ValidationError(incomplete);
   const submitting = req.action === 'submit' && Object.keys(incomplete).length === 0;
   // An entry already sent (waiting for consent or in moderation) is never saved incomplete.
   const alreadySent = existing !== null && existing.nomination.status !== 'draft' && existing.nomination.status !== 'changes_requested';
@@ -360,7 +384,7 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
         emit('nomination.submitted', { nominationId: id, editionId, submitterId: user.id, title: input.title, status: next as 'awaiting_consent' | 'in_moderation', resubmitted: wasSubmitted });
         const submitter = input.showSubmitter ? user.name : '';
         for (const x of toRequest) {
-          emit('consent.requested', { nominationId: id, title: input.title, submitter, nominee: { id: x.id, userId: x.userId, email: x.email, name: x.name, consentToken: x.consentToken } });
+          emit('consent.requested', { nominationId: id, title: input.title, submitter, submitterId: user.id, nominee: { id: x.id, userId: x.userId, email: x.email, name: x.name, consentToken: x.consentToken } });
         }
         return { id, status: next, duplicate: false, submitted: true };
       }
@@ -379,6 +403,10 @@ export async function save(deps: Deps, req: SaveRequest, now: Date): Promise<Sav
 
   if (req.action === 'submit' && !result.submitted && !result.duplicate) return { ...result, incomplete };
   return result;
+}
+
+function isBlank(input: NominationInput): boolean {
+  return !input.title && !input.whatHappened && !input.lesson && !input.changes && !input.teamName && input.colleagues.length === 0;
 }
 
 function textChanged(
@@ -428,6 +456,42 @@ export async function mine(db: Queryable, viewer: Viewer, now: Date) {
 
 // ---------------------------------------------------------------- consent (N3)
 
+export type OpenConsentQuestion = { token: string; title: string; nominationId: number; requestedAt: Date | null };
+
+/**
+ * The consent questions this person has not answered and still can (R10): the home page lists them as
+ * tasks and the notifications page shows them until they are answered, whether or not a stored
+ * notification exists (a colleague named by e-mail before their first sign-in has none).
+ */
+export async function openConsentQuestions(db: Queryable, viewer: Viewer, now: Date): Promise<OpenConsentQuestion[]> {
+  const pending = (await queries.nomineesForPerson(db, viewer.user.id, viewer.user.email)).filter(
+    (r) => r.consent === 'pending' && (r.userId === null || r.userId === viewer.user.id),
+  );
+  if (!pending.length) return [];
+  const about = await queries.listByIds(db, [...new Set(pending.map((r) => r.nominationId))]);
+  const phases = new Map<number, editions.PhaseState | null>();
+  const out: OpenConsentQuestion[] = [];
+  for (const r of pending) {
+    const n = about.find((x) => x.id === r.nominationId);
+    if (!n || n.submitterId === viewer.user.id || ['draft', 'withdrawn', 'rejected'].includes(n.status)) continue;
+    if (!phases.has(n.editionId)) {
+      const e = await editions.findById(db, n.editionId);
+      phases.set(n.editionId, e ? editions.phaseAt(e, now) : null);
+    }
+    const phase = phases.get(n.editionId);
+    if (!phase || phase.judgingStarted) continue;
+    out.push({ token: r.consentToken, title: n.title, nominationId: n.id, requestedAt: r.requestedAt });
+  }
+  return out;
+}
+
+/** The submitter's own unfinished nominations in an edition: drafts and those sent back for changes. */
+export async function unfinishedOf(db: Queryable, viewer: Viewer, editionId: number): Promise<Array<{ id: number; title: string; status: queries.Status }>> {
+  return (await queries.listBySubmitter(db, viewer.user.id))
+    .filter((n) => n.editionId === editionId && (n.status === 'draft' || n.status === 'changes_requested'))
+    .map((n) => ({ id: n.id, title: n.title, status: n.status }));
+}
+
 export type ConsentAnswer = 'give' | 'decline' | 'withdraw';
 
 /** The consent request behind a link, for the named person only (403 for anyone else). */
@@ -459,6 +523,8 @@ export async function answerConsent(deps: Deps, viewer: Viewer, token: string, a
     const next = statusAfterConsent(n.status, consentBlocks(nominees, n.declinePolicy));
     if (next !== n.status) await queries.updateStatus(trx, n.id, { status: next, ...(n.status === 'published' ? { publishedAt: null } : {}) }, now);
     await audit.record(trx, { actorId: viewer.user.id, action: `consent.${target}`, subjectType: 'nomination', subjectId: n.id, details: { nomineeId: nominee.id, status: next } }, now);
+    // The question is answered: its notification is no longer something waiting for this person (R10).
+    await notifications.markReadByLink(trx, viewer.user.id, `/consent/${token}`, now);
     emit('consent.answered', { nominationId: n.id, submitterId: n.submitterId, title: n.title, nomineeName: nominee.name, answer: target as ConsentAnswered, message, declinePolicy: n.declinePolicy });
   });
   return target;
@@ -470,6 +536,11 @@ export const MODERATION_STATUSES: queries.Status[] = ['in_moderation', 'awaiting
 
 export async function moderationQueue(db: Queryable, editionId: number): Promise<EntryView[]> {
   return toViews(db, await queries.listByStatus(db, editionId, MODERATION_STATUSES));
+}
+
+/** How many entries wait for an administrator's decision (the home page's task for admins). */
+export async function waitingForModeration(db: Queryable, editionId: number): Promise<number> {
+  return (await queries.listByStatus(db, editionId, ['in_moderation'])).length;
 }
 
 export async function moderationItem(db: Queryable, id: number): Promise<EntryView> {

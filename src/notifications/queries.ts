@@ -57,6 +57,10 @@ export async function markRead(db: Queryable, userId: number, id: number | null,
   return q.update({ read_at: now });
 }
 
+export async function markReadByLink(db: Queryable, userId: number, link: string, now: Date): Promise<number> {
+  return db('notifications').where({ user_id: userId, link }).whereNull('read_at').update({ read_at: now });
+}
+
 export async function findRecipient(db: Queryable, userId: number): Promise<{ id: number; email: string; name: string; locale: 'sv' | 'en' | null } | null> {
   const row = await db('users').where({ id: userId }).first('id', 'email', 'name', 'locale', 'anonymised_at');
   if (!row) return null;
@@ -66,4 +70,21 @@ export async function findRecipient(db: Queryable, userId: number): Promise<{ id
     name: String(row.name),
     locale: row.locale === 'sv' || row.locale === 'en' ? row.locale : null,
   };
+}
+
+/** Mails of a kind sent in the window, to this recipient and by this sender. */
+export async function countMailSends(db: Queryable, m: { kind: string; recipient: string; senderId: number }, since: Date): Promise<{ toRecipient: number; bySender: number }> {
+  const [toRecipient, bySender] = await Promise.all([
+    db('mail_sends').where({ kind: m.kind, recipient: m.recipient }).where('sent_at', '>', since).count({ n: '*' }).first(),
+    db('mail_sends').where({ kind: m.kind, sender_id: m.senderId }).where('sent_at', '>', since).count({ n: '*' }).first(),
+  ]);
+  return { toRecipient: Number(toRecipient?.n ?? 0), bySender: Number(bySender?.n ?? 0) };
+}
+
+export async function recordMailSend(db: Queryable, m: { kind: string; recipient: string; senderId: number }, now: Date): Promise<void> {
+  await db('mail_sends').insert({ kind: m.kind, recipient: m.recipient, sender_id: m.senderId, sent_at: now });
+}
+
+export async function pruneMailSends(db: Queryable, before: Date): Promise<void> {
+  await db('mail_sends').where('sent_at', '<', before).del();
 }

@@ -10,7 +10,7 @@ import type { MailAttachment, Mailer } from '../mail';
 import * as editions from '../editions/service';
 import * as jury from '../jury/service';
 import { calendarFileName, ceremonyInvitation } from '../calendar/service';
-import { absoluteLink, findRecipient, insert, render, type NotificationInput } from './service';
+import { absoluteLink, findRecipient, insert, render, reserveMail, type NotificationInput } from './service';
 
 export type MailSubscriberDeps = { db: Db; mailer: Mailer; config: Pick<Config, 'defaultLocale'>; now: () => Date };
 
@@ -27,9 +27,11 @@ export function mailSubscriber(events: Events, deps: MailSubscriberDeps): void {
   events.on('consent.requested', async (e) => {
     const link = `/consent/${e.nominee.consentToken}`;
     const params = { title: e.title, submitter: e.submitter || 'notify.someone' };
-    if (e.nominee.userId) await tell({ userId: e.nominee.userId, kind: 'consent.requested', params, link });
+    // The app is no mail relay: limited per recipient and per sender; the request stays in the app.
+    const mail = await reserveMail(deps.db, { kind: 'consent.requested', recipient: e.nominee.email, senderId: e.submitterId }, deps.now());
+    if (e.nominee.userId) await tell({ userId: e.nominee.userId, kind: 'consent.requested', params, link, mail });
     // Someone named by e-mail who has no account yet gets the mail only.
-    else await sendMail(deps.mailer, { email: e.nominee.email, name: e.nominee.name, locale: deps.config.defaultLocale, kind: 'consent.requested', params, link });
+    else if (mail) await sendMail(deps.mailer, { email: e.nominee.email, name: e.nominee.name, locale: deps.config.defaultLocale, kind: 'consent.requested', params, link });
   });
 
   events.on('consent.answered', async (e) => {
@@ -77,7 +79,7 @@ export async function notify(deps: MailSubscriberDeps, input: NotificationInput,
   if (!recipient) return null;
   const params = input.params ?? {};
   const id = await insert(deps.db, { userId: input.userId, kind: input.kind, params, link: input.link ?? null }, deps.now());
-  if (recipient.email) {
+  if (recipient.email && input.mail !== false) {
     const locale = recipient.locale ?? deps.config.defaultLocale;
     await sendMail(deps.mailer, { email: recipient.email, name: recipient.name, locale, kind: input.kind, params, link: input.link }, extras?.(locale));
   }

@@ -29,7 +29,8 @@ export function privacyRoutes(deps: AppDeps): Router {
     });
   });
 
-  router.get('/me/data.json', async (req, res) => {
+  // A POST (a button on /me): the download is audited, and a GET changes nothing.
+  router.post('/me/data.json', async (req, res) => {
     const now = deps.now();
     const userId = req.viewer!.user.id;
     const data = await service.exportMyData(deps.db, userId, now);

@@ -66,36 +66,62 @@ export async function deleteVote(db: Queryable, editionId: number, voterId: numb
   return db('votes').where({ edition_id: editionId, voter_id: voterId, nomination_id: nominationId }).del();
 }
 
+/**
+ * Votes per entry of an edition, from the ballots of an edition still running and from the tallies an
+ * archive left (V4): an edition has one or the other, never both.
+ */
+function votesPerEntry(db: Queryable, editionId: number) {
+  return db.raw(
+    `(select nomination_id, count(*) as votes from votes where edition_id = ? group by nomination_id
+      union all select nomination_id, votes from vote_tallies where edition_id = ?)`,
+    [editionId, editionId],
+  );
+}
+
 /** Published entries only: a vote on an entry that was later withdrawn or unpublished does not count. */
 export async function countsByEntry(db: Queryable, editionId: number): Promise<Array<{ nominationId: number; votes: number }>> {
   const rows = await selectArrays(
     db,
-    db('votes')
-      .join('nominations', 'nominations.id', 'votes.nomination_id')
-      .where({ 'votes.edition_id': editionId, 'nominations.status': 'published' })
-      .groupBy('votes.nomination_id')
-      .select('votes.nomination_id')
-      .count({ votes: '*' }),
+    db
+      .from(db.raw('? as c', [votesPerEntry(db, editionId)]))
+      .join('nominations', 'nominations.id', 'c.nomination_id')
+      .where('nominations.status', 'published')
+      .groupBy('c.nomination_id')
+      .select('c.nomination_id')
+      .sum({ votes: 'c.votes' }),
   );
   return rows.map((r) => ({ nominationId: Number(r[0]), votes: toNumber(r[1]) }));
 }
 
+/** Votes cast and distinct voters. After the archive only the tallies remain: voters are then 0. */
 export async function participation(db: Queryable, editionId: number): Promise<{ votes: number; voters: number }> {
   const row = (await db('votes').where({ edition_id: editionId }).first(db.raw('count(*) as votes'), db.raw('count(distinct voter_id) as voters'))) as Row | undefined;
-  return { votes: toNumber(row?.votes), voters: toNumber(row?.voters) };
+  const tallied = (await db('vote_tallies').where({ edition_id: editionId }).sum({ n: 'votes' }).first()) as Row | undefined;
+  return { votes: toNumber(row?.votes) + toNumber(tallied?.n), voters: toNumber(row?.voters) };
 }
 
-export async function clearVoters(db: Queryable, editionId: number): Promise<number> {
-  return db('votes').where({ edition_id: editionId }).whereNotNull('voter_id').update({ voter_id: null });
+/**
+ * V4: turns the edition's ballots into one count per entry and deletes every vote row, so nothing is
+ * left that ties one person's votes together (voter, slot, time, row order). Returns the votes tallied.
+ */
+export async function tallyAndEraseVotes(db: Queryable, editionId: number): Promise<number> {
+  const rows: Row[] = await db('votes').where({ edition_id: editionId }).groupBy('nomination_id').select('nomination_id').count({ n: '*' });
+  for (const r of rows) {
+    await db('vote_tallies')
+      .insert({ edition_id: editionId, nomination_id: Number(r.nomination_id), votes: toNumber(r.n) })
+      .onConflict(['edition_id', 'nomination_id'])
+      .merge({ votes: db.raw('vote_tallies.votes + excluded.votes') });
+  }
+  return db('votes').where({ edition_id: editionId }).del();
 }
 
 export async function standings(db: Queryable, editionId: number): Promise<Array<{ nominationId: number; title: string; votes: number }>> {
   const rows = await db('nominations')
-    .leftJoin('votes', 'votes.nomination_id', 'nominations.id')
+    .leftJoin(db.raw('? as c', [votesPerEntry(db, editionId)]), 'c.nomination_id', 'nominations.id')
     .where({ 'nominations.edition_id': editionId, 'nominations.status': 'published' })
     .groupBy('nominations.id', 'nominations.title')
     .select('nominations.id', 'nominations.title')
-    .count({ votes: 'votes.id' });
+    .sum({ votes: 'c.votes' });
   return rows
     .map((r: Row) => ({ nominationId: Number(r.id), title: String(r.title), votes: toNumber(r.votes) }))
     .sort((a, b) => b.votes - a.votes || a.title.localeCompare(b.title, 'sv'));

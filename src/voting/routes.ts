@@ -12,6 +12,7 @@ import { safeReturnTo } from '../auth/session';
 import * as editions from '../editions/service';
 import type { Viewer } from '../types';
 import * as voting from './service';
+import * as nominations from '../nominations/service';
 import { votingMessages } from './messages';
 
 registerMessages(votingMessages);
@@ -46,10 +47,8 @@ export async function votingLocals(deps: AppDeps, viewer: Viewer): Promise<Votin
   if (!ballot) return null;
   let counts: Record<number, number> | null = null;
   let choice: voting.PeoplesChoice | null = null;
-  if (voting.canSeeCounts(viewer.roles, current.phase)) {
-    counts = Object.fromEntries(await voting.voteCounts(deps.db, current.edition.id));
-    choice = await voting.peoplesChoice(deps.db, current.edition.id);
-  }
+  if (voting.canSeeCounts(viewer.roles, current.phase)) counts = Object.fromEntries(await voting.voteCounts(deps.db, current.edition.id));
+  if (voting.canSeeChoice(viewer.roles, current.phase)) choice = await voting.peoplesChoice(deps.db, current.edition.id);
   const voted = new Set(ballot.votedIds);
   const own = new Set(ballot.ownIds);
   return {
@@ -119,16 +118,34 @@ export function votingRoutes(deps: AppDeps): Router {
     res.redirect(303, typeof body?.returnTo === 'string' ? safeReturnTo(body.returnTo) : fallback);
   };
 
-  router.post('/entries/:id/vote', voteLimiter, async (req, res) => {
-    const id = idParam(req.params.id);
+  // The entry voted for travels in the body, never in the path: a path lands in the app's request log
+  // and in every proxy's access log, next to the time and the client's address (V4).
+  const entryOf = (req: Request): number => idParam((req.body as Record<string, unknown> | undefined)?.entry);
+
+  router.post('/votes', voteLimiter, async (req, res) => {
+    const id = entryOf(req);
     const outcome = await voting.castVote(db, voterOf(req), id, deps.now());
     await answer(req, res, 'voting.flash.voted', { title: outcome.title }, `/entries/${id}`, outcome);
   });
 
-  router.post('/entries/:id/unvote', voteLimiter, async (req, res) => {
-    const id = idParam(req.params.id);
+  router.post('/votes/withdraw', voteLimiter, async (req, res) => {
+    const id = entryOf(req);
     const outcome = await voting.withdrawVote(db, voterOf(req), id, deps.now());
     await answer(req, res, 'voting.flash.withdrawn', { title: outcome.title }, `/entries/${id}`);
+  });
+
+  // "Flytta min röst": the form that picks which vote moves to an entry (a dialog with JavaScript).
+  router.get('/votes/move', loadLocals, async (req, res) => {
+    const to = idParam(req.query.to);
+    const state = res.locals.voting as VotingLocals | null;
+    if (!state || !state.open) throw voting.VOTING_CLOSED();
+    const entry = Number.isFinite(to) ? ((await nominations.getPublishedEntries(db, [to]))[0] ?? null) : null;
+    if (!entry || entry.nomination.editionId !== state.editionId) throw voting.NOT_VOTABLE();
+    if (state.isIneligible(to)) throw voting.OWN_ENTRY();
+    if (state.hasVoted(to)) throw voting.ALREADY_VOTED();
+    if (!state.votes.length) throw voting.NO_SUCH_VOTE();
+    const back = typeof req.query.returnTo === 'string' ? safeReturnTo(req.query.returnTo) : `/entries/${to}`;
+    res.render('voting/move', { title: req.t('voting.move.title'), to: { id: to, title: entry.nomination.title }, back });
   });
 
   router.post('/votes/move', voteLimiter, async (req, res) => {

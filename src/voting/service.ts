@@ -4,8 +4,8 @@
 // unique constraints on (voter, entry) and (edition, voter, slot) refuse whatever a race lets through.
 // A refused insert rolls its transaction back and is retried a bounded number of times.
 import type { Knex } from 'knex';
-import type { Queryable } from '../db';
-import { isUniqueViolation } from '../db';
+import type { Db, Queryable } from '../db';
+import { isUniqueViolation, scrubErasedData } from '../db';
 import { AppError, notFound } from '../errors';
 import * as editions from '../editions/service';
 import * as queries from './queries';
@@ -138,12 +138,16 @@ export async function moveVote(db: Knex, voter: Voter, fromId: number, toId: num
 }
 
 /**
- * Who may see vote counts (V3): nobody while voting is open or before it has closed; jury and admins
- * once it has closed; everyone after the ceremony reveal.
+ * Who may see per-entry vote counts (V3): nobody while voting is open or before it has closed; jury and
+ * admins once it has closed. After the reveal everyone learns which entry is the colleagues' choice
+ * (canSeeChoice), but the counts stay with the jury, admins and exports: no "0 votes" beside a lesson.
  */
 export function canSeeCounts(roles: { admin: boolean; jury: boolean }, phase: editions.PhaseState): boolean {
-  if (phase.revealed) return true;
-  return phase.votingClosed && (roles.admin || roles.jury);
+  return (phase.votingClosed || phase.revealed) && (roles.admin || roles.jury);
+}
+
+export function canSeeChoice(roles: { admin: boolean; jury: boolean }, phase: editions.PhaseState): boolean {
+  return phase.revealed || canSeeCounts(roles, phase);
 }
 
 /**
@@ -184,9 +188,15 @@ export const largestBallot = queries.largestBallot;
 export const participation = queries.participation;
 
 /**
- * Secret ballot at archive time (V4): erases the link between voters and their votes; the counts stay.
- * Pass the transaction that archives the edition.
+ * Secret ballot at archive time (V4): the votes become one count per entry and the vote rows are
+ * deleted, so nothing ties one person's votes together. Pass the transaction that archives the edition;
+ * after it commits, scrub the freed pages with scrubErasedData() (src/db.ts).
  */
 export async function eraseVoterLinks(db: Queryable, editionId: number): Promise<number> {
-  return queries.clearVoters(db, editionId);
+  return queries.tallyAndEraseVotes(db, editionId);
+}
+
+/** After the archive's transaction has committed: no copy of the erased ballots stays in the files (V4). */
+export async function scrubErasedBallots(db: Db): Promise<void> {
+  await scrubErasedData(db, ['votes', 'vote_tallies'], { compact: true });
 }

@@ -1,7 +1,7 @@
 // Admin pages (R2, R3, R4, R5) and "Mina uppgifter" (R6) in a real browser, with axe in both languages.
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../helpers/server';
-import { devSignIn, expectAccessible, launchBrowser } from '../helpers/browser';
+import { devSignIn, expectAccessible, launchBrowser, chooseEnglish } from '../helpers/browser';
 
 let app: RunningApp;
 let browser: Browser;
@@ -17,7 +17,7 @@ afterAll(async () => {
 
 async function signedInPage(name: string, locale: 'sv' | 'en'): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
-  if (locale === 'en') await page.goto(`${app.url}/lang/en?next=/auth/dev`);
+  if (locale === 'en') await chooseEnglish(page, app.url, '/auth/dev');
   await devSignIn(page, app.url, name);
   return page;
 }
@@ -65,14 +65,17 @@ describe.each(['sv', 'en'] as const)('admin pages in %s', (locale) => {
     await page.goto(`${app.url}/admin/exports`);
     expect(await page.locator('h1').innerText()).toBe(t.exports);
     await expectAccessible(page, `/admin/exports (${locale})`);
-    await page.goto(`${app.url}/admin/exports/finalists`);
+    // The report is a form (POST, audited): opened with its button.
+    await Promise.all([page.waitForURL(`${app.url}/admin/exports/finalists`), page.locator('form[action="/admin/exports/finalists"] button').click()]);
+    await page.waitForLoadState('load');
+    expect(await page.locator('h1').innerText()).toMatch(/Finalist/);
     await expectAccessible(page, `/admin/exports/finalists (${locale})`);
 
     await page.goto(`${app.url}/me`);
     expect(await page.locator('h1').innerText()).toBe(t.me);
     await expectAccessible(page, `/me (${locale})`);
     const download = page.waitForEvent('download');
-    await page.locator('a[href="/me/data.json"]').click();
+    await page.locator('form[action="/me/data.json"] button').click();
     const file = await download;
     expect(file.suggestedFilename()).toMatch(/^mina-uppgifter-\d{4}-\d{2}-\d{2}\.json$/);
     await page.context().close();

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { openDatabase, type Db } from '../../src/db';
 import { projectRoot } from '../../src/paths';
-import { expectAccessible, launchBrowser } from '../helpers/browser';
+import { expectAccessible, launchBrowser, chooseEnglish } from '../helpers/browser';
 import { freePort, startApp, type RunningApp } from '../helpers/server';
 import { OTHER_TENANT_ID, azureEnv, makeCertificate, startOidcProvider, testUser, type OidcProvider } from '../helpers/oidc-provider';
 
@@ -77,7 +77,7 @@ describe.each(LIBRARIES)('with %s', (name) => {
     // Nothing leaves the machine (the provider's stock pages import a web font).
     await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
     const page = await context.newPage();
-    if (locale === 'en') await page.goto(`${app.url}/lang/en?next=/auth/login`);
+    if (locale === 'en') await chooseEnglish(page, app.url, '/auth/login');
     return page;
   }
 
@@ -356,7 +356,7 @@ describe.each(LIBRARIES)('with %s', (name) => {
     test.each(['sv', 'en'] as const)('then starting the sign-in shows a page in %s to try again later', async (locale) => {
       context = await browser.newContext();
       const page = await context.newPage();
-      if (locale === 'en') await page.goto(`${offline.url}/lang/en?next=/auth/login`);
+      if (locale === 'en') await chooseEnglish(page, offline.url, '/auth/login');
       const response = await page.goto(`${offline.url}/auth/azure`);
       expect(response?.status()).toBe(503);
       expect(await page.locator('h1').innerText()).toBe(locale === 'sv' ? 'Microsofts inloggning svarar inte' : "Microsoft's sign-in is not answering");
@@ -378,7 +378,7 @@ describe.each(LIBRARIES)('with %s', (name) => {
       context = await browser.newContext({ ignoreHTTPSErrors: true });
       await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
       const page = await context.newPage();
-      if (locale === 'en') await page.goto(`${misconfigured.url}/lang/en?next=/auth/login`);
+      if (locale === 'en') await chooseEnglish(page, misconfigured.url, '/auth/login');
       const callback = page.waitForResponse((r) => r.url().startsWith(`${misconfigured.url}/auth/callback`));
       await page.goto(`${misconfigured.url}/auth/azure`);
       await page.waitForURL((u) => u.href.startsWith(provider.issuer));

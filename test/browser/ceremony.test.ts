@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../helpers/server';
-import { devSignIn, expectAccessible, launchBrowser } from '../helpers/browser';
+import { devSignIn, expectAccessible, launchBrowser, chooseEnglish } from '../helpers/browser';
 import { openDatabase } from '../../src/db';
 import { lockCurrentResult, MOTIVATION } from '../http/ceremony-fixtures';
 import { LIMITS } from '../../src/nominations/validation';
@@ -21,6 +21,8 @@ beforeAll(async () => {
   app = await startApp();
   const db = openDatabase({ dataDir: app.dataDir });
   fixture = await lockCurrentResult(db, new Date()); // the started app runs on the real clock
+  // The ceremony comes after the people's vote: the reveal is refused while it is open.
+  await db('editions').where({ id: fixture.editionId }).update({ voting_override: 'closed' });
   await db.destroy();
   browser = await launchBrowser();
 });
@@ -159,7 +161,7 @@ test('when the presenter runs the show, then the projector follows with slides o
 
   const guestEnContext = await browser.newContext(phone);
   const guestEn = await guestEnContext.newPage();
-  await guestEn.goto(`${app.url}/lang/en?next=/live`);
+  await chooseEnglish(guestEn, app.url, '/auth/dev');
   await guestEn.goto(`${app.url}/live?code=${code}`);
   await expectAccessible(guestEn, 'phone, vote (en)');
   await guestEn.getByRole('button', { name: fixture.titles[1] }).click();
@@ -212,10 +214,12 @@ test('when the presenter runs the show, then the projector follows with slides o
   await shot(projector, '07-citation');
 
   // The presenter view and the projector in English.
-  await presenter.goto(`${app.url}/lang/en?next=/ceremony/${fixture.year}`);
+  await chooseEnglish(presenter, app.url, '/');
+  await presenter.goto(`${app.url}/ceremony/${fixture.year}`);
   expect(await presenter.getAttribute('html', 'lang')).toBe('en');
   await expectAccessible(presenter, 'presenter view (en)');
-  await projector.goto(`${app.url}/lang/en?next=/ceremony/${fixture.year}/screen`);
+  await chooseEnglish(projector, app.url, '/');
+  await projector.goto(`${app.url}/ceremony/${fixture.year}/screen`);
   expect(await projector.locator('.slide__eyebrow').innerText()).toMatch(/jury's citation/i);
   await expectAccessible(projector, 'projector (en)');
   await shot(projector, '08-citation-en');

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../helpers/server';
-import { devSignIn, expectAccessible, launchBrowser } from '../helpers/browser';
+import { devSignIn, expectAccessible, launchBrowser, chooseEnglish } from '../helpers/browser';
 
 let app: RunningApp;
 let browser: Browser;
@@ -22,7 +22,7 @@ async function newPage(): Promise<Page> {
 describe.each(['sv', 'en'] as const)('foundation pages in %s', (locale) => {
   test('when a visitor signs in and walks the basic pages, then every page passes axe', async () => {
     const page = await newPage();
-    if (locale === 'en') await page.goto(`${app.url}/lang/en?next=/auth/dev`);
+    if (locale === 'en') await chooseEnglish(page, app.url, '/auth/dev');
 
     await page.goto(`${app.url}/auth/dev`);
     expect(await page.getAttribute('html', 'lang')).toBe(locale);
@@ -58,7 +58,8 @@ test('when a keyboard user tabs into a page, then the skip link comes first and 
 test('when the language is switched on the page, then the page and its lang attribute change', async () => {
   const page = await newPage();
   await devSignIn(page, app.url, 'Eva');
-  await page.getByRole('link', { name: 'In English' }).click();
+  await page.getByRole('button', { name: 'In English' }).click();
+  await page.waitForSelector('html[lang="en"]');
   expect(await page.getAttribute('html', 'lang')).toBe('en');
   expect(await page.locator('h1').innerText()).toContain('Hello');
   await page.context().close();

@@ -5,7 +5,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../helpers/server';
-import { devSignIn, expectAccessible, launchBrowser } from '../helpers/browser';
+import { devSignIn, expectAccessible, launchBrowser, chooseEnglish } from '../helpers/browser';
 
 let app: RunningApp;
 let browser: Browser;
@@ -36,7 +36,7 @@ afterAll(async () => {
 async function signedIn(name: string, locale: 'sv' | 'en' = 'sv'): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  if (locale === 'en') await page.goto(`${app.url}/lang/en?next=/auth/dev`);
+  if (locale === 'en') await chooseEnglish(page, app.url, '/auth/dev');
   await devSignIn(page, app.url, name);
   return page;
 }
@@ -174,7 +174,7 @@ test('when the jury and admin pages are read in English, then they are complete 
   expect(await eva.locator('h1').innerText()).toBe('Jury scoring');
   await expectAccessible(eva, 'jury dashboard (en)');
   await eva.goto(`${app.url}/jury/entries/${ids[APP]}`);
-  expect(await eva.locator('main').innerText()).toContain('What we learned');
+  expect(await eva.locator('main').innerText()).toContain('The lesson');
   await expectAccessible(eva, 'scoring page (en)');
   await eva.goto(`${app.url}/jury/ranking?sort=count&dir=desc`);
   expect(await eva.locator('th[aria-sort="descending"]').innerText()).toContain('Reviews');

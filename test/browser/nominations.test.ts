@@ -4,7 +4,7 @@
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { freePort, startApp, type RunningApp } from '../helpers/server';
-import { devSignIn, expectAccessible, launchBrowser } from '../helpers/browser';
+import { devSignIn, expectAccessible, launchBrowser, chooseEnglish } from '../helpers/browser';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
 let app: RunningApp;
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 async function signedIn(name: string, locale: 'sv' | 'en'): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
-  if (locale === 'en') await page.goto(`${app.url}/lang/en?next=/auth/dev`);
+  if (locale === 'en') await chooseEnglish(page, app.url, '/auth/dev');
   await devSignIn(page, app.url, name);
   return page;
 }
@@ -55,8 +55,11 @@ describe.each(['sv', 'en'] as const)('nominating in %s', (locale) => {
     await anna.setInputFiles('#f-attachments', { name: 'skrivaren.jpg', mimeType: 'image/jpeg', buffer: photo });
     await anna.check('#f-eligibility');
     await anna.click('button[name="action"][value="submit"]');
-    await anna.waitForURL(/\/nominations\/mine$/);
-    expect(await anna.locator('.notice--success').innerText()).toContain(locale === 'sv' ? 'Nomineringen är skickad' : 'The nomination has been sent');
+    await anna.waitForURL(/\/nominations\/\d+\/thanks$/);
+    expect(await anna.locator('h1').innerText()).toBe(locale === 'sv' ? 'Tack för din nominering!' : 'Thank you for your nomination!');
+    expect(await anna.locator('main').innerText()).toContain('Bo Ekström');
+    await expectAccessible(anna, `thank-you page (${locale})`);
+    await anna.goto(`${app.url}/nominations/mine`);
     await expectAccessible(anna, `my nominations (${locale})`);
 
     // bo gets the mail and answers through its link

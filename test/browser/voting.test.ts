@@ -2,7 +2,7 @@
 // withdraw it, vote again — with axe checks in Swedish and English — and the same without JavaScript.
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../helpers/server';
-import { devSignIn, expectAccessible, launchBrowser } from '../helpers/browser';
+import { devSignIn, expectAccessible, launchBrowser, chooseEnglish } from '../helpers/browser';
 
 let app: RunningApp;
 let browser: Browser;
@@ -17,8 +17,8 @@ afterAll(async () => {
 });
 
 const text = {
-  sv: { used: (n: number) => `Du har använt ${n} av 3 röster.`, voted: 'Din röst på', moved: 'Din röst är flyttad', withdrawn: 'Du har tagit tillbaka din röst', withdraw: 'Ta tillbaka rösten', moveSubmit: 'Flytta hit' },
-  en: { used: (n: number) => `You have used ${n} of 3 votes.`, voted: 'Your vote for', moved: 'Your vote was moved', withdrawn: 'You withdrew your vote', withdraw: 'Withdraw vote', moveSubmit: 'Move here' },
+  sv: { used: (n: number) => `Du har använt ${n} av 3 röster.`, voted: 'Din röst på', moved: 'Din röst är flyttad', withdrawn: 'Du har tagit tillbaka din röst', withdraw: 'Ta tillbaka rösten', moveSubmit: 'Flytta rösten' },
+  en: { used: (n: number) => `You have used ${n} of 3 votes.`, voted: 'Your vote for', moved: 'Your vote was moved', withdrawn: 'You withdrew your vote', withdraw: 'Withdraw vote', moveSubmit: 'Move the vote' },
 };
 
 async function panelText(page: Page): Promise<string> {
@@ -36,7 +36,7 @@ async function waitForLive(page: Page, expected: string): Promise<void> {
 
 /** The ids of entries this viewer can vote for now (their cards show a plain vote form). */
 async function votableIds(page: Page): Promise<string[]> {
-  return page.locator('[data-vote-for]:has(form[action$="/vote"])').evaluateAll((els) => els.map((e) => e.getAttribute('data-vote-for') ?? ''));
+  return page.locator('[data-vote-for]:has(form[action="/votes"])').evaluateAll((els) => els.map((e) => e.getAttribute('data-vote-for') ?? ''));
 }
 
 describe.each([
@@ -46,7 +46,7 @@ describe.each([
   test(`when ${name} votes, moves the vote, withdraws it and votes again, then the panel follows without a reload and every step passes axe`, async () => {
     const t = text[locale];
     const page = await (await browser.newContext()).newPage();
-    if (locale === 'en') await page.goto(`${app.url}/lang/en?next=/auth/dev`);
+    if (locale === 'en') await chooseEnglish(page, app.url, '/auth/dev');
     await devSignIn(page, app.url, name);
     await page.goto(`${app.url}/entries`);
     expect(await page.getAttribute('html', 'lang')).toBe(locale);
@@ -57,7 +57,7 @@ describe.each([
     // Vote three times: the panel counts up, the page does not reload, the result is announced.
     const [a, b, c, d] = await votableIds(page);
     for (const [i, id] of [a, b, c].entries()) {
-      await page.locator(`[data-vote-for="${id}"] form[action$="/vote"] button`).click();
+      await page.locator(`[data-vote-for="${id}"] form[action="/votes"] button`).click();
       await waitForPanel(page, t.used(i + 1));
       await waitForLive(page, t.voted);
     }
@@ -67,22 +67,27 @@ describe.each([
     expect(await page.locator(`[data-vote-for="${c}"]`).innerText()).toContain(t.withdraw);
     await expectAccessible(page, `gallery after voting (${locale})`);
 
-    // Budget used: the fourth entry offers to move a vote there. Move the first vote.
-    const move = page.locator(`[data-vote-for="${d}"] form[action="/votes/move"]`);
-    await move.locator('select').selectOption(a);
-    await move.getByRole('button', { name: new RegExp(t.moveSubmit) }).click();
+    // Budget used: the fourth entry offers one "move a vote here" link; the dialog asks which vote.
+    expect(await page.locator('[data-vote-for] select').count()).toBe(0);
+    await page.locator(`[data-vote-for="${d}"] a[data-move-dialog]`).click();
+    const dialog = page.locator('dialog.move-dialog');
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('from');
+    await expectAccessible(page, `move dialog (${locale})`);
+    await dialog.locator(`input[name="from"][value="${a}"]`).check();
+    await dialog.getByRole('button', { name: t.moveSubmit }).click();
     await waitForLive(page, t.moved);
     await waitForPanel(page, t.used(3));
-    const panelLinks = await page.locator('[data-voting-panel] a[href^="/entries/"]').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
-    expect(panelLinks).toEqual(expect.arrayContaining([`/entries/${b}`, `/entries/${c}`, `/entries/${d}`]));
-    expect(panelLinks).not.toContain(`/entries/${a}`);
+    expect(await dialog.count()).toBe(0);
+    const marked = await page.locator('.vote--voted').evaluateAll((els) => els.map((e) => e.getAttribute('data-vote-for')));
+    expect(marked.sort()).toEqual([b, c, d].sort());
     await expectAccessible(page, `gallery after moving (${locale})`);
 
-    // Withdraw it from the panel, then vote again.
-    await page.locator('[data-voting-panel] li', { has: page.locator(`a[href="/entries/${d}"]`) }).getByRole('button').click();
+    // Withdraw it from its card, then vote again.
+    await page.locator(`[data-vote-for="${d}"] form[action="/votes/withdraw"] button`).click();
     await waitForPanel(page, t.used(2));
     await waitForLive(page, t.withdrawn);
-    await page.locator(`[data-vote-for="${a}"] form[action$="/vote"] button`).click();
+    await page.locator(`[data-vote-for="${a}"] form[action="/votes"] button`).click();
     await waitForPanel(page, t.used(3));
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     await expectAccessible(page, `gallery after voting again (${locale})`);
@@ -105,7 +110,7 @@ test('when JavaScript is off, then voting and withdrawing work as plain forms wi
   await page.goto(`${app.url}/entries`);
   const [id] = await votableIds(page);
   await page.goto(`${app.url}/entries/${id}`);
-  await page.locator(`[data-vote-for="${id}"] form[action$="/vote"] button`).click();
+  await page.locator(`[data-vote-for="${id}"] form[action="/votes"] button`).click();
   await page.waitForLoadState('domcontentloaded');
   expect(new URL(page.url()).pathname).toBe(`/entries/${id}`);
   expect(await page.locator('.notice--success').innerText()).toContain('Tack! Din röst på');
@@ -122,6 +127,31 @@ test('when JavaScript is off, then voting and withdrawing work as plain forms wi
   await context.close();
 });
 
+test('when JavaScript is off and the budget is used, then "Flytta en röst hit" opens the move page and the chosen vote moves', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await devSignIn(page, app.url, 'Fatima');
+  await page.goto(`${app.url}/entries`);
+  const [a, b, c, d] = await votableIds(page);
+  for (const id of [a, b, c]) {
+    await page.locator(`[data-vote-for="${id}"] form[action="/votes"] button`).click();
+    await page.waitForLoadState('domcontentloaded');
+  }
+  expect(new URL(page.url()).pathname).toBe('/entries');
+  await page.locator(`[data-vote-for="${d}"] a[data-move-dialog]`).click();
+  await page.waitForLoadState('domcontentloaded');
+  expect(new URL(page.url()).pathname).toBe('/votes/move');
+  expect(await page.locator('h1').innerText()).toBe('Flytta min röst');
+  await page.locator(`input[name="from"][value="${b}"]`).check();
+  await page.getByRole('button', { name: 'Flytta rösten' }).click();
+  await page.waitForLoadState('domcontentloaded');
+  expect(new URL(page.url()).pathname).toBe('/entries');
+  expect(await page.locator('.notice--success').innerText()).toContain('Din röst är flyttad');
+  const marked = await page.locator('.vote--voted').evaluateAll((els) => els.map((e) => e.getAttribute('data-vote-for')));
+  expect(marked.sort()).toEqual([a, c, d].sort());
+  await context.close();
+});
+
 test('when the admin opens edition setup, then the page passes axe in both languages', async () => {
   const page = await (await browser.newContext()).newPage();
   await devSignIn(page, app.url, 'Alva');
@@ -135,7 +165,7 @@ test('when the admin opens edition setup, then the page passes axe in both langu
   await page.waitForLoadState('domcontentloaded');
   expect(await page.locator('.error-summary').innerText()).toContain('Röster per person ska vara ett heltal');
   await expectAccessible(page, 'edition setup with errors (sv)');
-  await page.goto(`${app.url}/lang/en?next=/admin/editions`);
+  await chooseEnglish(page, app.url, '/admin/editions');
   await expectAccessible(page, 'editions list (en)');
   await page.locator('a[href^="/admin/editions/"]').first().click();
   expect(await page.locator('h1').innerText()).toContain('Settings for');

@@ -53,3 +53,11 @@ export async function devSignIn(page: Page, baseUrl: string, name: string): Prom
   await page.getByRole('button', { name: new RegExp(name) }).click();
   await page.waitForLoadState('domcontentloaded');
 }
+
+/** Opens `next` and switches it to English with the header's language button (a POST form, no script needed). */
+export async function chooseEnglish(page: Page, baseUrl: string, next: string): Promise<void> {
+  await page.goto(`${baseUrl}${next}`);
+  await page.click('form[action="/lang"] button[lang="en"]');
+  await page.waitForSelector('html[lang="en"]');
+  await page.waitForLoadState('load');
+}

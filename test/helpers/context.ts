@@ -40,7 +40,11 @@ export type TestContext = {
   close(): Promise<void>;
 };
 
-export type Agent = ReturnType<typeof request.agent> & { csrf(): Promise<string> };
+export type Agent = ReturnType<typeof request.agent> & {
+  csrf(): Promise<string>;
+  /** The language switch in the header (a POST form): 'sv' or 'en'. */
+  chooseLocale(locale: 'sv' | 'en', next?: string): Promise<request.Response>;
+};
 
 export async function createPgDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `am_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
@@ -96,6 +100,10 @@ export async function createTestContext(options: { seed?: boolean; now?: Date; e
       const m = /<meta name="csrf-token" content="([^"]+)"/.exec(res.text);
       if (!m) throw new Error('no CSRF token on the page');
       return m[1];
+    };
+    agent.chooseLocale = async (locale, next = '/') => {
+      const _csrf = await agent.csrf(); // first: the request takes the agent's cookies when it is made
+      return agent.post('/lang').type('form').send({ _csrf, locale, next });
     };
     return agent;
   };

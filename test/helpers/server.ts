@@ -9,14 +9,22 @@ import { projectRoot } from '../../src/paths';
 
 export type RunningApp = { url: string; port: number; dataDir: string; process: ChildProcess; output(): string; stop(): Promise<void> };
 
+/**
+ * A port that is free now, drawn from below the kernel's ephemeral range (32768 and up): a port the
+ * kernel hands out (port 0) is also what every outgoing connection and every other test's server gets,
+ * so another server could take it before the app listens, and its /readyz would answer for ours.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, () => srv.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
+  throw new Error('no free port between 20000 and 32000');
 }
 
 export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {

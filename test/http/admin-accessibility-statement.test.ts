@@ -41,7 +41,7 @@ const SECTIONS = {
 describe.each(['sv', 'en'] as const)('accessibility statement in %s (R9)', (locale) => {
   test('when anyone opens it, signed out too, then it has every section of the model in order, the compliance status, the WCAG criteria, the supervisor and the dates', async () => {
     const agent = ctx.anonymous();
-    if (locale === 'en') await agent.get('/lang/en');
+    if (locale === 'en') await agent.chooseLocale('en');
     const res = await agent.get('/accessibility');
     expect(res.status).toBe(200);
     expect(res.text).toContain(`<html lang="${locale}">`);

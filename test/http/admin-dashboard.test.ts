@@ -91,7 +91,7 @@ describe('statistics dashboard (R2)', () => {
 
   test('when the page is read in English, then the charts and tables are English', async () => {
     const agent = await ctx.signIn('admin@example.org');
-    await agent.get('/lang/en');
+    await agent.chooseLocale('en');
     const html = (await agent.get('/admin')).text;
     expect(html).toContain('<caption>Participation in the vote');
     expect(html).toMatch(/aria-label="Bar chart: submitted and published nominations per department/);
@@ -107,7 +107,7 @@ describe('statistics dashboard (R2)', () => {
     await ctx.db('editions').where({ id: edition.id }).update({ archived_at: ctx.clock.now() });
     try {
       const agent = await ctx.signIn('admin@example.org');
-      await agent.get('/lang/sv');
+      await agent.chooseLocale('sv');
       const res = await agent.get('/admin');
       expect(res.status).toBe(200);
       expect(visibleText(res.text)).toContain('Det finns ingen aktuell omgång');

@@ -27,13 +27,40 @@ describe('the archive (C4)', () => {
     expect(res.text).toContain(`href="/entries/${winner.id}"`);
   });
 
-  test("when an employee opens last year's page, then the motivation, the finalists' and every entry's vote counts are shown", async () => {
+  test("when an employee opens last year's page, then the winner leads with the citation, the colleagues' choice is named and no vote count is beside anyone's lesson", async () => {
     const anna = await ctx.signIn('anna@example.org');
     const res = await anna.get(`/archive/${year - 1}`);
     expect(res.status).toBe(200);
     const text = visibleText(res.text);
     expect(text).toContain('Med mod och envishet');
-    for (const n of [42, 17, 28, 11]) expect(text).toContain(`Röster: ${n}`);
+    // The citation comes before the finalists and the other entries.
+    expect(text.indexOf('Med mod och envishet')).toBeLessThan(text.indexOf('Finalister'));
+    expect(text).toContain('Fick också flest röster av kollegorna');
+    expect(text).not.toMatch(/Röster/);
+    for (const n of [42, 17, 28, 11]) expect(text).not.toContain(` ${n} `);
+    // Nor on a public entry page.
+    const winner = await ctx.db('nominations').where({ title: 'Beslutsbrevet som ingen förstod' }).first();
+    const entry = visibleText((await anna.get(`/entries/${winner.id}`)).text);
+    expect(entry).toContain(`Vinnare ${year - 1}`);
+    expect(entry).toContain(`Kollegornas röst ${year - 1}`);
+    expect(entry).not.toMatch(/röst(er)? från kollegor|Röster/);
+    const finalist = await ctx.db('nominations').where({ title: 'Larmet som ringde i tomma rum' }).first();
+    expect(visibleText((await anna.get(`/entries/${finalist.id}`)).text)).not.toMatch(/Röster|röster från/);
+  });
+
+  test("when the jury or an admin opens last year's page, then the per-entry counts are there for them", async () => {
+    for (const email of ['admin@example.org', 'david@example.org']) {
+      const agent = await ctx.signIn(email);
+      const text = visibleText((await agent.get(`/archive/${year - 1}`)).text);
+      for (const n of [42, 17, 28, 11]) expect(text).toContain(`Röster (syns bara för juryn och administratörer): ${n}`);
+    }
+  });
+
+  test('when a search finds nothing, then the page offers a way back to the whole archive', async () => {
+    const anna = await ctx.signIn('anna@example.org');
+    const res = await anna.get('/archive').query({ q: 'finnsinte' });
+    expect(visibleText(res.text)).toContain('Inga bidrag passar din sökning.');
+    expect(res.text).toContain('<a class="button button--secondary" href="/archive">Visa hela arkivet</a>');
   });
 
   test('when someone searches with capital Å/Ä/Ö, then entries written in lower case are found across the years', async () => {
@@ -65,11 +92,16 @@ describe('the archive (C4)', () => {
 
   test('when the archive is read in English, then it speaks English', async () => {
     const anna = await ctx.signIn('anna@example.org');
-    await anna.get('/lang/en');
+    await anna.chooseLocale('en');
     const text = visibleText((await anna.get(`/archive/${year - 1}`)).text);
-    expect(text).toContain('Votes: 42');
     expect(text).toContain('Back to the archive');
-    await anna.get('/lang/sv');
+    expect(text).toContain(`Mistake of the Year ${year - 1}`);
+    expect(text).not.toContain('Votes');
+    // What colleagues wrote stays in Swedish and says so (WCAG 3.1.2).
+    const html = (await anna.get(`/archive/${year - 1}`)).text;
+    expect(html).toMatch(/<a href="\/entries\/\d+" lang="sv">Beslutsbrevet som ingen förstod<\/a>/);
+    expect(html).toMatch(/<p lang="sv">Med mod och envishet/);
+    await anna.chooseLocale('sv');
   });
 });
 

@@ -33,7 +33,7 @@ const EXPECTED: Record<string, [number, number, number, number, number]> = {
   'GET /auth/login': [303, 303, 303, 303, 303],
   'GET /auth/signed-out': [200, 200, 200, 200, 200],
   'GET /healthz': [200, 200, 200, 200, 200],
-  'GET /lang/:locale': [303, 303, 303, 303, 303],
+  'POST /lang': [400, 400, 400, 400, 400], // no locale in the body
   'GET /readyz': [200, 200, 200, 200, 200],
   'POST /auth/dev': [400, 400, 400, 400, 400], // no e-mail given
   'POST /auth/logout': [303, 303, 303, 303, 303],
@@ -48,19 +48,21 @@ const EXPECTED: Record<string, [number, number, number, number, number]> = {
   'GET /live/stream': [401, 200, 200, 200, 200],
   'POST /live/join': [303, 400, 400, 400, 400], // signed out: sign in first (employees only); no poll open
   'GET /me': [303, 200, 200, 200, 200],
-  'GET /me/data.json': [303, 200, 200, 200, 200],
+  'POST /me/data.json': [401, 200, 200, 200, 200],
   'GET /nominate': [303, 200, 200, 200, 200],
   'GET /nominations/colleagues': [303, 200, 200, 200, 200],
   'GET /nominations/mine': [303, 200, 200, 200, 200],
   'GET /notifications': [303, 200, 200, 200, 200],
-  'GET /notifications/:id/open': [303, 404, 404, 404, 404], // someone else's or no notification
+  'POST /notifications/:id/open': [401, 404, 404, 404, 404], // someone else's or no notification
   'GET /votes': [303, 200, 200, 200, 200],
-  'POST /entries/:id/unvote': [401, 404, 404, 404, 404],
-  'POST /entries/:id/vote': [401, 404, 404, 404, 404],
+  'GET /votes/move': [303, 404, 404, 404, 404], // no entry named: nothing to move to
+  'GET /nominations/:id/thanks': [303, 403, 403, 403, 403], // someone else's nomination
   'POST /live/vote': [401, 400, 400, 400, 400], // no poll open
   'POST /nominate': [401, 422, 422, 422, 422], // empty form
   'POST /notifications/read': [401, 303, 303, 303, 303],
+  'POST /votes': [401, 404, 404, 404, 404],
   'POST /votes/move': [401, 404, 404, 404, 404],
+  'POST /votes/withdraw': [401, 404, 404, 404, 404],
 
   // ---- objects that belong to someone: only their owner (anna's nomination, anna's consent request)
   'GET /attachments/:id': [303, 404, 404, 404, 404], // the demo has no attachment
@@ -109,10 +111,10 @@ const EXPECTED: Record<string, [number, number, number, number, number]> = {
   'GET /admin/editions': [303, 403, 403, 403, 200],
   'GET /admin/editions/:id': [303, 403, 403, 403, 200],
   'GET /admin/exports': [303, 403, 403, 403, 200],
-  'GET /admin/exports/entries.csv': [303, 403, 403, 403, 200],
-  'GET /admin/exports/finalists': [303, 403, 403, 403, 200],
-  'GET /admin/exports/scores.csv': [303, 403, 403, 403, 200],
-  'GET /admin/exports/votes.csv': [303, 403, 403, 403, 409], // V3: sealed while voting is open
+  'POST /admin/exports/entries.csv': [401, 403, 403, 403, 200],
+  'POST /admin/exports/finalists': [401, 403, 403, 403, 200],
+  'POST /admin/exports/scores.csv': [401, 403, 403, 403, 200],
+  'POST /admin/exports/votes.csv': [401, 403, 403, 403, 409], // V3: sealed while voting is open
   'GET /admin/jury': [303, 403, 403, 403, 200],
   'GET /admin/moderation': [303, 403, 403, 403, 200],
   'GET /admin/moderation/:id': [303, 403, 403, 403, 200],
@@ -170,7 +172,7 @@ describe('authorization matrix', () => {
       'GET /archive/:year': { ...base, year: previous.year },
       'GET /attachments/:id': { ...base, id: attachment?.id ?? 999999 },
       'GET /attachments/:id/thumb': { ...base, id: attachment?.id ?? 999999 },
-      'GET /notifications/:id/open': { ...base, id: 999999 },
+      'POST /notifications/:id/open': { ...base, id: 999999 },
       'GET /admin/cards/:id/:file': { ...base, id: entry.id },
     };
   });
@@ -216,7 +218,7 @@ describe('authorization matrix', () => {
         const res = await requestAs(role, r);
         observed.push(res.status);
         if (res.status >= 500) problems.push(`${key} as ${role}: ${res.status} (a server error)`);
-        if (role === 'signed out' && res.status === 303 && r.method === 'GET' && !['GET /auth/login', 'GET /lang/:locale'].includes(key)) {
+        if (role === 'signed out' && res.status === 303 && r.method === 'GET' && !['GET /auth/login'].includes(key)) {
           if (!String(res.headers.location).startsWith('/auth/login')) signInRedirects.push(`${key}: redirects to ${res.headers.location}`);
         }
       }

@@ -110,7 +110,7 @@ describe("a motivation as long as the form allows on the winner's slide", () => 
 
   test('when an admin reads the ceremony page in English, then the notice is in English and links to the decision page', async () => {
     const admin = await ctx.signIn('admin@example.org');
-    await admin.get('/lang/en');
+    await admin.chooseLocale('en');
     const res = await admin.get('/admin/cards');
     const text = notice(res.text);
     const winnerTitle = fixture.titles[fixture.finalistIds.indexOf(fixture.winnerId)];

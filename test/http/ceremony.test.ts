@@ -100,7 +100,7 @@ describe('with a locked result, before the reveal', () => {
     const slide = /<div class="slide slide--peoples-choice[\s\S]*?<\/section>/.exec(res.text);
     expect(slide).not.toBeNull();
     const text = visibleText(slide![0]);
-    expect(text).toContain('Publikens favorit');
+    expect(text).toContain('Kollegornas röst');
     expect(text).toContain(fixture.titles[2]);
     expect(text).toContain('2 röster');
   });
@@ -274,13 +274,16 @@ describe('the reveal', () => {
     const home = visibleText((await anna.get('/')).text);
     expect(home).toContain(winner.title);
     expect(home).toContain(MOTIVATION);
+    // The winner and the citation lead: before the edition card (and any tasks).
+    expect(home.indexOf(MOTIVATION)).toBeLessThan(home.indexOf('Vinnaren är utsedd'));
+    expect(home.indexOf(winner.title)).toBeLessThan(home.indexOf('Vinnaren är utsedd'));
     const entry = visibleText((await anna.get(`/entries/${winner.id}`)).text);
     expect(entry).toContain(MOTIVATION);
     const other = await ctx.db('finalists').where({ edition_id: result.edition_id }).whereNot({ nomination_id: winner.id }).first();
     expect(visibleText((await anna.get(`/entries/${other.nomination_id}`)).text)).not.toContain(MOTIVATION);
   });
 
-  test('after the reveal, when an employee reads the archive, then the winner, the finalists and the vote counts are there', async () => {
+  test("after the reveal, when an employee reads the archive, then the winner, the finalists and the colleagues' choice are there, without counts", async () => {
     const anna = await ctx.signIn('anna@example.org');
     const edition = await ctx.db('editions').where({ year }).first();
     const result = await ctx.db('results').where({ edition_id: edition.id }).first();
@@ -292,7 +295,9 @@ describe('the reveal', () => {
     expect(page.status).toBe(200);
     const text = visibleText(page.text);
     expect(text).toContain(MOTIVATION);
-    expect(text).toMatch(/Röster: \d+/);
+    // The colleagues' choice is named; no count stands beside a colleague's lesson (V3).
+    expect(text).toContain('Kollegornas röst');
+    expect(text).not.toMatch(/Röster/);
     expect(page.text).toContain(`href="/entries/${winner.id}"`);
   });
 

@@ -80,7 +80,7 @@ describe('crash safety', () => {
         const steps: Array<() => Promise<Ack | null>> = [
           async () => {
             const entryId = entryIds[i % entryIds.length];
-            const res = await post(s, `/entries/${entryId}/vote`, {});
+            const res = await post(s, '/votes', { entry: String(entryId) });
             answers[res.status] = (answers[res.status] ?? 0) + 1;
             return res.status === 303 ? { kind: 'vote', userId: s.userId, entryId } : null;
           },
@@ -104,7 +104,7 @@ describe('crash safety', () => {
           },
           async () => {
             const entryId = entryIds[(i + 1) % entryIds.length];
-            const res = await post(s, `/entries/${entryId}/vote`, {});
+            const res = await post(s, '/votes', { entry: String(entryId) });
             answers[res.status] = (answers[res.status] ?? 0) + 1;
             return res.status === 303 ? { kind: 'vote', userId: s.userId, entryId } : null;
           },
@@ -161,7 +161,7 @@ describe('crash safety', () => {
     }
     // The restarted server takes new votes.
     const late = sessions[sessions.length - 1];
-    const res = await post(late, `/entries/${entryIds[2]}/vote`, {});
+    const res = await post(late, '/votes', { entry: String(entryIds[2]) });
     expect([303, 409]).toContain(res.status);
   });
 });

@@ -95,11 +95,11 @@ describe('level texts in edition setup', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const m of html.matchAll(/ (?:for|aria-describedby)="([^"]+)"/g)) for (const ref of m[1].split(' ')) expect(ids).toContain(ref);
 
-    await admin.get('/lang/en');
+    await admin.chooseLocale('en');
     const en = (await admin.get(`/admin/editions/${editionId}`)).text;
     expect(en).toMatch(/<legend>What the scores mean – in Swedish<\/legend>/);
     expect(en).toMatch(/for="f-criterion0Level1En">Level 1<\/label>/);
-    await admin.get('/lang/sv'); // the choice is kept for the user
+    await admin.chooseLocale('sv'); // the choice is kept for the user
   });
 
   test('when the admin saves new level texts, then they are stored and the juror sees them beside the scores, in Swedish and in English', async () => {
@@ -123,9 +123,9 @@ describe('level texts in edition setup', () => {
     expect(page.text).toContain('<span class="scale__value">3</span> <span class="scale__text">Ett tydligt försök – som fler borde &lt;våga&gt;.</span>');
     expect(visibleText(page.text)).toContain('Ingen annan har hört talas om det.');
     expect(visibleText(page.text)).not.toContain('Ett tydligt försök att göra på ett nytt sätt.');
-    await cecilia.get('/lang/en');
+    await cecilia.chooseLocale('en');
     expect(visibleText((await cecilia.get(`/jury/entries/${entryId}`)).text)).toContain('A clear attempt that more people should dare.');
-    await cecilia.get('/lang/sv');
+    await cecilia.chooseLocale('sv');
   });
 
   test('when the admin adds a criterion and keeps the suggested level texts, then it gets them and the juror sees them', async () => {
@@ -183,12 +183,12 @@ describe('level texts in edition setup', () => {
     expect(await storedLevels()).toEqual(before);
     expect((await ctx.db('editions').where({ id: editionId }).first('title')).title).toBe(title);
 
-    await admin.get('/lang/en');
+    await admin.chooseLocale('en');
     const en = await save(admin, withLevel(await formOf(admin), 0, 1, 'Sv', ''));
     expect(en.status).toBe(422);
     expect(visibleText(en.text)).toContain('Describe what level 1 means for “Courage” in Swedish.');
     expect(await storedLevels()).toEqual(before);
-    await admin.get('/lang/sv');
+    await admin.chooseLocale('sv');
   });
 
   test('when the form is posted without the CSRF token, then it is refused with 403 and nothing changes', async () => {

@@ -231,7 +231,7 @@ describe('opening and closing phases early', () => {
 
     const anna = await ctx.signIn('anna@example.org');
     const entry = await ctx.db('nominations').where({ edition_id: editionId, status: 'published' }).whereNot({ submitter_id: (await ctx.db('users').where({ email: 'anna@example.org' }).first()).id }).first('id');
-    const vote = await anna.post(`/entries/${entry.id}/vote`).type('form').send({ _csrf: await anna.csrf() });
+    const vote = await anna.post('/votes').type('form').send({ _csrf: await anna.csrf(), entry: entry.id });
     expect(vote.status).toBe(409);
 
     const back = await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: token, phase: 'voting', override: 'dates' });
@@ -295,13 +295,13 @@ describe('next year and archiving', () => {
     expect((await ctx.db('editions').where({ id: editionId }).first()).archived_at).toBeNull();
   });
 
-  test('when the admin archives the edition, then the votes lose their voters, the counts stay, it is audited and next year becomes current', async () => {
+  test('when the admin archives the edition, then the votes become counts without voters, it is audited and next year becomes current', async () => {
     const bo = await ctx.signIn('bo@example.org');
     const boId = Number((await ctx.db('users').where({ email: 'bo@example.org' }).first()).id);
     const entries = await ctx.db('nominations').where({ edition_id: editionId, status: 'published' }).whereNot({ submitter_id: boId }).select('id');
     await ctx.db('editions').where({ id: editionId }).update({ vote_budget: 3 });
     for (const e of entries.slice(1, 3)) {
-      const r = await bo.post(`/entries/${e.id}/vote`).type('form').send({ _csrf: await bo.csrf() });
+      const r = await bo.post('/votes').type('form').send({ _csrf: await bo.csrf(), entry: e.id });
       expect(r.status).toBe(303);
     }
     const countBefore = Number((await ctx.db('votes').where({ edition_id: editionId }).count({ n: '*' }))[0].n);
@@ -310,9 +310,11 @@ describe('next year and archiving', () => {
     const admin = await ctx.signIn('admin@example.org');
     const res = await admin.post(`/admin/editions/${editionId}/archive`).type('form').send({ _csrf: await admin.csrf(), confirm: 'yes' });
     expect(res.status).toBe(303);
-    const withVoter = await ctx.db('votes').whereNotNull('voter_id').count({ n: '*' });
-    expect(Number(withVoter[0].n)).toBe(0);
-    expect(Number((await ctx.db('votes').where({ edition_id: editionId }).count({ n: '*' }))[0].n)).toBe(countBefore);
+    // V4: no vote row (voter, slot, time) is left; one count per entry is.
+    expect(Number((await ctx.db('votes').where({ edition_id: editionId }).count({ n: '*' }))[0].n)).toBe(0);
+    const tallies = await ctx.db('vote_tallies').where({ edition_id: editionId });
+    expect(tallies.reduce((sum, t) => sum + Number(t.votes), 0)).toBe(countBefore);
+    expect(Object.keys(tallies[0]).sort()).toEqual(['edition_id', 'nomination_id', 'votes']);
     expect((await ctx.db('editions').where({ id: editionId }).first()).archived_at).not.toBeNull();
     const audit = await ctx.db('audit_log').where({ action: 'edition.archived' }).first();
     expect(JSON.parse(audit.details)).toMatchObject({ year, voterLinksErased: countBefore });
@@ -322,7 +324,11 @@ describe('next year and archiving', () => {
     const change = await admin.post(`/admin/editions/${editionId}/phase`).type('form').send({ _csrf: token, phase: 'voting', override: 'open' });
     expect(change.status).toBe(409);
     expect(visibleText((await admin.get(`/admin/editions/${editionId}`)).text)).toContain('Omgången är arkiverad och kan inte längre ändras.');
-    expect(visibleText((await bo.get('/')).text)).toContain(`${year + 1}`);
+    // Next year's edition is still being set up: the admin sees it, an employee sees last year's lessons (R10).
+    expect(visibleText((await admin.get('/')).text)).toContain(`${year + 1}`);
+    const boHome = visibleText((await bo.get('/')).text);
+    expect(boHome).not.toContain(`${year + 1}`);
+    expect(boHome).toContain(`Läs alla lärdomar från ${year}`);
   });
 });
 

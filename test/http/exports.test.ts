@@ -1,4 +1,5 @@
-import { createTestContext, visibleText, type TestContext } from '../helpers/context';
+import { translate } from '../../src/i18n';
+import { createTestContext, visibleText, type Agent, type TestContext } from '../helpers/context';
 import { neutralise, toCsv } from '../../src/exports/csv';
 
 let ctx: TestContext;
@@ -36,6 +37,12 @@ function readCsv(text: string): string[][] {
   expect(cell).toBe('');
   expect(new Set(rows.map((r) => r.length)).size).toBe(1);
   return rows;
+}
+
+/** Exports are POSTs from the exports page (each is audited; a GET changes nothing). */
+async function download(agent: Agent, path: string, year?: string) {
+  const _csrf = await agent.csrf();
+  return agent.post(path).type('form').send({ _csrf, ...(year ? { year } : {}) });
 }
 
 describe('CSV for Excel (R3)', () => {
@@ -79,8 +86,10 @@ describe('exports (R3)', () => {
 
   test('when an employee asks for an export, then they are refused', async () => {
     const agent = await ctx.signIn('anna@example.org');
-    for (const url of ['/admin/exports', '/admin/exports/entries.csv', '/admin/exports/scores.csv', '/admin/exports/finalists']) {
-      const res = await agent.get(url);
+    const page = await agent.get('/admin/exports');
+    expect(page.status).toBe(403);
+    for (const url of ['/admin/exports/entries.csv', '/admin/exports/scores.csv', '/admin/exports/finalists']) {
+      const res = await download(agent, url);
       expect([url, res.status]).toEqual([url, 403]);
       expect(res.text).not.toContain('HYPERLINK');
     }
@@ -88,7 +97,7 @@ describe('exports (R3)', () => {
 
   test('when an admin exports the entries, then Excel gets UTF-8 with BOM, semicolons, å/ä/ö, and the =HYPERLINK cell is harmless', async () => {
     const agent = await ctx.signIn('admin@example.org');
-    const res = await agent.get('/admin/exports/entries.csv');
+    const res = await download(agent, '/admin/exports/entries.csv');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/attachment; filename="?arets-misstag-\d{4}-bidrag\.csv"?/);
@@ -115,7 +124,7 @@ describe('exports (R3)', () => {
 
   test('when voting is open, then vote counts per entry cannot be exported and the page says why', async () => {
     const agent = await ctx.signIn('admin@example.org');
-    const res = await agent.get('/admin/exports/votes.csv');
+    const res = await download(agent, '/admin/exports/votes.csv');
     expect(res.status).toBe(409);
     expect(visibleText(res.text)).toContain('först när röstningen har stängt');
     const page = visibleText((await agent.get('/admin/exports')).text);
@@ -132,7 +141,7 @@ describe('exports (R3)', () => {
     ctx.clock.advance(21.5 * DAY); // voting closes after 21 days in the demo
     try {
       const agent = await ctx.signIn('admin@example.org');
-      const res = await agent.get('/admin/exports/votes.csv');
+      const res = await download(agent, '/admin/exports/votes.csv');
       expect(res.status).toBe(200);
       const rows = readCsv(res.text);
       expect(rows[0]).toEqual(['Nr', 'Rubrik', 'Förvaltning', 'Röster']);
@@ -151,7 +160,7 @@ describe('exports (R3)', () => {
     for (const c of criteria) await ctx.db('scores').insert({ nomination_id: entry.id, juror_id: david, criterion_id: c.id, value: 4, updated_at: ctx.clock.now() });
     await ctx.db('jury_reviews').insert({ nomination_id: entry.id, juror_id: david, note: 'Hemlig anteckning', submitted_at: ctx.clock.now(), updated_at: ctx.clock.now() });
     const agent = await ctx.signIn('admin@example.org');
-    const res = await agent.get('/admin/exports/scores.csv');
+    const res = await download(agent, '/admin/exports/scores.csv');
     const rows = readCsv(res.text);
     expect(rows[0]).toEqual(['Nr', 'Rubrik', 'Jurymedlem', 'Kriterium', 'Vikt', 'Poäng', 'Bedömningen inskickad']);
     const mine = rows.filter((r) => r[2] === 'David Holm');
@@ -163,30 +172,60 @@ describe('exports (R3)', () => {
 
   test('when the export is asked in English, then the headers are English', async () => {
     const agent = await ctx.signIn('admin@example.org');
-    await agent.get('/lang/en');
-    const rows = readCsv((await agent.get('/admin/exports/entries.csv')).text);
+    await agent.chooseLocale('en');
+    const rows = readCsv((await download(agent, '/admin/exports/entries.csv')).text);
     expect(rows[0].slice(0, 4)).toEqual(['No.', 'Edition', 'Status', 'Title']);
-    await agent.get('/lang/sv');
+    await agent.chooseLocale('sv');
   });
 
   test('when an admin opens the finalists report, then it lists ranked entries with their lesson, and it is audited', async () => {
     const agent = await ctx.signIn('admin@example.org');
-    const res = await agent.get('/admin/exports/finalists');
+    const res = await download(agent, '/admin/exports/finalists');
     expect(res.status).toBe(200);
     const text = visibleText(res.text);
     expect(text).toContain('Finalistrapport');
     expect(text).toContain('Finalisterna är inte valda ännu');
-    expect(text).toContain('Vad vi lärde oss');
+    expect(text).toContain('Lärdomen');
+    // The statistic has its own name: "Spridning" is a criterion.
+    expect(translate('sv', 'report.spread')).toBe('Skillnad mellan jurymedlemmarna');
     // Voting is open: no vote column (V3).
     expect(res.text).not.toMatch(/<th scope="col" class="num">Röster<\/th>/);
     expect(await ctx.db('audit_log').where({ action: 'export.finalists' })).toHaveLength(1);
   });
 
+  test('when an export is asked for with a GET (a link, a prefetch), then nothing is exported or audited', async () => {
+    const agent = await ctx.signIn('admin@example.org');
+    const before = (await ctx.db('audit_log').where('action', 'like', 'export.%')).length;
+    for (const url of ['/admin/exports/entries.csv', '/admin/exports/scores.csv', '/admin/exports/finalists']) {
+      const res = await agent.get(url);
+      expect([url, res.status]).toEqual([url, 404]);
+      expect(res.text).not.toContain('HYPERLINK');
+    }
+    expect((await ctx.db('audit_log').where('action', 'like', 'export.%')).length).toBe(before);
+  });
+
+  test('when an export is posted without the CSRF token, then it is refused and not audited', async () => {
+    const agent = await ctx.signIn('admin@example.org');
+    const before = (await ctx.db('audit_log').where('action', 'like', 'export.%')).length;
+    const res = await agent.post('/admin/exports/entries.csv').type('form').send({});
+    expect(res.status).toBe(403);
+    expect(res.text).not.toContain('HYPERLINK');
+    expect((await ctx.db('audit_log').where('action', 'like', 'export.%')).length).toBe(before);
+  });
+
+  test('when the exports page is opened, then each export is a form that posts the chosen year', async () => {
+    const agent = await ctx.signIn('admin@example.org');
+    const html = (await agent.get('/admin/exports')).text;
+    for (const action of ['/admin/exports/entries.csv', '/admin/exports/scores.csv', '/admin/exports/finalists']) {
+      expect(html).toMatch(new RegExp(`<form method="post" action="${action.replace(/\./g, '\\.')}"[^>]*><input type="hidden" name="_csrf" value="[^"]+"><input type="hidden" name="year" value="\\d{4}">`));
+    }
+  });
+
   test('when an unknown year is asked for, then 404 and nothing is audited', async () => {
     const agent = await ctx.signIn('admin@example.org');
     const before = (await ctx.db('audit_log').where('action', 'like', 'export.%')).length;
-    expect((await agent.get('/admin/exports/entries.csv?year=1999')).status).toBe(404);
-    expect((await agent.get('/admin/exports/entries.csv?year=abcd')).status).toBe(404);
+    expect((await download(agent, '/admin/exports/entries.csv', '1999')).status).toBe(404);
+    expect((await download(agent, '/admin/exports/entries.csv', 'abcd')).status).toBe(404);
     expect((await ctx.db('audit_log').where('action', 'like', 'export.%')).length).toBe(before);
   });
 });

@@ -106,13 +106,13 @@ describe('attachments on the scoring page (J3, N7)', () => {
 
   test('when the jury member reads in English, then the alt text and the file link are in English', async () => {
     const eva = await ctx.signIn('eva@example.org');
-    await eva.get('/lang/en');
+    await eva.chooseLocale('en');
     const res = await eva.get(`/jury/entries/${entryId}`);
     expect(res.status).toBe(200);
     expect(res.text).toContain(`alt="Picture 1 of 2 for the entry “${TITLE}”"`);
     expect(res.text).toContain(`<a href="/attachments/${pdf.id}">Open Åtgärdsrapport.pdf (PDF, 1 kB)</a>`);
     expect(visibleText(res.text)).toContain('Show full size');
-    await eva.get('/lang/sv');
+    await eva.chooseLocale('sv');
   });
 
   test('when an entry has a single picture, then its alt text says "picture for the entry" without numbering', () => {

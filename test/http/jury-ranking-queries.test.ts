@@ -47,7 +47,9 @@ test('when jurors have scored some criteria of some entries, then the ranking re
 test('when the ranking lists the entries, then it has the titles, submitters and named colleagues of the full list, without the texts', async () => {
   const full = await queries.listPublishedEntries(ctx.db, editionId);
   const lean = await queries.listRankingEntries(ctx.db, editionId);
-  expect(lean).toEqual(full.map((e) => ({ id: e.id, title: e.title, submitterId: e.submitterId, nominees: e.nominees.map((n) => ({ userId: n.userId, email: n.email })) })));
+  expect(lean).toEqual(
+    full.map((e) => ({ id: e.id, title: e.title, submitterId: e.submitterId, showSubmitter: e.showSubmitter, nominees: e.nominees.map((n) => ({ userId: n.userId, email: n.email, consent: n.consent })) })),
+  );
   expect(lean.some((e) => e.nominees.length > 0)).toBe(true);
 });
 

@@ -97,7 +97,7 @@ describe('during the ceremony', () => {
       const admin = await ctx.signIn('admin@example.org');
       const res = await post(admin, '/jury/decision/unlock', { reason: 'Stavfel', confirm: 'yes' });
       expect(res.status).toBe(409);
-      expect(visibleText(res.text)).toContain('Publikomröstningen på prisutdelningen pågår. Stäng den först, sedan kan du låsa upp resultatet.');
+      expect(visibleText(res.text)).toContain('Röstningen i salen på prisutdelningen pågår. Stäng den först, sedan kan du låsa upp resultatet.');
       expect(await snapshot()).toEqual(before);
       expect((await jury.lockedResult(ctx.db, editionId))?.motivation).toBe(TYPO);
     } finally {
@@ -218,7 +218,7 @@ describe('unlock, change and lock again', () => {
 describe('in English', () => {
   test('when an admin reads the jury pages in English, then they say "Jury member", never "Juror"', async () => {
     const admin = await ctx.signIn('admin@example.org');
-    await admin.get('/lang/en');
+    await admin.chooseLocale('en');
     const decision = visibleText((await admin.get('/jury/decision')).text);
     expect(decision).toContain('Unlock the result');
     expect(decision).toContain('Reason: Stavfel i motiveringen');
@@ -227,7 +227,7 @@ describe('in English', () => {
     const juryAdmin = visibleText((await admin.get('/admin/jury')).text);
     expect(juryAdmin).toContain('Jury members');
     for (const text of [decision, ranking, juryAdmin]) expect(text).not.toMatch(/\bJurors?\b/);
-    await admin.get('/lang/sv'); // the choice is kept on the user; the tests after this one read Swedish
+    await admin.chooseLocale('sv'); // the choice is kept on the user; the tests after this one read Swedish
   });
 });
 

@@ -111,8 +111,8 @@ describe('scoring (J3)', () => {
     const page = await eva.get(`/jury/entries/${entries[FORM]}`);
     expect(page.status).toBe(200);
     const text = visibleText(page.text);
-    expect(text).toContain('Det här lärde vi oss');
-    expect(text.indexOf('Det här lärde vi oss')).toBeLessThan(text.indexOf('Det här hände'));
+    expect(text).toContain('Lärdomen');
+    expect(text.indexOf('Lärdomen')).toBeLessThan(text.indexOf('Det här hände'));
     expect(text).toContain('Poäng kan sparas först när bedömningen har öppnat.');
 
     const refused = await post(eva, `/jury/entries/${entries[FORM]}`, { ...fullScores([4]), note: 'Försök', action: 'save' });
@@ -346,7 +346,7 @@ describe('ranking (J6)', () => {
     beforeJudging();
     const admin = await ctx.signIn('admin@example.org');
     const during = await admin.get('/jury/ranking');
-    expect(visibleText(during.text)).toContain('Publikens röster visas när röstningen har stängt.');
+    expect(visibleText(during.text)).toContain('Kollegornas röster visas när röstningen har stängt.');
     expect(during.text).not.toContain('sort=votes');
     intoJudging(); // days later: a new session (an idle one ends after 8 hours)
     const after = await (await ctx.signIn('admin@example.org')).get('/jury/ranking');

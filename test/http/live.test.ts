@@ -174,10 +174,13 @@ describe('a live vote', () => {
     const rows = await ctx.db('live_votes').where({ nomination_id: fixture.finalistIds[0] });
     expect(rows).toHaveLength(0);
     expect(visibleText((await anna.get('/live')).text)).toContain('Omröstningen är stängd');
-    // Secret ballot: after the close only the counts remain, not who voted for what.
-    const left = await ctx.db('live_votes');
-    expect(left).toHaveLength(3);
-    expect(left.every((r) => r.voter_id === null)).toBe(true);
+    // Secret ballot (V4): after the close only the counts remain — no vote row with a voter or a time;
+    // a tally is per finalist and kind of voter (employees apart from phones in the hall, C7).
+    expect(await ctx.db('live_votes')).toHaveLength(0);
+    const tallies = await ctx.db('live_vote_tallies');
+    expect(tallies.reduce((sum, t) => sum + Number(t.votes), 0)).toBe(3);
+    expect(tallies.every((t) => t.kind === 'employee')).toBe(true);
+    expect(Object.keys(tallies[0]).sort()).toEqual(['kind', 'nomination_id', 'poll_id', 'votes']);
   });
 });
 

@@ -65,16 +65,20 @@ async function count(table: string) {
 }
 
 describe('the form (N1)', () => {
-  test('when the nomination phase is open, then the form shows the lesson first, the criteria, blameless guidance and the eligibility checkbox', async () => {
+  test('when the nomination phase is open, then the form asks what happened before the lesson, then the criteria, blameless guidance and the eligibility checkbox', async () => {
     const anna = await ctx.signIn('anna@example.org');
     const res = await anna.get('/nominate');
     expect(res.status).toBe(200);
     const text = visibleText(res.text);
     expect(text).toContain('Vad lärde ni er?');
-    expect(text.indexOf('Vad lärde ni er?')).toBeLessThan(text.indexOf('Beskriv misstaget kort'));
+    // The story in the order it happened: what happened, then what was learned (N1).
+    expect(text.indexOf('Vad hände?')).toBeLessThan(text.indexOf('Vad lärde ni er?'));
+    // Writing tips come after the form in the page (on a phone, below it; beside it on a wide screen).
+    expect(res.text.indexOf('</form>')).toBeLessThan(res.text.indexOf('inte om vem som gjorde fel'));
     expect(text).toContain('Mod');
     expect(text).toContain('inte om vem som gjorde fel');
-    expect(text).toContain('Jag intygar att misstaget gjordes med goda avsikter');
+    expect(text).toContain('Misstaget gjordes i all välmening');
+    expect(text).not.toContain('Jag intygar');
     expect(res.text).toMatch(/<form[^>]+enctype="multipart\/form-data"[^>]*>\s*<input type="hidden" name="_csrf"/);
     expect(res.text).toContain('Bo Ekström');
   });
@@ -147,7 +151,8 @@ describe('drafts and validation (N2)', () => {
     const before = await count('nominations');
     const res = await post(anna, '/nominate', complete({ lesson: 'a'.repeat(100_000) }));
     expect(res.status).toBe(422);
-    expect(visibleText(res.text)).toContain('Texten får vara högst 10000 tecken. Nu är den 100000 tecken.');
+    // Numbers in Swedish form, and the summary names the field.
+    expect(visibleText(res.text)).toContain('Vad lärde ni er? – Texten får vara högst 10 000 tecken. Nu är den 100 000 tecken.');
     expect(await count('nominations')).toBe(before);
   });
 
@@ -204,8 +209,8 @@ describe('consent and moderation (N3, N4)', () => {
     const anna = await ctx.signIn('anna@example.org');
     const res = await post(anna, '/nominate', complete({ title: 'Samtyckestestet', c0_user: String(users.bo), team_name: 'Team Å' }));
     expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/nominations/mine');
     const row = await latestOf('anna');
+    expect(res.headers.location).toBe(`/nominations/${row.id}/thanks`);
     id = row.id;
     expect(row.status).toBe('awaiting_consent');
     expect(row.search_text).toContain('team å');
@@ -454,7 +459,7 @@ describe('gallery (N6)', () => {
 
   test('when the gallery is shown in English, then the texts are English', async () => {
     const eva = await ctx.signIn('eva@example.org');
-    await eva.get('/lang/en');
+    await eva.chooseLocale('en');
     const res = await eva.get('/entries');
     expect(visibleText(res.text)).toContain('Search the entries');
   });

@@ -46,7 +46,10 @@ test('when a user is notified, then the mail arrives at the SMTP server in their
 test('when a notification is opened, then it is marked as read and the link is followed', async () => {
   const agent = await ctx.signIn('bo@example.org');
   const [n] = await notifications.list(ctx.db, await userId('bo@example.org'));
-  const res = await agent.get(`/notifications/${n.id}/open`);
+  const token = await agent.csrf();
+  expect((await agent.get(`/notifications/${n.id}/open`)).status).toBe(404); // a GET changes nothing
+  expect((await notifications.list(ctx.db, await userId('bo@example.org')))[0].readAt).toBeNull();
+  const res = await agent.post(`/notifications/${n.id}/open`).type('form').send({ _csrf: token });
   expect(res.status).toBe(303);
   expect(res.headers.location).toBe('/entries/1');
   expect((await notifications.list(ctx.db, await userId('bo@example.org')))[0].readAt).not.toBeNull();
@@ -56,9 +59,9 @@ test("when someone opens another user's notification by id, then it is not found
   const anna = await userId('anna@example.org');
   const id = await notify({ db: ctx.db, mailer: createMailer(ctx.config), config: ctx.config, now: () => ctx.clock.now() }, { userId: anna, kind: 'moderation.rejected', params: { title: 'X', reason: 'Y' }, link: '/nominations/mine' });
   const bo = await ctx.signIn('bo@example.org');
-  const res = await bo.get(`/notifications/${id}/open`);
-  expect(res.status).toBe(404);
   const token = await bo.csrf();
+  const res = await bo.post(`/notifications/${id}/open`).type('form').send({ _csrf: token });
+  expect(res.status).toBe(404);
   await bo.post('/notifications/read').type('form').send({ _csrf: token, id: String(id) });
   expect((await notifications.list(ctx.db, anna))[0].readAt).toBeNull();
 });

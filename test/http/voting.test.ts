@@ -64,7 +64,7 @@ describe('casting a vote', () => {
   test('when bo votes for a colleague’s entry without JavaScript, then the vote is stored and he sees a confirmation and his panel', async () => {
     const bo = await ctx.signIn('bo@example.org');
     const target = await entryId('Nattpatrullen');
-    const res = await post(bo, `/entries/${target}/vote`, { returnTo: '/votes' });
+    const res = await post(bo, '/votes', { entry: target, returnTo: '/votes' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/votes');
     expect(await votesOf('bo@example.org')).toEqual([target]);
@@ -82,17 +82,17 @@ describe('casting a vote', () => {
     const bo = await ctx.signIn('bo@example.org');
     const target = await entryId('Solcellerna');
     const token = await bo.csrf();
-    expect((await post(bo, `/entries/${target}/vote`, { returnTo: '/votes' })).status).toBe(303);
+    expect((await post(bo, '/votes', { entry: target, returnTo: '/votes' })).status).toBe(303);
     // e.g. the jury's autosave or a fetch from another tab, answered with JSON
     await bo.get('/votes').set('Accept', 'application/json');
-    await bo.post(`/entries/${target}/vote`).set('Accept', 'application/json').set('x-csrf-token', token).type('form').send({});
+    await bo.post('/votes').set('Accept', 'application/json').set('x-csrf-token', token).type('form').send({ entry: target });
     expect(visibleText((await bo.get('/votes')).text)).toContain('Tack! Din röst på ”Solcellerna');
   });
 
   test('when the vote is sent with fetch, then the answer is JSON with the voter’s own votes and no counts', async () => {
     const bo = await ctx.signIn('bo@example.org');
     const target = await entryId('Solcellerna');
-    const res = await postJson(bo, `/entries/${target}/vote`);
+    const res = await postJson(bo, '/votes', { entry: target });
     expect(res.status).toBe(200);
     expect(res.body.ok).toBe(true);
     expect(res.body.message).toContain('Din röst på ”Solcellerna på fel tak” är registrerad');
@@ -103,8 +103,8 @@ describe('casting a vote', () => {
   test('when a colleague votes twice for the same entry, then the second vote is refused with 409 and one vote remains', async () => {
     const bo = await ctx.signIn('bo@example.org');
     const target = await entryId('Nattpatrullen');
-    await post(bo, `/entries/${target}/vote`);
-    const again = await post(bo, `/entries/${target}/vote`);
+    await post(bo, '/votes', { entry: target });
+    const again = await post(bo, '/votes', { entry: target });
     expect(again.status).toBe(409);
     expect(visibleText(again.text)).toContain('Du har redan röstat på det här bidraget.');
     expect(await votesOf('bo@example.org')).toEqual([target]);
@@ -112,7 +112,7 @@ describe('casting a vote', () => {
 
   test('when bo votes for an entry he submitted, then it is refused with a clear message and nothing is stored', async () => {
     const bo = await ctx.signIn('bo@example.org');
-    const res = await post(bo, `/entries/${await entryId('Bygglovsblanketten')}/vote`);
+    const res = await post(bo, '/votes', { entry: await entryId('Bygglovsblanketten') });
     expect(res.status).toBe(403);
     expect(visibleText(res.text)).toContain('Du kan inte rösta på ett bidrag som du har skickat in eller är nämnd i.');
     expect(await votesOf('bo@example.org')).toEqual([]);
@@ -120,7 +120,7 @@ describe('casting a vote', () => {
 
   test('when bo votes for an entry he is named in, then it is refused and nothing is stored', async () => {
     const bo = await ctx.signIn('bo@example.org');
-    const res = await postJson(bo, `/entries/${await entryId('Appen som ingen')}/vote`);
+    const res = await postJson(bo, '/votes', { entry: await entryId('Appen som ingen') });
     expect(res.status).toBe(403);
     expect(res.body.error).toContain('nämnd i');
     expect(await votesOf('bo@example.org')).toEqual([]);
@@ -131,7 +131,7 @@ describe('casting a vote', () => {
     await ctx.db('nominees').insert({ nomination_id: target, user_id: null, name: 'Eva', email: 'EVA@example.org', consent: 'given', consent_token: 'eva-token-voting-test', created_at: ctx.clock.now() });
     try {
       const eva = await ctx.signIn('eva@example.org');
-      const res = await post(eva, `/entries/${target}/vote`);
+      const res = await post(eva, '/votes', { entry: target });
       expect(res.status).toBe(403);
       expect(await votesOf('eva@example.org')).toEqual([]);
     } finally {
@@ -141,7 +141,7 @@ describe('casting a vote', () => {
 
   test('when someone votes for an entry that is not published, then it is refused with a clear message and nothing is stored', async () => {
     const anna = await ctx.signIn('anna@example.org');
-    const res = await post(anna, `/entries/${await entryId('Utställningen som ingen')}/vote`);
+    const res = await post(anna, '/votes', { entry: await entryId('Utställningen som ingen') });
     expect(res.status).toBe(404);
     expect(visibleText(res.text)).toContain('Det går bara att rösta på publicerade bidrag i årets omgång.');
     expect(await votesOf('anna@example.org')).toEqual([]);
@@ -151,7 +151,7 @@ describe('casting a vote', () => {
     const anna = await ctx.signIn('anna@example.org');
     const old = await ctx.db('nominations').whereNot({ edition_id: editionId }).first('id');
     for (const id of [String(old.id), '999999', 'abc', '1e3']) {
-      const res = await post(anna, `/entries/${id}/vote`);
+      const res = await post(anna, '/votes', { entry: id });
       expect(res.status).toBe(404);
     }
     expect(await ctx.db('votes').where({ voter_id: await userId('anna@example.org') }).count({ n: '*' })).toEqual([{ n: ctx.isPostgres ? '0' : 0 }]);
@@ -160,8 +160,8 @@ describe('casting a vote', () => {
   test('when the budget is used, then one more vote is refused with 409 "Du har använt alla dina röster" and nothing changes', async () => {
     const anna = await ctx.signIn('anna@example.org');
     const targets = [await entryId('Bygglovsblanketten'), await entryId('Nattpatrullen'), await entryId('Solcellerna')];
-    for (const t of targets) expect((await post(anna, `/entries/${t}/vote`)).status).toBe(303);
-    const res = await post(anna, `/entries/${await entryId('Biblioteksevenemanget')}/vote`);
+    for (const t of targets) expect((await post(anna, '/votes', { entry: t })).status).toBe(303);
+    const res = await post(anna, '/votes', { entry: await entryId('Biblioteksevenemanget') });
     expect(res.status).toBe(409);
     expect(visibleText(res.text)).toContain('Du har använt alla dina röster');
     expect(await votesOf('anna@example.org')).toEqual(targets);
@@ -173,7 +173,7 @@ describe('casting a vote', () => {
     ctx.clock.advance(21 * DAY + 60_000);
     try {
       const anna = await ctx.signIn('anna@example.org');
-      const res = await post(anna, `/entries/${target}/vote`);
+      const res = await post(anna, '/votes', { entry: target });
       expect(res.status).toBe(409);
       expect(visibleText(res.text)).toContain('Röstningen är inte öppen just nu');
     } finally {
@@ -185,7 +185,7 @@ describe('casting a vote', () => {
   test('when an admin has closed voting early, then votes are refused', async () => {
     await ctx.db('editions').where({ id: editionId }).update({ voting_override: 'closed' });
     const anna = await ctx.signIn('anna@example.org');
-    const res = await postJson(anna, `/entries/${await entryId('Nattpatrullen')}/vote`);
+    const res = await postJson(anna, '/votes', { entry: await entryId('Nattpatrullen') });
     expect(res.status).toBe(409);
     expect(res.body.error).toContain('Röstningen är inte öppen just nu');
     expect(await votesOf('anna@example.org')).toEqual([]);
@@ -193,7 +193,7 @@ describe('casting a vote', () => {
 
   test('when the CSRF token is missing, then the vote is refused with 403 and nothing is stored', async () => {
     const anna = await ctx.signIn('anna@example.org');
-    const res = await anna.post(`/entries/${await entryId('Nattpatrullen')}/vote`).type('form').send({});
+    const res = await anna.post('/votes').type('form').send({ entry: await entryId('Nattpatrullen') });
     expect(res.status).toBe(403);
     expect(await votesOf('anna@example.org')).toEqual([]);
   });
@@ -201,14 +201,14 @@ describe('casting a vote', () => {
   test('when a signed-out script posts a vote, then it gets 401', async () => {
     const anonymous = ctx.anonymous();
     const token = await anonymous.csrf();
-    const res = await anonymous.post(`/entries/${await entryId('Nattpatrullen')}/vote`).set('x-csrf-token', token).set('Accept', 'application/json');
+    const res = await anonymous.post('/votes').set('x-csrf-token', token).set('Accept', 'application/json').type('form').send({ entry: await entryId('Nattpatrullen') });
     expect(res.status).toBe(401);
     expect(await ctx.db('votes').where({ edition_id: editionId }).count({ n: '*' }).then(([r]) => Number(r.n))).toBe(0);
   });
 
   test('when the return address points elsewhere, then the redirect stays on the site', async () => {
     const anna = await ctx.signIn('anna@example.org');
-    const res = await post(anna, `/entries/${await entryId('Nattpatrullen')}/vote`, { returnTo: '//evil.example.com/x' });
+    const res = await post(anna, '/votes', { entry: await entryId('Nattpatrullen'), returnTo: '//evil.example.com/x' });
     expect(res.headers.location).toBe('/');
   });
 });
@@ -217,8 +217,8 @@ describe('withdrawing and moving', () => {
   test('when bo withdraws his vote, then it is gone and his panel says so', async () => {
     const bo = await ctx.signIn('bo@example.org');
     const target = await entryId('Nattpatrullen');
-    await post(bo, `/entries/${target}/vote`);
-    const res = await post(bo, `/entries/${target}/unvote`, { returnTo: '/votes' });
+    await post(bo, '/votes', { entry: target });
+    const res = await post(bo, '/votes/withdraw', { entry: target, returnTo: '/votes' });
     expect(res.status).toBe(303);
     expect(await votesOf('bo@example.org')).toEqual([]);
     const text = visibleText((await bo.get('/votes')).text);
@@ -231,8 +231,8 @@ describe('withdrawing and moving', () => {
     const bo = await ctx.signIn('bo@example.org');
     const anna = await ctx.signIn('anna@example.org');
     const target = await entryId('Nattpatrullen');
-    await post(anna, `/entries/${target}/vote`);
-    const res = await post(bo, `/entries/${target}/unvote`);
+    await post(anna, '/votes', { entry: target });
+    const res = await post(bo, '/votes/withdraw', { entry: target });
     expect(res.status).toBe(409);
     expect(visibleText(res.text)).toContain('Du har ingen röst på det bidraget.');
     expect(await votesOf('anna@example.org')).toEqual([target]);
@@ -243,7 +243,7 @@ describe('withdrawing and moving', () => {
     const bo = await ctx.signIn('bo@example.org');
     const from = await entryId('Nattpatrullen');
     const to = await entryId('Solcellerna');
-    await post(bo, `/entries/${from}/vote`);
+    await post(bo, '/votes', { entry: from });
     const res = await post(bo, '/votes/move', { from, to, returnTo: '/votes' });
     expect(res.status).toBe(303);
     expect(await votesOf('bo@example.org')).toEqual([to]);
@@ -253,7 +253,7 @@ describe('withdrawing and moving', () => {
   test('when bo tries to move his vote to his own entry, then nothing changes', async () => {
     const bo = await ctx.signIn('bo@example.org');
     const from = await entryId('Nattpatrullen');
-    await post(bo, `/entries/${from}/vote`);
+    await post(bo, '/votes', { entry: from });
     const res = await post(bo, '/votes/move', { from, to: await entryId('Cykelbanan') });
     expect(res.status).toBe(403);
     expect(await votesOf('bo@example.org')).toEqual([from]);
@@ -269,9 +269,9 @@ describe('withdrawing and moving', () => {
   test('when voting has closed, then votes can no longer be withdrawn or moved', async () => {
     const bo = await ctx.signIn('bo@example.org');
     const from = await entryId('Nattpatrullen');
-    await post(bo, `/entries/${from}/vote`);
+    await post(bo, '/votes', { entry: from });
     await ctx.db('editions').where({ id: editionId }).update({ voting_override: 'closed' });
-    expect((await post(bo, `/entries/${from}/unvote`)).status).toBe(409);
+    expect((await post(bo, '/votes/withdraw', { entry: from })).status).toBe(409);
     expect((await post(bo, '/votes/move', { from, to: await entryId('Solcellerna') })).status).toBe(409);
     expect(await votesOf('bo@example.org')).toEqual([from]);
   });
@@ -280,13 +280,13 @@ describe('withdrawing and moving', () => {
     await ctx.db('editions').where({ id: editionId }).update({ vote_budget: 2 });
     const bo = await ctx.signIn('bo@example.org');
     const [a, b, c] = [await entryId('Nattpatrullen'), await entryId('Solcellerna'), await entryId('Biblioteksevenemanget')];
-    await post(bo, `/entries/${a}/vote`);
-    await post(bo, `/entries/${b}/vote`);
-    await post(bo, `/entries/${a}/unvote`);
-    expect((await post(bo, `/entries/${c}/vote`)).status).toBe(303);
+    await post(bo, '/votes', { entry: a });
+    await post(bo, '/votes', { entry: b });
+    await post(bo, '/votes/withdraw', { entry: a });
+    expect((await post(bo, '/votes', { entry: c })).status).toBe(303);
     // The confirmation counts the votes in use after this one: the freed slot 1 and slot 2.
     expect(visibleText((await bo.get('/votes')).text)).toContain('är registrerad. Du har använt 2 av 2 röster.');
-    expect((await post(bo, `/entries/${a}/vote`)).status).toBe(409);
+    expect((await post(bo, '/votes', { entry: a })).status).toBe(409);
     const slots = await ctx.db('votes').where({ voter_id: await userId('bo@example.org') }).orderBy('slot').select('slot', 'nomination_id');
     expect(slots.map((s) => [Number(s.slot), Number(s.nomination_id)])).toEqual([[1, c], [2, b]]);
   });
@@ -295,11 +295,11 @@ describe('withdrawing and moving', () => {
     await ctx.db('editions').where({ id: editionId }).update({ vote_budget: 1 });
     const bo = await ctx.signIn('bo@example.org');
     const target = await entryId('Nattpatrullen');
-    expect((await post(bo, `/entries/${target}/vote`, { returnTo: '/votes' })).status).toBe(303);
+    expect((await post(bo, '/votes', { entry: target, returnTo: '/votes' })).status).toBe(303);
     const text = visibleText((await bo.get('/votes')).text);
     expect(text).toContain('Tack! Din röst på ”Nattpatrullen som körde i cirklar” är registrerad. Du har använt 1 av 1 röst.');
     expect(text).not.toContain('röster.');
-    const res = await postJson(bo, `/entries/${target}/unvote`);
+    const res = await postJson(bo, '/votes/withdraw', { entry: target });
     expect(res.status).toBe(200);
     expect(res.body.message).toBe('Du har tagit tillbaka din röst på ”Nattpatrullen som körde i cirklar”. Du har använt 0 av 1 röst.');
   });
@@ -314,7 +314,7 @@ describe('integrity under concurrency (V5)', () => {
     const published = (await ctx.db('nominations').where({ edition_id: editionId, status: 'published' }).select('id')).map((r) => Number(r.id));
     const responses = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
-        agent.post(`/entries/${published[i % published.length]}/vote`).set('x-csrf-token', token).set('Accept', 'application/json'),
+        agent.post('/votes').set('x-csrf-token', token).set('Accept', 'application/json').type('form').send({ entry: published[i % published.length] }),
       ),
     );
     const statuses = responses.map((r) => r.status);
@@ -357,7 +357,7 @@ describe('integrity under concurrency (V5)', () => {
     const published = (await ctx.db('nominations').where({ edition_id: editionId, status: 'published' }).select('id')).map((r) => Number(r.id));
     const responses = await Promise.all(
       agents.map(({ agent, token }, i) =>
-        agent.post(`/entries/${published[i % published.length]}/vote`).set('x-csrf-token', token).set('Accept', 'application/json'),
+        agent.post('/votes').set('x-csrf-token', token).set('Accept', 'application/json').type('form').send({ entry: published[i % published.length] }),
       ),
     );
     expect(responses.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
@@ -375,7 +375,7 @@ describe('rate limit and the people’s choice', () => {
     const statuses: number[] = [];
     let last = '';
     for (let i = 0; i < 32; i++) {
-      const res = await agent.post(`/entries/${target}/${i % 2 ? 'unvote' : 'vote'}`).set('x-csrf-token', token).set('Accept', 'application/json');
+      const res = await agent.post(i % 2 ? '/votes/withdraw' : '/votes').set('x-csrf-token', token).set('Accept', 'application/json').type('form').send({ entry: target });
       statuses.push(res.status);
       if (res.status === 429) last = res.body.error;
     }

@@ -56,10 +56,12 @@ test('when one voter’s 100 votes race through two app instances, then exactly 
   const responses = await Promise.all(
     Array.from({ length: 100 }, (_, i) =>
       request(i % 2 ? instance2 : ctx.app)
-        .post(`/entries/${ids[i % ids.length]}/vote`)
+        .post('/votes')
         .set('Cookie', cookie)
         .set('x-csrf-token', token)
-        .set('Accept', 'application/json'),
+        .set('Accept', 'application/json')
+        .type('form')
+        .send({ entry: ids[i % ids.length] }),
     ),
   );
   expect(responses.filter((r) => r.status === 200)).toHaveLength(1);

@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
+import { start } from '../../src/server';
 
 const problemsOf = (env: Record<string, string>) => {
   try {
@@ -13,7 +17,7 @@ const problemsOf = (env: Record<string, string>) => {
 describe('configuration', () => {
   test('when nothing is set, then the demo defaults apply', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, authMode: 'dev', defaultLocale: 'sv', isProduction: false, databaseUrl: undefined });
+    expect(c).toMatchObject({ port: 3000, authMode: 'dev', defaultLocale: 'sv', isProduction: false, databaseUrl: undefined, host: '127.0.0.1' });
     expect(c.dataDir).toMatch(/data$/);
   });
 
@@ -106,5 +110,84 @@ describe('configuration', () => {
     expect(loadConfig({}).azure.library).toBe('passport-azure-ad');
     expect(loadConfig({ AUTH_OIDC_LIBRARY: 'openid-client' }).azure.library).toBe('openid-client');
     expect(problemsOf({ AUTH_OIDC_LIBRARY: 'msal' })).toMatch(/AUTH_OIDC_LIBRARY/);
+  });
+
+  test('when admin e-mails are given and no ALLOWED_EMAIL_DOMAINS, then colleagues may be named at the admins\' domains', () => {
+    const c = loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'azure', ...azure, SESSION_SECRET: 'x'.repeat(40), ADMIN_EMAILS: 'First.Admin@Helsingborg.se,b@skola.helsingborg.se' });
+    expect(c.allowedEmailDomains).toEqual(['helsingborg.se', 'skola.helsingborg.se']);
+  });
+
+  test('when ALLOWED_EMAIL_DOMAINS is set, then it wins; in dev mode example.org is added to the admins\' domains', () => {
+    expect(loadConfig({ ALLOWED_EMAIL_DOMAINS: 'Helsingborg.se, skola.helsingborg.se', ADMIN_EMAILS: 'a@other.se' }).allowedEmailDomains).toEqual(['helsingborg.se', 'skola.helsingborg.se']);
+    expect(loadConfig({ ADMIN_EMAILS: 'a@helsingborg.se' }).allowedEmailDomains).toEqual(['helsingborg.se', 'example.org']);
+    expect(loadConfig({ NODE_ENV: 'production', ...azure, SESSION_SECRET: 'x'.repeat(40) }).allowedEmailDomains).toEqual([]);
+  });
+
+  test.each(['*', 'example', 'a@b.se', 'exa mple.org', '.se'])('when ALLOWED_EMAIL_DOMAINS holds %j, then start-up is refused naming it', (value) => {
+    expect(problemsOf({ ALLOWED_EMAIL_DOMAINS: value })).toMatch(/ALLOWED_EMAIL_DOMAINS/);
+  });
+});
+
+const azure = {
+  AZURE_AD_TENANT_ID: 't',
+  AZURE_AD_CLIENT_ID: 'c',
+  AZURE_AD_CLIENT_SECRET: 's',
+  AZURE_AD_REDIRECT_URL: 'https://misstag.example.org/auth/callback',
+};
+
+describe('safe defaults when NODE_ENV is forgotten', () => {
+  test('when nothing says which sign-in to use, then demo sign-in listens on localhost only', () => {
+    expect(loadConfig({})).toMatchObject({ authMode: 'dev', host: '127.0.0.1' });
+    expect(loadConfig({ HOST: 'localhost' })).toMatchObject({ authMode: 'dev', host: 'localhost' });
+    expect(loadConfig({ HOST: '::1' })).toMatchObject({ authMode: 'dev', host: '::1' });
+  });
+
+  test.each(['0.0.0.0', '::', '10.1.2.3', 'misstag.example.org'])('when HOST=%s opens the server to others and AUTH_MODE is not set, then start-up is refused naming AUTH_MODE', (host) => {
+    const message = problemsOf({ HOST: host });
+    expect(message).toMatch(/AUTH_MODE: not set, and demo sign-in/);
+    expect(message).toContain('AUTH_MODE=azure');
+  });
+
+  test('when demo sign-in is asked for explicitly, then it may listen on every address', () => {
+    expect(loadConfig({ AUTH_MODE: 'dev', HOST: '0.0.0.0' })).toMatchObject({ authMode: 'dev', host: '0.0.0.0' });
+    expect(loadConfig({ AUTH_MODE: 'dev' })).toMatchObject({ authMode: 'dev', host: undefined });
+  });
+
+  test('when Entra ID sign-in is configured, then the server listens on every address as before', () => {
+    expect(loadConfig({ AUTH_MODE: 'azure', ...azure })).toMatchObject({ authMode: 'azure', host: undefined });
+    expect(loadConfig({ NODE_ENV: 'production', ...azure, SESSION_SECRET: 'x'.repeat(40) })).toMatchObject({ authMode: 'azure', host: undefined });
+  });
+
+  test('when HOST is not an address, then start-up is refused naming HOST', () => {
+    expect(problemsOf({ HOST: 'a b' })).toMatch(/HOST/);
+  });
+
+  test('when the app starts with no environment at all (npm start), then it serves the demo on 127.0.0.1 only and says so loudly', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-config-'));
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    let running: Awaited<ReturnType<typeof start>> | undefined;
+    try {
+      running = await start({ PORT: '0', DATA_DIR: dataDir, SEED_DEMO: 'false' });
+    } finally {
+      process.stdout.write = write;
+    }
+    try {
+      const address = running.server.address();
+      expect(typeof address === 'object' && address?.address).toBe('127.0.0.1');
+      const warning = lines.map((l) => JSON.parse(l)).find((l) => l.level === 40);
+      expect(warning?.msg).toMatch(/^DEMO SIGN-IN IS ON/);
+    } finally {
+      await running.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('when the app is started for every address without AUTH_MODE, then it refuses to start', async () => {
+    await expect(start({ PORT: '0', HOST: '0.0.0.0', DATA_DIR: os.tmpdir(), LOG_LEVEL: 'silent' })).rejects.toThrow(/AUTH_MODE/);
   });
 });

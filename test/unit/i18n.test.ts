@@ -27,9 +27,12 @@ describe('languages', () => {
     expect(translate('sv', 'notifications.headerUnread', { count: 1 })).toBe('1 oläst');
     expect(translate('sv', 'notifications.headerUnread', { count: 2 })).toBe('2 olästa');
     expect(translate('en', 'notifications.headerUnread', { count: 1 })).toBe('1 unread');
-    expect(translate('sv', 'archive.badge.votes', { count: 1 })).toBe('1 röst från kollegor');
-    expect(translate('en', 'archive.badge.votes', { count: 1 })).toBe('1 vote from colleagues');
-    expect(translate('sv', 'archive.badge.votes', { count: 1237 })).toBe('1\u00a0237 röster från kollegor');
+    expect(translate('sv', 'home.task.votes', { count: 1 })).toBe('Du har 1 röst kvar');
+    expect(translate('en', 'home.task.votes', { count: 1 })).toBe('You have 1 vote left');
+    expect(translate('sv', 'home.task.votes', { count: 1237 })).toBe('Du har 1\u00a0237 röster kvar');
+    // Limits read in Swedish form too ("10 000 tecken"); a year is never grouped.
+    expect(translate('sv', 'nominations.error.tooLong', { max: 10000, length: 12345 })).toBe('Texten får vara högst 10\u00a0000 tecken. Nu är den 12\u00a0345 tecken.');
+    expect(translate('sv', 'edition.defaultTitle', { year: 2026 })).toBe('Årets misstag 2026');
     expect(translate('en', 'entries.count', { count: 1 })).toBe('1 entry');
     expect(translate('en', 'entries.count', { count: 2 })).toBe('2 entries');
     expect(translate('sv', 'entries.count', { count: 1 })).toBe('1 bidrag');

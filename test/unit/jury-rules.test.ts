@@ -109,6 +109,9 @@ describe('automaticConflict', () => {
   });
 
   test('when the juror has nothing to do with the entry, then there is no automatic jäv', () => {
+    // A colleague who declined (or withdrew consent) is not named: no jäv, so no way to knock out a juror.
+    expect(automaticConflict(entry({ nominees: [{ userId: 5, name: 'A', email: 'a@example.org', consent: 'declined' }] }), { id: 5, email: 'a@example.org' })).toBeNull();
+    expect(automaticConflict(entry({ nominees: [{ userId: null, name: 'A', email: 'a@example.org', consent: 'withdrawn' }] }), { id: 5, email: 'a@example.org' })).toBeNull();
     expect(automaticConflict(entry({ nominees: [{ userId: 6, name: 'B', email: 'b@example.org', consent: 'given' }] }), { id: 5, email: 'a@example.org' })).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 // Pure voting rules (SPEC V3) and the edition-setup form rules (R1).
-import { canSeeCounts } from '../../src/voting/service';
+import { canSeeChoice, canSeeCounts } from '../../src/voting/service';
 import { phaseAt } from '../../src/editions/phases';
 import { formFromBody, nextTitle, parseSettings, shiftOneYear } from '../../src/editions/validation';
 import { toStockholmLocal } from '../../src/time';
@@ -40,9 +40,12 @@ describe('who sees vote counts (V3)', () => {
     expect(canSeeCounts(admin, phase)).toBe(false);
   });
 
-  test('when the results are revealed, then everyone sees counts', () => {
+  test("when the results are revealed, then everyone sees the colleagues' choice but the counts stay with the jury and admins", () => {
     const phase = phaseAt(timeline({ revealedAt: at('2026-12-10T19:00') }), at('2026-12-10T19:30'));
-    expect(canSeeCounts(employee, phase)).toBe(true);
+    expect(canSeeCounts(employee, phase)).toBe(false);
+    expect(canSeeChoice(employee, phase)).toBe(true);
+    expect(canSeeCounts(juror, phase)).toBe(true);
+    expect(canSeeCounts(admin, phase)).toBe(true);
   });
 });
 
