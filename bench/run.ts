@@ -521,16 +521,24 @@ async function phoneBurstScenario(ctx: Ctx): Promise<Row> {
   return row;
 }
 
-/** Opens N event streams, casts one live vote and times until every stream has the new count. */
-async function liveScenario(ctx: Ctx): Promise<Row> {
-  const { seeded, app } = ctx;
-  const name = `live fan-out (${LIVE_CLIENTS} clients)`;
-  const streamPath = `/ceremony/${seeded.year}/live/stream`;
-  const admin = ctx.sessions.admin[0];
-  const { id: pollId, finalists } = await ensurePoll(ctx);
+type StreamEvent = { event: string; data: Record<string, unknown> };
 
+/**
+ * Opens LIVE_CLIENTS event streams on `streamPath`, waits until each has its first message (`ready`),
+ * then runs `trigger` and times until every stream has the change (`updated`).
+ */
+async function fanOut(
+  ctx: Ctx,
+  name: string,
+  streamPath: string,
+  cookie: (i: number) => string,
+  ready: (e: StreamEvent) => boolean,
+  updated: (e: StreamEvent) => boolean,
+  trigger: () => Promise<string | null>,
+): Promise<Row> {
+  const { app } = ctx;
   const check = await new Promise<number>((resolve) => {
-    const req = http.get(app.url + streamPath, { headers: { cookie: admin.cookie, accept: 'text/event-stream' } }, (res) => {
+    const req = http.get(app.url + streamPath, { headers: { cookie: cookie(0), accept: 'text/event-stream' } }, (res) => {
       resolve(res.statusCode ?? 0);
       res.destroy();
     });
@@ -543,55 +551,49 @@ async function liveScenario(ctx: Ctx): Promise<Row> {
   rss.start();
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   type Client = { req: http.ClientRequest; ready: Promise<void>; updated: Promise<number> };
-  let castAt = 0;
+  let triggeredAt = 0;
   const clients: Client[] = [];
   for (let i = 0; i < LIVE_CLIENTS; i++) {
     let markReady!: () => void;
     let markUpdated!: (t: number) => void;
-    const ready = new Promise<void>((r) => (markReady = r));
-    const updated = new Promise<number>((r) => (markUpdated = r));
-    const req = http.get(app.url + streamPath, { agent, headers: { cookie: admin.cookie, accept: 'text/event-stream' } }, (res) => {
+    const isReady = new Promise<void>((r) => (markReady = r));
+    const isUpdated = new Promise<number>((r) => (markUpdated = r));
+    const req = http.get(app.url + streamPath, { agent, headers: { cookie: cookie(i), accept: 'text/event-stream' } }, (res) => {
       let buffer = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         buffer += chunk;
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const event = buffer.slice(0, end);
+          const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const data = /^data: (.*)$/m.exec(event);
+          const data = /^data: (.*)$/m.exec(block);
           if (!data) continue;
-          const total = (JSON.parse(data[1]) as { total?: number }).total ?? 0;
-          if (total === 0) markReady();
-          else if (castAt) markUpdated(performance.now() - castAt);
+          const e = { event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message', data: JSON.parse(data[1]) as Record<string, unknown> };
+          if (!triggeredAt && ready(e)) markReady();
+          else if (triggeredAt && updated(e)) markUpdated(performance.now() - triggeredAt);
         }
       });
     });
     req.on('error', () => markReady());
-    clients.push({ req, ready, updated });
+    clients.push({ req, ready: isReady, updated: isUpdated });
     // Open the streams in small waves, as screens and phones would connect.
     if (i % 100 === 99) await sleep(20);
   }
   const allReady = await Promise.race([Promise.all(clients.map((c) => c.ready)).then(() => true), sleep(30_000).then(() => false)]);
   if (!allReady) {
     clients.forEach((c) => c.req.destroy());
-    return { scenario: name, status: 'failed', note: 'not every stream sent its first counts within 30 s', peakRssMb: rss.stop() };
+    return { scenario: name, status: 'failed', note: 'not every stream sent its first message within 30 s', peakRssMb: rss.stop() };
   }
-  const voter = ctx.sessions.voters[0];
-  castAt = performance.now();
-  const vote = await fetch(`${app.url}/live/vote`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: voter.cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-    body: `_csrf=${encodeURIComponent(voter.csrfToken)}&poll=${pollId}&nomination=${finalists[1]}`,
-  });
-  const voteMs = performance.now() - castAt;
+  triggeredAt = performance.now();
+  const failure = await trigger();
+  const triggerMs = performance.now() - triggeredAt;
   const times = await Promise.race([Promise.all(clients.map((c) => c.updated)), sleep(10_000).then(() => null)]);
   clients.forEach((c) => c.req.destroy());
   agent.destroy();
   const peak = rss.stop();
-  if (vote.status !== 303) return { scenario: name, status: 'failed', note: `the live vote answered ${vote.status}`, peakRssMb: peak };
-  if (!times) return { scenario: name, status: 'failed', note: 'not every stream got the new count within 10 s', peakRssMb: peak };
+  if (failure) return { scenario: name, status: 'failed', note: failure, peakRssMb: peak };
+  if (!times) return { scenario: name, status: 'failed', note: 'not every stream got the change within 10 s', peakRssMb: peak };
   times.sort((a, b) => a - b);
   return {
     scenario: name,
@@ -599,8 +601,63 @@ async function liveScenario(ctx: Ctx): Promise<Row> {
     p50Ms: Math.round(times[Math.floor(times.length / 2)]),
     p99Ms: Math.round(times[Math.floor(times.length * 0.99)]),
     peakRssMb: peak,
-    extra: { allUpdatedMs: Math.round(times[times.length - 1]), voteAnsweredMs: Math.round(voteMs), clients: LIVE_CLIENTS },
+    extra: { allUpdatedMs: Math.round(times[times.length - 1]), triggerAnsweredMs: Math.round(triggerMs), clients: LIVE_CLIENTS },
   };
+}
+
+/** Opens N event streams, casts one live vote and times until every stream has the new count. */
+async function liveScenario(ctx: Ctx): Promise<Row> {
+  const { seeded, app } = ctx;
+  const admin = ctx.sessions.admin[0];
+  const { id: pollId, finalists } = await ensurePoll(ctx);
+  const total = (e: StreamEvent) => (typeof e.data.total === 'number' ? e.data.total : -1);
+  const before = Number((await ctx.db('live_votes').where({ poll_id: pollId }).count({ n: '*' }))[0].n);
+  return fanOut(
+    ctx,
+    `live fan-out (${LIVE_CLIENTS} clients)`,
+    `/ceremony/${seeded.year}/live/stream`,
+    () => admin.cookie,
+    (e) => total(e) === before,
+    (e) => total(e) > before,
+    async () => {
+      const voter = ctx.sessions.voters[0];
+      const vote = await fetch(`${app.url}/live/vote`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: voter.cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        body: `_csrf=${encodeURIComponent(voter.csrfToken)}&poll=${pollId}&nomination=${finalists[1]}`,
+      });
+      return vote.status === 303 ? null : `the live vote answered ${vote.status}`;
+    },
+  );
+}
+
+/**
+ * Watch from your desk (C6): LIVE_CLIENTS signed-in employees follow the ceremony's audience view, the
+ * presenter moves to the next slide, and the time until every desk has the new slide (its HTML).
+ */
+async function deskScenario(ctx: Ctx): Promise<Row> {
+  const { seeded, app } = ctx;
+  await ensurePoll(ctx);
+  const admin = ctx.sessions.admin[0];
+  const readers = ctx.sessions.readers;
+  const slideKey = (e: StreamEvent) => (e.event === 'slide' && typeof e.data.key === 'string' ? e.data.key : null);
+  const showPath = `/ceremony/${seeded.year}/show`;
+  const post = (fields: string) => fetch(`${app.url}${showPath}`, { method: 'POST', redirect: 'manual', ...form(admin, fields), headers: { ...form(admin).headers, accept: 'application/json' } });
+  // Start from the title slide, so that "next" is the idea of the award.
+  await post('action=goto&slide=title');
+  return fanOut(
+    ctx,
+    `desk viewers (${LIVE_CLIENTS} audience views, a slide change)`,
+    `/ceremony/${seeded.year}/screen/stream`,
+    (i) => readers[i % readers.length].cookie,
+    (e) => slideKey(e) === 'title',
+    (e) => slideKey(e) === 'idea',
+    async () => {
+      const res = await post('action=next');
+      return res.status === 200 ? null : `the presenter's move answered ${res.status}`;
+    },
+  );
 }
 
 async function rankingScenario(ctx: Ctx): Promise<Row> {
@@ -705,9 +762,11 @@ function verdicts(rows: Row[]): Verdict[] {
   verdict(`ceremony burst: the projector shows the last vote within ${TARGETS.projectorMs} ms`, phones?.extra?.projectorShowsLastVoteMs as number | undefined, (v) => `${v} ms`, (v) => v <= TARGETS.projectorMs);
   const live = by('live fan-out');
   verdict(`${LIVE_CLIENTS} audience views updated within ${TARGETS.liveMs} ms`, live?.extra?.allUpdatedMs as number | undefined, (v) => `${v} ms`, (v) => v <= TARGETS.liveMs);
+  const desk = by('desk viewers');
+  verdict(`${LIVE_CLIENTS} desk viewers have the next slide within ${TARGETS.liveMs} ms of the presenter's move`, desk?.extra?.allUpdatedMs as number | undefined, (v) => `${v} ms`, (v) => v <= TARGETS.liveMs);
   const ranking = by('jury ranking');
   verdict(`jury ranking ${SIZE.entries}×${SIZE.jurors} ≤ ${TARGETS.rankingMs} ms (one request)`, ranking?.extra?.singleRequestMedianMs as number | undefined, (v) => `${v} ms`, (v) => v <= TARGETS.rankingMs);
-  const peak = Math.max(0, ...rows.filter((r) => r.scenario !== 'baseline' && !r.scenario.startsWith('live fan-out')).map((r) => r.peakRssMb ?? 0));
+  const peak = Math.max(0, ...rows.filter((r) => r.scenario !== 'baseline' && !r.scenario.startsWith('live fan-out') && !r.scenario.startsWith('desk viewers')).map((r) => r.peakRssMb ?? 0));
   verdict(`peak RSS ≤ ${TARGETS.rssMb} MB under ${CONNECTIONS} connections`, peak || undefined, (v) => `${v} MB`, (v) => v <= TARGETS.rssMb);
   for (const r of rows.filter((x) => x.bytesPerPage)) {
     verdict(`${r.scenario}: ≤ ${TARGETS.pageKb} KB per page`, r.bytesPerPage, (v) => `${(v / 1024).toFixed(1)} KB`, (v) => v <= TARGETS.pageKb * 1024);
@@ -799,6 +858,7 @@ async function main(): Promise<void> {
       ['vote', () => voteScenario(ctx)],
       ['open', () => openLoopScenario(ctx)],
       ['live', () => liveScenario(ctx)],
+      ['desk', () => deskScenario(ctx)],
       ['phones', () => phoneBurstScenario(ctx)],
       ['ranking', () => rankingScenario(ctx)],
     ];

@@ -171,6 +171,13 @@ export function createApp(deps: AppDeps): AppHandle {
   // Open to everyone: sign-in, health, language choice, accessibility statement.
   app.use(publicRoutes(deps));
   app.use(authRoutes(deps));
+  // The phone vote (C7) decides itself: everyone in the hall with the room code, or signed-in employees.
+  // Ceremony (C1–C3, C6–C8), live vote, archive (C4), share cards (C5); live streams end at shutdown.
+  // Routes only follow the bus (subscribe); what changed reaches it through events after commit.
+  const liveBus = createLiveBus({ db, databaseUrl: config.databaseUrl, logger });
+  (app as unknown as NodeJS.EventEmitter).on('shutdown', () => void liveBus.close());
+  registerSubscribers(deps.events, { ...deps, liveBus });
+  app.use(liveRoutes(deps, liveBus));
 
   // Everything below needs a signed-in user (SPEC §5).
   app.use(requireSignIn);
@@ -190,11 +197,6 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use(juryRoutes(deps));
   app.use(privacyRoutes(deps));
   app.use(exportRoutes(deps));
-  // Ceremony (C1–C3), live vote (C2), archive (C4), share cards (C5); live streams end at shutdown.
-  const liveBus = createLiveBus({ db, databaseUrl: config.databaseUrl, logger });
-  (app as unknown as NodeJS.EventEmitter).on('shutdown', () => void liveBus.close());
-  registerSubscribers(deps.events, { ...deps, liveBus });
-  app.use(liveRoutes(deps));
   app.use(calendarRoutes(deps));
   app.use(ceremonyRoutes(deps, liveBus));
   app.use(archiveRoutes(deps));

@@ -18,6 +18,8 @@ import * as m080 from './080-ceremony-calendar';
 import * as m090 from './090-vote-tallies';
 import * as m091 from './091-tally-erased-votes';
 import * as m092 from './092-mail-sends';
+import * as m093 from './093-ceremony-shows';
+import * as m094 from './094-live-room-votes';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -38,6 +40,8 @@ const migrations: Array<[string, Migration]> = [
   ['090-vote-tallies', m090],
   ['091-tally-erased-votes', m091],
   ['092-mail-sends', m092],
+  ['093-ceremony-shows', m093],
+  ['094-live-room-votes', m094],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

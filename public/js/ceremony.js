@@ -1,19 +1,17 @@
-// Presentation mode (C1): keyboard control, the reveal (C3), the live chart (C2) over server-sent
-// events, and long texts fitted to the stage. Without this file every slide is still reachable with
-// ?slide=N links and plain forms (and long texts get the server's smaller type and a line clamp).
+// The self-paced deck (C1): keyboard control, the live chart (C2) over server-sent events, and long
+// texts fitted to the stage. Without this file every slide is still reachable with ?slide=N links (and
+// long texts get the server's smaller type and a line clamp). The show itself runs from the presenter's
+// view (presenter.js); this deck never reveals anything.
 (function () {
   'use strict';
   var deck = document.getElementById('deck');
   if (!deck) return;
   deck.classList.add('is-enhanced');
-  var slides = Array.prototype.slice.call(deck.querySelectorAll('.slide'));
+  var slides = Array.prototype.slice.call(deck.querySelectorAll('.deck__slide'));
   var total = slides.length;
   var current = Number(deck.dataset.current) || 1;
-  var revealed = deck.dataset.revealed === 'true';
-  var presenter = deck.dataset.presenter === 'true';
+  var last = Number(deck.dataset.last) || total;
   var announcer = document.getElementById('announcer');
-  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || '';
-  var busy = false;
 
   function announce(text) {
     if (!announcer) return;
@@ -37,28 +35,9 @@
   // smallest body text that still reads from the back of a hall. A lesson or citation that does not fit
   // even then is split into parts at sentence ends; → shows the next part before the next slide. Only a
   // part that cannot fit one word gets the line clamp back (is-clamped).
-  var FIT_STEP = 0.04;
-  var FIT_MIN = 0.64;
-  var fitState = new WeakMap();
-
+  var fitting = window.slideFit;
   function bodyOf(slide) { return slide.querySelector('.slide__body'); }
-
-  function overflows(slide) {
-    var body = bodyOf(slide);
-    var box = body.getBoundingClientRect();
-    if (body.scrollWidth > body.clientWidth + 1) return true;
-    var els = body.querySelectorAll('*');
-    for (var i = 0; i < els.length; i++) {
-      var el = els[i];
-      if (!el.getClientRects().length) continue; // not rendered (hidden)
-      var r = el.getBoundingClientRect();
-      if (r.top < box.top - 1 || r.bottom > box.bottom + 1 || r.right > box.right + 1) return true;
-      if (el.hasAttribute('data-flow') && el.scrollHeight > el.clientHeight + 1) return true;
-    }
-    return false;
-  }
-
-  function setScale(slide, scale) { bodyOf(slide).style.setProperty('--fit', String(scale)); }
+  function overflows(slide) { return fitting.overflows(slide); }
 
   function stateOf(slide) {
     var st = fitState.get(slide);
@@ -123,7 +102,7 @@
   }
 
   function countLabel(slide, st) {
-    var count = slide.querySelector('.slide__count');
+    var count = slide.querySelector('.deck__count');
     if (!count) return;
     if (count.dataset.text === undefined) count.dataset.text = count.textContent;
     count.textContent = count.dataset.text + (st.starts && st.starts.length > 1 ? ' · ' + partText(st) : '');
@@ -144,18 +123,18 @@
   // The last slide has no Next link; while its text has more parts, a button shows the next one.
   function nextPartButton(slide, st) {
     var button = slide.querySelector('[data-next-part]');
-    var wanted = Boolean(st.starts) && st.part + 1 < st.starts.length && !slide.querySelector('.slide__nav a[rel="next"]');
+    var wanted = Boolean(st.starts) && st.part + 1 < st.starts.length && !slide.querySelector('.deck__nav a[rel="next"]');
     if (!button && !wanted) return;
     if (!button) {
       button = document.createElement('button');
       button.type = 'button';
-      button.className = 'slide__link slide__part-next';
+      button.className = 'deck__link slide__part-next';
       button.setAttribute('data-next-part', '');
       button.textContent = deck.dataset.nextPart || '';
-      var leave = slide.querySelector('.slide__leave');
+      var leave = slide.querySelector('[data-leave]');
       leave.parentNode.insertBefore(button, leave);
     }
-    if (!wanted && button === document.activeElement) slide.querySelector('.slide__leave').focus();
+    if (!wanted && button === document.activeElement) slide.querySelector('[data-leave]').focus();
     button.hidden = !wanted;
   }
 
@@ -168,12 +147,7 @@
     restore(st);
     st.starts = null;
     st.part = 0;
-    var scale = 1;
-    setScale(slide, scale);
-    while (scale > FIT_MIN && overflows(slide)) {
-      scale = Math.max(FIT_MIN, Math.round((scale - FIT_STEP) * 100) / 100);
-      setScale(slide, scale);
-    }
+    var scale = fitting.scaleToFit(slide);
     if (overflows(slide) && st.count > 0) {
       // Splitting helps only if the rest of the slide leaves room for some text.
       renderRange(st, 0, 1);
@@ -211,7 +185,7 @@
 
   function show(n, opts) {
     if (n < 1 || n > total) return;
-    if (kindOf(n) === 'winner' && !revealed) return;
+    if (n > last) return;
     slides.forEach(function (s, i) { if (i === n - 1) s.removeAttribute('hidden'); else s.setAttribute('hidden', ''); });
     fit(slides[n - 1], opts && opts.part === 'last' ? 'last' : 'first');
     current = n;
@@ -223,50 +197,8 @@
     if (kindOf(n) === 'live') startStream();
   }
 
-  function post(url) {
-    return fetch(url, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Accept': 'application/json', 'Content-Type': 'application/x-www-form-urlencoded', 'X-CSRF-Token': csrf },
-      body: '_csrf=' + encodeURIComponent(csrf),
-    }).then(function (res) {
-      if (!res.ok) throw new Error('HTTP ' + res.status);
-      return res.json();
-    });
-  }
-
-  function reveal() {
-    if (busy) return;
-    busy = true;
-    post('/ceremony/' + deck.dataset.year + '/reveal').then(function () {
-      revealed = true;
-      deck.dataset.revealed = 'true';
-      var form = deck.querySelector('[data-reveal]');
-      if (form) {
-        var link = document.createElement('a');
-        link.className = 'slide__link';
-        link.href = '?slide=' + (current + 1);
-        link.rel = 'next';
-        link.dataset.go = String(current + 1);
-        link.textContent = form.textContent.trim();
-        form.replaceWith(link);
-      }
-      show(current + 1, { announce: false });
-      var winner = slides[current - 1].querySelector('h1');
-      announce((deck.dataset.announceWinner || '') + ' ' + (winner ? winner.textContent.trim() : ''));
-    }).catch(function () {
-      // Fall back to the plain form (full page) if the request failed.
-      var form = deck.querySelector('[data-reveal]');
-      if (form) form.submit();
-    }).then(function () { busy = false; });
-  }
-
   function next() {
     if (stepPart(1)) return;
-    if (kindOf(current) === 'drumroll' && !revealed) {
-      if (presenter) reveal();
-      return;
-    }
     show(current + 1);
   }
 
@@ -313,24 +245,6 @@
     else show(Number(link.dataset.go));
   });
 
-  deck.addEventListener('submit', function (event) {
-    var form = event.target;
-    if (form.hasAttribute('data-reveal')) {
-      event.preventDefault();
-      reveal();
-      return;
-    }
-    var action = form.dataset.liveAction;
-    if (!action) return;
-    event.preventDefault();
-    post(form.action).then(function (counts) {
-      render(counts);
-      announce(action === 'open' ? deck.dataset.announceOpen : deck.dataset.announceClosed);
-      var other = deck.querySelector('[data-live-action="' + (action === 'open' ? 'close' : 'open') + '"] button');
-      if (other) other.focus();
-    }).catch(function () { form.submit(); });
-  });
-
   // ---- live chart ----
   var stream = null;
   function render(data) {
@@ -343,19 +257,15 @@
       row.querySelector('rect').setAttribute('width', String(Math.round((o.votes / max) * 100)));
       row.querySelector('.chart__count').textContent = String(o.votes);
     });
-    var totalEl = document.getElementById('live-total');
+    var totalEl = deck.querySelector('.live-slide__total');
     if (totalEl) totalEl.textContent = totalEl.dataset.template.replace('{count}', String(data.total));
     var box = deck.querySelector('.live-slide');
     var state = data.pollId === null ? 'none' : (data.open ? 'open' : 'closed');
     if (box && box.dataset.state !== state) {
       box.dataset.state = state;
-      var status = document.getElementById('live-status');
-      if (status) status.textContent = state === 'open' ? deck.dataset.announceOpen : state === 'closed' ? deck.dataset.announceClosed : status.textContent;
+      var status = deck.querySelector('[data-live-status]');
+      if (status) status.textContent = status.dataset[state] || status.textContent;
     }
-    var openForm = deck.querySelector('[data-live-action="open"]');
-    var closeForm = deck.querySelector('[data-live-action="close"]');
-    if (openForm) openForm.hidden = state === 'open';
-    if (closeForm) closeForm.hidden = state !== 'open';
   }
 
   function startStream() {

@@ -67,7 +67,14 @@ export async function search(db: Queryable, q: string, now: Date): Promise<queri
   return queries.search(db, shown.map((e) => e.id), folded);
 }
 
-export type Award = { kind: 'winner' | 'finalist' | null; votes: number; year: number; peoplesChoice: boolean };
+export type Award = {
+  kind: 'winner' | 'finalist' | null;
+  votes: number;
+  year: number;
+  peoplesChoice: boolean;
+  /** The jury's citation, on the winner only (C8). */
+  motivation: string | null;
+};
 
 /**
  * What an entry won, for a badge on its page: only once its edition's result is revealed (C3), else
@@ -85,5 +92,5 @@ export async function awardFor(db: Queryable, nominationId: number, now: Date): 
   const votes = counts.get(nominationId) ?? 0;
   const peoplesChoice = peoplesChoiceOf(counts).includes(nominationId);
   const kind = result?.winnerId === nominationId ? 'winner' : result?.finalists.some((f) => f.id === nominationId) ? 'finalist' : null;
-  return { kind, votes, year: edition.year, peoplesChoice };
+  return { kind, votes, year: edition.year, peoplesChoice, motivation: kind === 'winner' && result ? result.motivation : null };
 }

@@ -63,6 +63,11 @@ export type EventMap = {
   'live.opened': { editionId: number; pollId: number };
   'live.closed': { editionId: number; pollId: number };
   'live.voted': { editionId: number; pollId: number };
+  /**
+   * The running show changed (C6): a slide moved, the black screen, a rehearsal started, ended or
+   * showed its placeholder winner, the hall vote's settings. What screens show, nothing else.
+   */
+  'show.changed': { editionId: number };
 };
 
 export type EventName = keyof EventMap;

@@ -4,6 +4,7 @@ import { Router } from 'express';
 import type { AppDeps } from '../deps';
 import * as editions from '../editions/service';
 import * as archive from '../archive/service';
+import * as ceremony from '../ceremony/service';
 import type { Viewer } from '../types';
 import { tasksFor } from './tasks';
 
@@ -70,6 +71,9 @@ export function homeRoutes(deps: AppDeps): Router {
       lastYear = newest ? await archive.year(deps.db, newest.year, now) : null;
     }
     const action = primaryAction(viewer, showEdition?.phase ?? null);
+    // After the reveal (C8) the home page leads with the winner and the jury's citation.
+    const result = showEdition?.phase.revealed ? await ceremony.lockedResult(deps.db, showEdition.edition.id) : null;
+    const winnerEntry = result ? (result.finalists.find((f) => f.id === result.winnerId) ?? null) : null;
     // Nominating stays possible while voting is open; offer it as a second action then.
     const secondary: HomeAction | null =
       showEdition?.phase.nominationOpen && action.href !== '/nominate' ? { href: '/nominate', labelKey: 'home.action.nominate' } : null;
@@ -83,6 +87,7 @@ export function homeRoutes(deps: AppDeps): Router {
       lastYear,
       action,
       secondary,
+      winner: result && winnerEntry ? { entry: winnerEntry, motivation: result.motivation } : null,
     });
   });
 

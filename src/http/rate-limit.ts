@@ -23,3 +23,10 @@ export const perUserLimiter = (limit: number, windowMs = 60 * 1000) =>
     // Signed out (should not happen behind requireSignIn): by address, IPv6 grouped by /56.
     keyGenerator: (req: Request) => (req.viewer ? `user:${req.viewer.user.id}` : `ip:${ipKeyGenerator(req.ip ?? '')}`),
   });
+
+/**
+ * Per client address (IPv6 grouped by /56): the room code and the votes of phones that are not signed in.
+ * `failuresOnly`: count only refused requests (a wrong code), since a whole hall shares one address.
+ */
+export const perAddressLimiter = (limit: number, windowMs = 60 * 1000, failuresOnly = false) =>
+  limiter({ windowMs, limit, skipSuccessfulRequests: failuresOnly, keyGenerator: (req: Request) => `ip:${ipKeyGenerator(req.ip ?? '')}` });

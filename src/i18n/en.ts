@@ -43,6 +43,7 @@ export const en: Record<CoreMessageKey, string> = {
   'home.action.admin': 'Go to administration',
   'home.action.entries': 'Read the entries',
   'home.action.archive': 'See earlier winners',
+  'home.winner.eyebrow': 'The winner of {title}',
   'home.tasks.title': 'To do',
   'home.task.consent': 'Say whether you want to be named in “{title}”',
   'home.task.draft': 'Finish your draft “{title}”',

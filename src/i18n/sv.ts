@@ -43,6 +43,7 @@ export const sv = {
   'home.action.admin': 'Gå till administrationen',
   'home.action.entries': 'Läs bidragen',
   'home.action.archive': 'Se tidigare vinnare',
+  'home.winner.eyebrow': 'Vinnaren av {title}',
   'home.tasks.title': 'Att göra',
   'home.task.consent': 'Svara på om du vill stå med i ”{title}”',
   'home.task.draft': 'Gör klart ditt utkast ”{title}”',

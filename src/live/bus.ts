@@ -30,6 +30,9 @@ export type LiveBus = {
   close(): Promise<void>;
 };
 
+/** What routes get: they follow the bus; only the events' bus subscriber (bus-subscriber.ts) publishes. */
+export type LiveFollow = Pick<LiveBus, 'subscribe'>;
+
 export function createLiveBus(options: { db: Db; databaseUrl?: string; logger: Logger }): LiveBus {
   const { db, databaseUrl, logger } = options;
   const events = new EventEmitter();

@@ -20,6 +20,11 @@ export async function findPoll(db: Queryable, id: number): Promise<Poll | null> 
   return row ? toPoll(row) : null;
 }
 
+export async function findPollByCode(db: Queryable, code: string): Promise<Poll | null> {
+  const row = await db('live_polls').where({ code }).first();
+  return row ? toPoll(row) : null;
+}
+
 export async function insertPoll(db: Queryable, editionId: number, code: string, now: Date): Promise<number> {
   const [row] = await db('live_polls').insert({ edition_id: editionId, code, opened_at: now }).returning('id');
   return Number(typeof row === 'object' ? row.id : row);
@@ -34,11 +39,11 @@ export async function closePoll(db: Queryable, id: number, now: Date): Promise<n
  * finalist and the vote rows (voter, time, order) are deleted.
  */
 export async function eraseVoters(db: Queryable, pollId: number): Promise<number> {
-  const rows: Row[] = await db('live_votes').where({ poll_id: pollId }).groupBy('nomination_id').select('nomination_id').count({ n: '*' });
+  const rows: Row[] = await db('live_votes').where({ poll_id: pollId }).groupBy('nomination_id', 'kind').select('nomination_id', 'kind').count({ n: '*' });
   for (const r of rows) {
     await db('live_vote_tallies')
-      .insert({ poll_id: pollId, nomination_id: Number(r.nomination_id), votes: toNumber(r.n) })
-      .onConflict(['poll_id', 'nomination_id'])
+      .insert({ poll_id: pollId, kind: r.kind === 'room' ? 'room' : 'employee', nomination_id: Number(r.nomination_id), votes: toNumber(r.n) })
+      .onConflict(['poll_id', 'kind', 'nomination_id'])
       .merge({ votes: db.raw('live_vote_tallies.votes + excluded.votes') });
   }
   return db('live_votes').where({ poll_id: pollId }).del();
@@ -53,27 +58,40 @@ export async function holdOpenPoll(db: Queryable, pollId: number): Promise<boole
   return (await db('live_polls').where({ id: pollId }).whereNull('closed_at').update({ closed_at: null })) > 0;
 }
 
+export type VoterKind = 'employee' | 'room';
+/** Who votes: a signed-in employee (by user id) or a phone in the hall (by its device id). */
+export type Voter = { kind: 'employee'; userId: number } | { kind: 'room'; deviceId: string };
+
 /** One vote per voter and poll (unique in the database); voting again moves the vote. */
-export async function upsertVote(db: Queryable, pollId: number, voterId: number, nominationId: number, now: Date): Promise<void> {
+export async function upsertVote(db: Queryable, pollId: number, voter: Voter, nominationId: number, now: Date): Promise<void> {
+  const who = voter.kind === 'employee' ? { voter_id: voter.userId } : { device_id: voter.deviceId };
   await db('live_votes')
-    .insert({ poll_id: pollId, voter_id: voterId, nomination_id: nominationId, updated_at: now })
-    .onConflict(['poll_id', 'voter_id'])
+    .insert({ poll_id: pollId, ...who, kind: voter.kind, nomination_id: nominationId, updated_at: now })
+    .onConflict(voter.kind === 'employee' ? ['poll_id', 'voter_id'] : ['poll_id', 'device_id'])
     .merge(['nomination_id', 'updated_at']);
 }
 
-export async function voterChoice(db: Queryable, pollId: number, voterId: number): Promise<number | null> {
-  const row = await db('live_votes').where({ poll_id: pollId, voter_id: voterId }).first('nomination_id');
+export async function voterChoice(db: Queryable, pollId: number, voter: Voter): Promise<number | null> {
+  const who = voter.kind === 'employee' ? { voter_id: voter.userId } : { device_id: voter.deviceId };
+  const row = await db('live_votes').where({ poll_id: pollId, ...who }).first('nomination_id');
   return row ? Number(row.nomination_id) : null;
 }
 
-/** Votes per finalist: the open poll's votes, or the tallies of a closed one. */
-export async function counts(db: Queryable, pollId: number): Promise<Map<number, number>> {
+export type KindCounts = { employee: number; room: number };
+
+/** Votes per finalist, by kind of voter: the open poll's votes, or the tallies of a closed one. */
+export async function counts(db: Queryable, pollId: number): Promise<Map<number, KindCounts>> {
   const [open, tallied] = await Promise.all([
-    db('live_votes').where({ poll_id: pollId }).groupBy('nomination_id').select('nomination_id').count({ n: '*' }) as Promise<Row[]>,
-    db('live_vote_tallies').where({ poll_id: pollId }).select('nomination_id', 'votes as n') as Promise<Row[]>,
+    db('live_votes').where({ poll_id: pollId }).groupBy('nomination_id', 'kind').select('nomination_id', 'kind').count({ n: '*' }) as Promise<Row[]>,
+    db('live_vote_tallies').where({ poll_id: pollId }).select('nomination_id', 'kind', 'votes as n') as Promise<Row[]>,
   ]);
-  const out = new Map<number, number>();
-  for (const r of [...open, ...tallied]) out.set(Number(r.nomination_id), (out.get(Number(r.nomination_id)) ?? 0) + toNumber(r.n));
+  const out = new Map<number, KindCounts>();
+  for (const r of [...open, ...tallied]) {
+    const id = Number(r.nomination_id);
+    const c = out.get(id) ?? { employee: 0, room: 0 };
+    c[r.kind === 'room' ? 'room' : 'employee'] += toNumber(r.n);
+    out.set(id, c);
+  }
   return out;
 }
 

@@ -1,5 +1,6 @@
-// The live audience vote at the ceremony (C2): the presenter opens a poll among the finalists,
-// signed-in employees vote once each (and may change their vote until it closes), screens follow the
+// The live audience vote at the ceremony (C2, C7): the presenter opens a poll among the finalists,
+// signed-in employees (and, when the ceremony lets everyone in the hall vote, phones that typed the
+// code on the slide) vote once each and may change their vote until it closes; screens follow the
 // counts. Counts only ever leave this module, never who voted for what.
 import crypto from 'node:crypto';
 import type { Db, Queryable } from '../db';
@@ -12,7 +13,10 @@ import * as queries from './queries';
 
 export type { Poll } from './queries';
 
-export type PollOption = { nominationId: number; title: string; votes: number };
+export type { Voter, VoterKind } from './queries';
+
+/** `employee` and `room`: the votes of signed-in employees and of phones in the hall, kept apart (C7). */
+export type PollOption = { nominationId: number; title: string; votes: number; employee: number; room: number };
 export type PollCounts = { pollId: number; open: boolean; total: number; options: PollOption[] };
 
 export const latestPoll = queries.latestPoll;
@@ -26,7 +30,10 @@ async function finalistIds(db: Queryable, editionId: number): Promise<number[]> 
 export async function pollCounts(db: Queryable, poll: queries.Poll): Promise<PollCounts> {
   const ids = await finalistIds(db, poll.editionId);
   const [titles, counts] = await Promise.all([queries.titles(db, ids), queries.counts(db, poll.id)]);
-  const options = ids.map((id) => ({ nominationId: id, title: titles.get(id) ?? '', votes: counts.get(id) ?? 0 }));
+  const options = ids.map((id) => {
+    const c = counts.get(id) ?? { employee: 0, room: 0 };
+    return { nominationId: id, title: titles.get(id) ?? '', votes: c.employee + c.room, employee: c.employee, room: c.room };
+  });
   return { pollId: poll.id, open: poll.closedAt === null, total: options.reduce((s, o) => s + o.votes, 0), options };
 }
 
@@ -36,12 +43,27 @@ export async function open(db: Db, events: Events, editionId: number, actorId: n
     const latest = await queries.latestPoll(trx, editionId);
     if (latest && latest.closedAt === null) return latest;
     if ((await finalistIds(trx, editionId)).length === 0) throw conflict('live.errors.noFinalists');
-    const code = crypto.randomBytes(6).toString('base64url');
-    const id = await queries.insertPoll(trx, editionId, code, now);
+    const id = await queries.insertPoll(trx, editionId, await freeCode(trx), now);
     await record(trx, { actorId, action: 'live.open', subjectType: 'live_poll', subjectId: id }, now);
     emit('live.opened', { editionId, pollId: id });
     return (await queries.findPoll(trx, id))!;
   });
+}
+
+/** Six digits, easy to read from the back of the hall and to type on a phone; unique among polls. */
+async function freeCode(db: Queryable): Promise<string> {
+  for (;;) {
+    const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
+    if (!(await queries.findPollByCode(db, code))) return code;
+  }
+}
+
+/** The poll a room code opens, if it is that edition's newest poll. */
+export async function pollByCode(db: Queryable, editionId: number, code: string): Promise<queries.Poll | null> {
+  if (!/^\d{6}$/.test(code)) return null;
+  const poll = await queries.findPollByCode(db, code);
+  const latest = poll ? await queries.latestPoll(db, editionId) : null;
+  return poll && latest && latest.id === poll.id ? poll : null;
 }
 
 export async function close(db: Db, events: Events, editionId: number, actorId: number, now: Date): Promise<queries.Poll | null> {
@@ -65,11 +87,11 @@ export async function close(db: Db, events: Events, editionId: number, actorId: 
 export const voterChoice = queries.voterChoice;
 
 /**
- * Records or moves a voter's vote. Only among the finalists, only while the poll is open: the check and
- * the vote are one transaction that holds the poll's row, so the close (which erases the voters) runs
- * before or after it, never between.
+ * Records or moves a voter's vote (an employee or a phone in the hall). Only among the finalists, only
+ * while the poll is open: the check and the vote are one transaction that holds the poll's row, so the
+ * close (which erases the voters) runs before or after it, never between.
  */
-export async function vote(db: Db, events: Events, pollId: number, voterId: number, nominationId: number, now: Date): Promise<queries.Poll> {
+export async function vote(db: Db, events: Events, pollId: number, voter: queries.Voter, nominationId: number, now: Date): Promise<queries.Poll> {
   const attempt = () =>
     db.transaction(async (trx) => {
       const poll = await queries.findPoll(trx, pollId);
@@ -77,7 +99,7 @@ export async function vote(db: Db, events: Events, pollId: number, voterId: numb
       if (!(await queries.holdOpenPoll(trx, pollId))) throw conflict('live.errors.closed');
       const finalists = await finalistIds(trx, poll.editionId);
       if (!finalists.includes(nominationId)) throw badRequest('live.errors.notAFinalist');
-      await queries.upsertVote(trx, pollId, voterId, nominationId, now);
+      await queries.upsertVote(trx, pollId, voter, nominationId, now);
       return poll;
     });
   let poll: queries.Poll;

@@ -45,6 +45,8 @@ const EXPECTED: Record<string, [number, number, number, number, number]> = {
   'GET /entries': [303, 200, 200, 200, 200],
   'GET /entries/:id': [303, 200, 200, 200, 200],
   'GET /live': [303, 200, 200, 200, 200],
+  'GET /live/stream': [401, 200, 200, 200, 200],
+  'POST /live/join': [303, 400, 400, 400, 400], // signed out: sign in first (employees only); no poll open
   'GET /me': [303, 200, 200, 200, 200],
   'POST /me/data.json': [401, 200, 200, 200, 200],
   'GET /nominate': [303, 200, 200, 200, 200],
@@ -86,13 +88,20 @@ const EXPECTED: Record<string, [number, number, number, number, number]> = {
   'POST /jury/entries/:id/conflict/withdraw': [401, 403, 404, 404, 403],
 
   // ---- ceremony: presenters (chair, admin) before the reveal
-  'GET /ceremony/:year': [303, 403, 403, 200, 200],
+  // Colleagues are sent to the audience view (before the reveal) or the replay (after it).
+  'GET /ceremony/:year': [303, 303, 303, 200, 200],
+  'GET /ceremony/:year/screen': [303, 200, 200, 200, 200],
+  'GET /ceremony/:year/screen/stream': [303, 200, 200, 200, 200],
+  'GET /ceremony/:year/slides': [303, 403, 403, 200, 200],
+  'POST /ceremony/:year/live/settings': [401, 403, 403, 400, 400], // no audience chosen
+  'POST /ceremony/:year/rehearsal': [401, 403, 403, 303, 303],
+  'POST /ceremony/:year/show': [401, 403, 403, 400, 400], // no move given
   'GET /ceremony/:year/calendar.ics': [303, 200, 200, 200, 200],
   'GET /ceremony/:year/live/counts': [303, 403, 403, 200, 200],
   'GET /ceremony/:year/live/stream': [303, 403, 403, 200, 200],
   'POST /ceremony/:year/live/close': [401, 403, 403, 303, 303], // nothing open: nothing to close
   'POST /ceremony/:year/live/open': [401, 403, 403, 409, 409], // no finalists yet
-  'POST /ceremony/:year/reveal': [401, 403, 403, 409, 409], // no locked result yet
+  'POST /ceremony/:year/reveal': [401, 403, 403, 303, 303], // not confirmed: back to the presenter's view
 
   // ---- admin
   'GET /admin': [303, 403, 403, 403, 200],

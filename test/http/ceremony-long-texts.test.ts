@@ -44,10 +44,10 @@ test('when a finalist has the longest lesson the form allows, then the chair is 
   expect(res.status).toBe(200);
   const text = notice(res.text);
   expect(text).toContain('Långa texter i presentationen');
-  expect(text).toContain(`${fixture.titles[0]}: lärdomen (${num(LIMITS.text)} tecken) får inte plats på en bild och delas upp i flera delar.`);
+  expect(text).toContain(`${fixture.titles[0]}: lärdomen (${num(LIMITS.text)} tecken) får inte plats på en bild och delas upp på flera bilder.`);
   expect(text).not.toContain(shortTitle);
   // The winner's slide (short lesson, short motivation) is not listed either.
-  expect(text).not.toContain('Vinnarens bild');
+  expect(text).not.toContain('Juryns motivering för');
   // The chair cannot edit published entries: no link to moderation, but who can.
   expect(res.text).not.toContain(`/admin/moderation/${longId}`);
   expect(text).toContain('En administratör kan korta lärdomen under Granskning.');
@@ -93,8 +93,8 @@ describe("a motivation as long as the form allows on the winner's slide", () => 
     const res = await chair.get('/jury/decision');
     const text = notice(res.text);
     const winnerTitle = fixture.titles[fixture.finalistIds.indexOf(fixture.winnerId)];
-    expect(text).toContain(`Vinnarens bild, ${winnerTitle}: juryns motivering (${num(MOTIVATION_MAX)} tecken)`);
-    expect(text).toContain('delas upp i flera delar');
+    expect(text).toContain(`Juryns motivering för ${winnerTitle} (${num(MOTIVATION_MAX)} tecken)`);
+    expect(text).toContain('delas upp på flera bilder');
     expect(res.text).toContain('<a href="#unlock">Lås upp resultatet för att korta motiveringen</a>');
     expect(res.text).toContain('id="unlock"');
   });
@@ -113,9 +113,9 @@ describe("a motivation as long as the form allows on the winner's slide", () => 
     await admin.chooseLocale('en');
     const res = await admin.get('/admin/cards');
     const text = notice(res.text);
+    const winnerTitle = fixture.titles[fixture.finalistIds.indexOf(fixture.winnerId)];
     expect(text).toContain('Long texts in the presentation');
-    expect(text).toContain(`the jury's citation (${num(MOTIVATION_MAX, 'en-GB')} characters)`);
-    expect(text).toContain('do not fit on one slide and are split into parts');
+    expect(text).toContain(`The jury's citation for ${winnerTitle} (${num(MOTIVATION_MAX, 'en-GB')} characters) does not fit on one slide and is split over several slides.`);
     expect(res.text).toContain('<a href="/jury/decision">');
   });
 });

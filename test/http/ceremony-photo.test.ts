@@ -31,7 +31,7 @@ test('when a finalist has a photo, then its slide shows it and the photo is serv
   const attachment = await ctx.db('attachments').where({ storage_name: storageName }).first();
 
   const chair = await ctx.signIn('cecilia@example.org');
-  const slides = await chair.get(`/ceremony/${year}`);
+  const slides = await chair.get(`/ceremony/${year}/slides`);
   expect(slides.status).toBe(200);
   // The photo sits on the slide of the finalist it belongs to, and on no other finalist's slide.
   const photoTag = `<img class="slide__photo" src="/attachments/${attachment.id}" alt="Bild från bidraget">`;

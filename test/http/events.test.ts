@@ -283,17 +283,55 @@ describe('the jury and the ceremony', () => {
     expect(voted.seen).toHaveLength(1);
   });
 
+  test('when the presenter moves the show or rehearses, then show.changed fires after the change is stored; a rehearsal reveal never fires winner.revealed', async () => {
+    const show = async () => (await ctx.db('ceremony_shows').where({ edition_id: editionId }).first()) as { slide_key: string; rehearsal: unknown; rehearsal_revealed: unknown } | undefined;
+    const changed = listen('show.changed', async () => {
+      const s = await show();
+      return s ? { slide: s.slide_key, rehearsal: Boolean(s.rehearsal), revealed: Boolean(s.rehearsal_revealed) } : null;
+    });
+    const revealed = listen('winner.revealed', async () => true);
+    const admin = await ctx.signIn('admin@example.org');
+    const csrf = await admin.csrf();
+    const move = (body: Record<string, string>) => admin.post(`/ceremony/${year}/show`).set('Accept', 'application/json').type('form').send({ _csrf: csrf, ...body });
+
+    expect((await move({ action: 'goto', slide: 'title' })).body).toEqual({ moved: false }); // already there: nothing changes, nobody told
+    expect(changed.seen).toHaveLength(0);
+    expect((await move({ action: 'next' })).body).toEqual({ moved: true });
+    expect(changed.seen).toEqual([{ payload: { editionId }, committed: { slide: 'idea', rehearsal: false, revealed: false } }]);
+    expect((await move({ action: 'goto', slide: 'winner' })).body).toEqual({ moved: false }); // sealed until the reveal
+    expect(changed.seen).toHaveLength(1);
+
+    expect((await post(admin, `/ceremony/${year}/rehearsal`, { on: '1' })).status).toBe(303);
+    expect((await post(admin, `/ceremony/${year}/reveal`, { confirm: 'yes' })).status).toBe(303);
+    expect((await post(admin, `/ceremony/${year}/rehearsal`, { on: '0' })).status).toBe(303);
+    changed.stop();
+    revealed.stop();
+    expect(changed.seen.slice(1).map((c) => c.committed)).toEqual([
+      { slide: 'title', rehearsal: true, revealed: false },
+      { slide: 'winner', rehearsal: true, revealed: true },
+      { slide: 'title', rehearsal: false, revealed: false },
+    ]);
+    expect(revealed.seen).toHaveLength(0);
+    expect((await ctx.db('editions').where({ id: editionId }).first()).revealed_at).toBeNull();
+  });
+
   test('when the winner is revealed, then winner.revealed fires once after the commit, and not when it is rolled back', async () => {
     const revealed = listen('winner.revealed', async (e) => (await ctx.db('editions').where({ id: e.editionId }).first('revealed_at'))?.revealed_at != null);
     const admin = await ctx.signIn('admin@example.org');
     const result = await ctx.db('results').where({ edition_id: editionId }).first();
     const winner = await ctx.db('nominations').where({ id: result.winner_nomination_id }).first('title');
-    expect((await failingAudit('ceremony.reveal', () => post(admin, `/ceremony/${year}/reveal`, {}))).status).toBe(500);
+    const slideOnScreen = async () => String((await ctx.db('ceremony_shows').where({ edition_id: editionId }).first('slide_key'))?.slide_key ?? 'title');
+    const changed = listen('show.changed', slideOnScreen);
+    expect((await failingAudit('ceremony.reveal', () => post(admin, `/ceremony/${year}/reveal`, { confirm: 'yes' }))).status).toBe(500);
     expect(revealed.seen).toHaveLength(0);
+    expect(changed.seen).toHaveLength(0);
     expect((await ctx.db('editions').where({ id: editionId }).first()).revealed_at).toBeNull();
-    expect((await post(admin, `/ceremony/${year}/reveal`, {})).status).toBe(303);
-    expect((await post(admin, `/ceremony/${year}/reveal`, {})).status).toBe(303); // a second reveal changes nothing
+    expect((await post(admin, `/ceremony/${year}/reveal`, { confirm: 'yes' })).status).toBe(303);
+    expect((await post(admin, `/ceremony/${year}/reveal`, { confirm: 'yes' })).status).toBe(303); // a second reveal changes nothing
     revealed.stop();
+    changed.stop();
+    // The screens were told each time the winner's slide was put up, after it was stored.
+    expect(changed.seen[0]).toEqual({ payload: { editionId }, committed: 'winner' });
     expect(revealed.seen).toEqual([{ payload: { editionId, year, title: expect.any(String), winner: { nominationId: Number(result.winner_nomination_id), title: winner.title } }, committed: true }]);
   });
 });

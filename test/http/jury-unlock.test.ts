@@ -184,7 +184,7 @@ describe('unlock, change and lock again', () => {
 
   test('when the ceremony tries to reveal while the result is unlocked, then it is refused and nothing is published', async () => {
     const admin = await ctx.signIn('admin@example.org');
-    const res = await post(admin, `/ceremony/${year}/reveal`, {});
+    const res = await post(admin, `/ceremony/${year}/reveal`, { confirm: 'yes' });
     expect(res.status).toBe(409);
     expect((await ctx.db('editions').where({ id: editionId }).first()).revealed_at).toBeNull();
   });
@@ -252,7 +252,7 @@ describe('after the reveal', () => {
 
   test('when the ceremony has revealed the result, then unlocking is refused with a clear message, nothing changes and no form is offered', async () => {
     const admin = await ctx.signIn('admin@example.org');
-    expect((await post(admin, `/ceremony/${year}/reveal`, {})).status).toBe(303);
+    expect((await post(admin, `/ceremony/${year}/reveal`, { confirm: 'yes' })).status).toBe(303);
     const before = await snapshot();
     for (const email of ['admin@example.org', 'cecilia@example.org']) {
       const agent = await ctx.signIn(email);

@@ -43,7 +43,11 @@ test('when no live vote has been opened, then /live says so in plain words', asy
   const anna = await ctx.signIn('anna@example.org');
   const res = await anna.get('/live');
   expect(res.status).toBe(200);
-  expect(visibleText(res.text)).toContain('Det pågår ingen omröstning just nu.');
+  const text = visibleText(res.text);
+  expect(text).toContain('Omröstningen har inte öppnat än.');
+  expect(text).toContain('den ändras av sig själv');
+  // A page of its own: no site header or menu (C7).
+  expect(res.text).not.toMatch(/<header|<nav/);
 });
 
 test('when there are no finalists yet, then the presenter cannot open a vote', async () => {
@@ -93,8 +97,11 @@ describe('a live vote', () => {
     const rows = await ctx.db('live_votes');
     expect(rows).toHaveLength(1);
     expect(Number(rows[0].nomination_id)).toBe(fixture.finalistIds[2]);
-    const page = visibleText((await anna.get('/live')).text);
-    expect(page).toContain(`Din röst: ${fixture.titles[2]}`);
+    const page = (await anna.get('/live')).text;
+    const chosen = /<button[^>]*aria-pressed="true"[^>]*>([\s\S]*?)<\/button>/.exec(page);
+    expect(visibleText(chosen![1])).toContain(fixture.titles[2]);
+    expect(visibleText(chosen![1])).toContain('Din röst');
+    expect(page.match(/aria-pressed="true"/g)).toHaveLength(1);
   });
 
   test('when the same person sends two votes at once, then the database keeps one', async () => {
@@ -149,7 +156,7 @@ describe('a live vote', () => {
       const last = JSON.parse(/data: (.*)/.exec(events[events.length - 1])![1]);
       expect(last.total).toBe(3);
       expect(last.options.find((o: { nominationId: number }) => o.nominationId === fixture.finalistIds[1]).votes).toBeGreaterThanOrEqual(1);
-      for (const o of last.options) expect(Object.keys(o).sort()).toEqual(['nominationId', 'votes']);
+      for (const o of last.options) expect(Object.keys(o).sort()).toEqual(['employee', 'nominationId', 'room', 'votes']);
       expect(raw).not.toMatch(/voter|email|example\.org|Lindqvist|Holm/);
     } finally {
       server.closeAllConnections();
@@ -166,12 +173,14 @@ describe('a live vote', () => {
     expect(late.status).toBe(409);
     const rows = await ctx.db('live_votes').where({ nomination_id: fixture.finalistIds[0] });
     expect(rows).toHaveLength(0);
-    expect(visibleText((await anna.get('/live')).text)).toContain('Omröstningen är stängd.');
-    // Secret ballot (V4): after the close only the counts remain — no vote row with a voter or a time.
+    expect(visibleText((await anna.get('/live')).text)).toContain('Omröstningen är stängd');
+    // Secret ballot (V4): after the close only the counts remain — no vote row with a voter or a time;
+    // a tally is per finalist and kind of voter (employees apart from phones in the hall, C7).
     expect(await ctx.db('live_votes')).toHaveLength(0);
     const tallies = await ctx.db('live_vote_tallies');
     expect(tallies.reduce((sum, t) => sum + Number(t.votes), 0)).toBe(3);
-    expect(Object.keys(tallies[0]).sort()).toEqual(['nomination_id', 'poll_id', 'votes']);
+    expect(tallies.every((t) => t.kind === 'employee')).toBe(true);
+    expect(Object.keys(tallies[0]).sort()).toEqual(['kind', 'nomination_id', 'poll_id', 'votes']);
   });
 });
 

@@ -77,13 +77,20 @@ describe('with TEAMS_WEBHOOK_URL set', () => {
     expect(content.actions[0].url).toBe('https://misstag.example.org/nominate');
   });
 
-  test('when the winner is revealed, then a card names the winner and links to the entry', async () => {
+  test('when the winner is revealed in a rehearsal, then nothing is posted; when it is revealed for real, then a card names the winner and links to the entry', async () => {
     ctx.clock.set(new Date(ctx.clock.now().getTime() + 41 * DAY));
     const { winnerId, titles, finalistIds } = await lockCurrentResult(ctx.db, ctx.clock.now());
     const winnerTitle = titles[finalistIds.indexOf(winnerId)];
     const admin = await ctx.signIn('admin@example.org');
-    expect((await post(admin, `/ceremony/${year}/reveal`, {})).status).toBe(303);
+    // The rehearsal's reveal shows a placeholder winner on the screen and tells nobody.
+    expect((await post(admin, `/ceremony/${year}/rehearsal`, { on: '1' })).status).toBe(303);
+    expect((await post(admin, `/ceremony/${year}/reveal`, { confirm: 'yes' })).status).toBe(303);
+    expect((await ctx.db('ceremony_shows').where({ edition_id: editionId }).first()).rehearsal_revealed).toBeTruthy();
+    expect((await post(admin, `/ceremony/${year}/rehearsal`, { on: '0' })).status).toBe(303);
+    // The real reveal; Teams was not told of the rehearsal, so this is the third card.
+    expect((await post(admin, `/ceremony/${year}/reveal`, { confirm: 'yes' })).status).toBe(303);
     const all = await receiver.waitFor(3);
+    expect(all).toHaveLength(3);
     const content = cardOf(all[2].body).attachments[0].content;
     expect(content.body[0].text).toBe(`”${winnerTitle}” vinner ${title}`);
     expect(content.actions[0]).toEqual({ type: 'Action.OpenUrl', title: 'Läs bidraget', url: `https://misstag.example.org/entries/${winnerId}` });

@@ -112,3 +112,43 @@ test('when an employee votes on instance B, then the presenter chart streamed fr
     stream.close();
   }
 }, 60_000);
+
+test('when the presenter moves the show on instance B, then the projector following instance A shows the new slide', async () => {
+  const year = Number((await db('editions').whereNull('archived_at').orderBy('year', 'desc').first()).year);
+  const anna = await signIn(a.url, 'anna@example.org');
+  const slides: Array<{ key: string; html: string }> = [];
+  let raw = '';
+  const url = new URL(`${a.url}/ceremony/${year}/screen/stream`);
+  const req = http.get({ host: url.hostname, port: url.port, path: url.pathname, headers: { cookie: anna.cookie(), accept: 'text/event-stream' } }, (res) => {
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      raw += chunk;
+      const blocks = raw.split('\n\n');
+      raw = blocks.pop() ?? '';
+      for (const block of blocks) {
+        const data = /^data: (.*)$/m.exec(block);
+        if (block.includes('event: slide') && data) slides.push(JSON.parse(data[1]));
+      }
+    });
+  });
+  req.on('error', () => undefined);
+  const waitFor = async (key: string) => {
+    const deadline = Date.now() + 10_000;
+    while (!slides.some((s) => s.key === key)) {
+      if (Date.now() > deadline) throw new Error(`no slide ${key}; got ${slides.map((s) => s.key).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  try {
+    await waitFor('title');
+    const chair = await signIn(b.url, 'cecilia@example.org');
+    expect((await chair.post(`/ceremony/${year}/show`, { action: 'goto', slide: 'drumroll' })).status).toBe(303);
+    await waitFor('drumroll');
+    // The reveal comes after the colleagues' vote: it is refused while that is open.
+    await db('editions').where({ year }).update({ voting_override: 'closed' });
+    expect((await chair.post(`/ceremony/${year}/reveal`, { confirm: 'yes' })).status).toBe(303);
+    await waitFor('winner');
+  } finally {
+    req.destroy();
+  }
+}, 60_000);
