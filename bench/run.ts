@@ -332,7 +332,7 @@ type Ctx = {
   app: Child;
   baseline?: number;
   /** The ceremony's live poll among three finalists, once a scenario has opened it. */
-  poll?: { id: number; finalists: number[] };
+  poll?: { id: number; code: string; finalists: number[] };
   sessions: Record<'readers' | 'jurors' | 'admin' | 'voters' | 'openVoters' | 'phones', BenchSession[]>;
 };
 
@@ -381,16 +381,42 @@ async function voteScenario(ctx: Ctx): Promise<Row> {
 }
 
 /** A poll among three finalists, as the presenter opens it at the ceremony (once per run). */
-async function ensurePoll(ctx: Ctx): Promise<{ id: number; finalists: number[] }> {
+async function ensurePoll(ctx: Ctx): Promise<{ id: number; code: string; finalists: number[] }> {
   if (ctx.poll) return ctx.poll;
   const { db, seeded } = ctx;
   const finalists = seeded.entryIds.slice(0, 3);
   const now = new Date();
   await db('finalists').insert(finalists.map((id, position) => ({ edition_id: seeded.editionId, nomination_id: id, position })));
   await db('results').insert({ edition_id: seeded.editionId, winner_nomination_id: finalists[0], motivation: 'Bänktest.', locked_by: seeded.chairId, locked_at: now, updated_at: now });
-  const [pollRow] = await db('live_polls').insert({ edition_id: seeded.editionId, code: crypto.randomBytes(6).toString('base64url'), opened_at: now }).returning('id');
-  ctx.poll = { id: Number(typeof pollRow === 'object' ? pollRow.id : pollRow), finalists };
+  // Everyone in the hall may vote with the code on the slide (C7), employees signed in too.
+  await db('ceremony_shows').insert({ edition_id: seeded.editionId, live_audience: 'room', updated_at: now }).onConflict('edition_id').merge(['live_audience']);
+  const code = String(crypto.randomInt(100_000, 1_000_000));
+  const [pollRow] = await db('live_polls').insert({ edition_id: seeded.editionId, code, opened_at: now }).returning('id');
+  ctx.poll = { id: Number(typeof pollRow === 'object' ? pollRow.id : pollRow), code, finalists };
   return ctx.poll;
+}
+
+/**
+ * Phones in the hall that are not signed in: each opens the QR code's address (/live?code=…), which
+ * gives it a signed device cookie, then the page, which gives it a session with a CSRF token. Behind
+ * the organisation's https proxy, as in production (the session cookie is Secure).
+ */
+async function admitRoomPhones(app: Child, code: string, count: number): Promise<BenchSession[]> {
+  const proxied = { 'x-forwarded-proto': 'https', accept: 'text/html' };
+  const cookiesOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(';')[0]);
+  const admit = async (k: number): Promise<BenchSession> => {
+    const scanned = await fetch(`${app.url}/live?code=${code}`, { redirect: 'manual', headers: proxied });
+    const device = cookiesOf(scanned).join('; ');
+    const page = await fetch(`${app.url}/live`, { redirect: 'manual', headers: { ...proxied, cookie: device } });
+    const html = await page.text();
+    const token = /<meta name="csrf-token" content="([^"]+)"/.exec(html)?.[1] ?? /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+    const session = cookiesOf(page).join('; ');
+    if (!device || !session || !token) throw new Error(`room phone ${k} was not admitted (${scanned.status}, ${page.status})`);
+    return { userId: 0, sid: '', cookie: `${device}; ${session}`, csrfToken: token };
+  };
+  const phones: BenchSession[] = [];
+  for (let i = 0; i < count; i += 20) phones.push(...(await Promise.all(Array.from({ length: Math.min(20, count - i) }, (_, j) => admit(i + j)))));
+  return phones;
 }
 
 /**
@@ -478,8 +504,10 @@ function followStream(url: string, cookie: string, onData: (data: Record<string,
 async function phoneBurstScenario(ctx: Ctx): Promise<Row> {
   const { db, seeded, app } = ctx;
   const name = `ceremony burst: ${PHONES} phones in ${PHONE_SECONDS} s`;
-  const { id: pollId, finalists } = await ensurePoll(ctx);
-  const phones = ctx.sessions.phones;
+  const { id: pollId, code, finalists } = await ensurePoll(ctx);
+  // Half signed-in employees, half phones in the hall with the room code.
+  const roomCount = Math.floor(PHONES / 2);
+  const phones = [...ctx.sessions.phones.slice(0, PHONES - roomCount), ...(await admitRoomPhones(app, code, roomCount))];
   const countLive = async () => Number((await db('live_votes').where({ poll_id: pollId }).count({ n: '*' }))[0].n);
   const before = await countLive();
   let shown = 0;
@@ -517,7 +545,7 @@ async function phoneBurstScenario(ctx: Ctx): Promise<Row> {
   const other = Object.entries(result.codes).filter(([c]) => c !== '303');
   if (other.length) notes.push(`other answers: ${other.map(([c, n]) => `${n}×${c}`).join(', ')}`);
   row.note = notes.filter(Boolean).join('; ') || undefined;
-  row.extra = { phones: phones.length, votesAcknowledged: acknowledged, votesStored: stored, ...(projectorMs !== undefined ? { projectorShowsLastVoteMs: projectorMs } : {}) };
+  row.extra = { phones: phones.length, roomCodePhones: roomCount, votesAcknowledged: acknowledged, votesStored: stored, ...(projectorMs !== undefined ? { projectorShowsLastVoteMs: projectorMs } : {}) };
   return row;
 }
 
@@ -806,6 +834,8 @@ async function main(): Promise<void> {
     const appEnv: Record<string, string> = {
       NODE_ENV: 'production',
       AUTH_MODE: 'azure',
+      // Behind the organisation's https proxy (X-Forwarded-Proto), so phones in the hall get their Secure session cookie.
+      TRUST_PROXY: 'loopback',
       AZURE_AD_TENANT_ID: '00000000-0000-0000-0000-000000000000',
       AZURE_AD_CLIENT_ID: '00000000-0000-0000-0000-000000000001',
       AZURE_AD_CLIENT_SECRET: 'bench-not-a-secret',
