@@ -477,22 +477,23 @@ async function openLoopScenario(ctx: Ctx): Promise<Row> {
   };
 }
 
-/** Follows an event stream and calls back with each event's data. */
-function followStream(url: string, cookie: string, onData: (data: Record<string, unknown>) => void): http.ClientRequest {
-  const req = http.get(url, { headers: { cookie, accept: 'text/event-stream' } }, (res) => {
+/** Follows an event stream and calls back with each event (its name and parsed data). */
+function followStream(url: string, cookie: string, onEvent: (e: StreamEvent) => void, options: { agent?: http.Agent; onError?: () => void } = {}): http.ClientRequest {
+  const req = http.get(url, { agent: options.agent, headers: { cookie, accept: 'text/event-stream' } }, (res) => {
     let buffer = '';
     res.setEncoding('utf8');
     res.on('data', (chunk: string) => {
       buffer += chunk;
       let end: number;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const data = /^data: (.*)$/m.exec(buffer.slice(0, end));
+        const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        if (data) onData(JSON.parse(data[1]) as Record<string, unknown>);
+        const data = /^data: (.*)$/m.exec(block);
+        if (data) onEvent({ event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message', data: JSON.parse(data[1]) as Record<string, unknown> });
       }
     });
   });
-  req.on('error', () => undefined);
+  req.on('error', options.onError ?? (() => undefined));
   return req;
 }
 
@@ -512,7 +513,7 @@ async function phoneBurstScenario(ctx: Ctx): Promise<Row> {
   const before = await countLive();
   let shown = 0;
   let shownAt = 0;
-  const projector = followStream(`${app.url}/ceremony/${seeded.year}/live/stream`, ctx.sessions.admin[0].cookie, (data) => {
+  const projector = followStream(`${app.url}/ceremony/${seeded.year}/live/stream`, ctx.sessions.admin[0].cookie, ({ data }) => {
     if (typeof data.total === 'number' && data.total !== shown) {
       shown = data.total;
       shownAt = performance.now();
@@ -586,24 +587,15 @@ async function fanOut(
     let markUpdated!: (t: number) => void;
     const isReady = new Promise<void>((r) => (markReady = r));
     const isUpdated = new Promise<number>((r) => (markUpdated = r));
-    const req = http.get(app.url + streamPath, { agent, headers: { cookie: cookie(i), accept: 'text/event-stream' } }, (res) => {
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = /^data: (.*)$/m.exec(block);
-          if (!data) continue;
-          const e = { event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message', data: JSON.parse(data[1]) as Record<string, unknown> };
-          if (!triggeredAt && ready(e)) markReady();
-          else if (triggeredAt && updated(e)) markUpdated(performance.now() - triggeredAt);
-        }
-      });
-    });
-    req.on('error', () => markReady());
+    const req = followStream(
+      app.url + streamPath,
+      cookie(i),
+      (e) => {
+        if (!triggeredAt && ready(e)) markReady();
+        else if (triggeredAt && updated(e)) markUpdated(performance.now() - triggeredAt);
+      },
+      { agent, onError: () => markReady() },
+    );
     clients.push({ req, ready: isReady, updated: isUpdated });
     // Open the streams in small waves, as screens and phones would connect.
     if (i % 100 === 99) await sleep(20);
