@@ -154,10 +154,18 @@ export async function migrate(db: Knex, options: { waitForLockMs?: number } = {}
  */
 export async function scrubErasedData(db: Db, tables: string[], options: { compact: boolean }): Promise<void> {
   if (db.dialect.isPostgres) {
-    // Only the archive waits: a live vote closing mid-ceremony must answer at once.
-    if (options.compact) await waitForOlderSnapshots(db);
     const names = tables.map((t) => db.raw('??', [t]).toQuery()).join(', ');
-    await db.raw(`vacuum ${options.compact ? 'full ' : ''}${names}`);
+    if (!options.compact) {
+      await db.raw(`vacuum ${names}`);
+      return;
+    }
+    // Only the archive waits (a live vote closing mid-ceremony must answer at once), and it rewrites
+    // twice: a snapshot that appeared while the first rewrite ran (one still connecting, an autovacuum)
+    // can make it keep a deleted row as "recently dead"; the second, after waiting again, drops it.
+    for (let pass = 0; pass < 2; pass++) {
+      await waitForOlderSnapshots(db);
+      await db.raw(`vacuum full ${names}`);
+    }
     return;
   }
   await db.raw('pragma wal_checkpoint(TRUNCATE)');
