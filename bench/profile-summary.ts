@@ -54,6 +54,50 @@ function main(): void {
   for (const [k, us] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)}  ${k}`);
   console.log('\nby function (self time):');
   for (const [k, us] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)}  ${k}`);
+  longTasks(profile, byId, parent, top);
+}
+
+/**
+ * The event loop's long tasks: runs of samples with no idle sample between them, longer than 40 ms,
+ * each with the functions that took its time (inclusive, app and package frames only). A gap in the
+ * sampling itself (the process not scheduled) is shown apart: that is the machine, not the code.
+ */
+function longTasks(profile: Profile, byId: Map<number, Node>, parent: Map<number, number>, top: number): void {
+  const idleIds = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+  type Task = { start: number; us: number; samples: number[]; maxGap: number };
+  const tasks: Task[] = [];
+  let cur: Task | null = null;
+  let t = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    t += dt;
+    if (idleIds.has(id)) {
+      if (cur && cur.us > 40_000) tasks.push(cur);
+      cur = null;
+      return;
+    }
+    cur ??= { start: t - dt, us: 0, samples: [], maxGap: 0 };
+    cur.us += dt;
+    cur.maxGap = Math.max(cur.maxGap, dt);
+    cur.samples.push(id);
+  });
+  tasks.sort((a, b) => b.us - a.us);
+  console.log(`\nlong tasks (over 40 ms without an idle sample): ${tasks.length}`);
+  for (const task of tasks.slice(0, Math.min(top, 10))) {
+    const inclusive = new Map<string, number>();
+    for (const id of task.samples) {
+      const seen = new Set<string>();
+      for (let c: number | undefined = id; c !== undefined; c = parent.get(c)) {
+        const f = byId.get(c)!.callFrame;
+        if (!f.url || f.url.startsWith('node:')) continue;
+        seen.add(`${f.functionName || '(anonymous)'} ${owner(f.url)}:${f.lineNumber + 1}`);
+      }
+      for (const k of seen) inclusive.set(k, (inclusive.get(k) ?? 0) + 1);
+    }
+    const n = task.samples.length;
+    console.log(`  at ${(task.start / 1e6).toFixed(2)} s: ${(task.us / 1000).toFixed(0)} ms, ${n} samples, longest gap between samples ${(task.maxGap / 1000).toFixed(0)} ms`);
+    for (const [k, c] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`      ${((c / n) * 100).toFixed(0).padStart(3)}%  ${k}`);
+  }
 }
 
 main();

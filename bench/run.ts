@@ -24,6 +24,7 @@ import { migrate, openDatabase, type Db } from '../src/db';
 import { projectRoot } from '../src/paths';
 import { FULL_SIZE, seedOrganisation, type Seeded, type SeedSize } from './seed';
 import { createSessions, type BenchSession } from './sessions';
+import { openLoad } from './open-load';
 
 type Row = {
   scenario: string;
@@ -43,6 +44,9 @@ type Row = {
   /** The app's event-loop delay during the scenario (monitorEventLoopDelay): the longest stall and p99. */
   loopMaxMs?: number;
   loopP99Ms?: number;
+  /** Garbage-collection pauses by kind and the heap's high-water marks (bench/loop-probe.ts). */
+  gc?: LoopReading['gc'];
+  memoryMb?: LoopReading['memoryMb'];
   bytesPerPage?: number;
   statusCodes?: Record<string, number>;
   extra?: Record<string, number | string | boolean>;
@@ -182,11 +186,19 @@ class RssProbe {
 }
 
 /** The app's event-loop delay (bench/loop-probe.ts, preloaded): one reading per scenario. */
+type LoopReading = {
+  reading: number;
+  maxMs: number;
+  p99Ms: number;
+  gc: Record<string, { count: number; maxMs: number; totalMs: number }>;
+  memoryMb: Record<string, number>;
+};
+
 class LoopProbe {
   private last = 0;
   constructor(private readonly pid: number, private readonly file: string) {}
 
-  private async signal(): Promise<{ reading: number; maxMs: number; p99Ms: number } | null> {
+  private async signal(): Promise<LoopReading | null> {
     try {
       process.kill(this.pid, 'SIGUSR2');
     } catch {
@@ -195,7 +207,7 @@ class LoopProbe {
     for (let i = 0; i < 100; i++) {
       await sleep(20);
       try {
-        const out = JSON.parse(fs.readFileSync(this.file, 'utf8')) as { reading: number; maxMs: number; p99Ms: number };
+        const out = JSON.parse(fs.readFileSync(this.file, 'utf8')) as LoopReading;
         if (out.reading > this.last) {
           this.last = out.reading;
           return out;
@@ -214,7 +226,7 @@ class LoopProbe {
 
   async stop(row: Row): Promise<Row> {
     const out = await this.signal();
-    if (out) Object.assign(row, { loopMaxMs: out.maxMs, loopP99Ms: out.p99Ms });
+    if (out) Object.assign(row, { loopMaxMs: out.maxMs, loopP99Ms: out.p99Ms, gc: out.gc, memoryMb: out.memoryMb });
     return row;
   }
 }
@@ -243,8 +255,6 @@ type LoadOptions = {
   /** Builds the headers (and body) of request number k. Returns null when there is nothing left to send. */
   request: (k: number) => { path?: string; headers: Record<string, string>; body?: string } | null;
   maxRequests?: number;
-  /** A constant rate (requests per second over all connections) instead of as fast as possible. */
-  overallRate?: number;
   onResponse?: (statusCode: number) => void;
 };
 
@@ -257,7 +267,6 @@ async function load(options: LoadOptions): Promise<autocannon.Result & { codes: 
     connections: options.connections ?? CONNECTIONS,
     duration: options.duration ?? SECONDS,
     timeout: 20,
-    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
     requests: [
       {
         method: options.method ?? 'GET',
@@ -422,7 +431,8 @@ async function admitRoomPhones(app: Child, code: string, count: number): Promise
 /**
  * The intranet morning with the ceremony on top, at real rates rather than as fast as possible:
  * OPEN_RATE votes/s by distinct employees and OPEN_RATE page views/s (home, gallery, entries) for
- * OPEN_SECONDS, each at a constant rate (autocannon's overallRate, corrected for coordinated omission).
+ * OPEN_SECONDS, each at a constant rate (bench/open-load.ts: wrk2-style, latency from when each
+ * request was due), the page views half an interval after the votes.
  */
 async function openLoopScenario(ctx: Ctx): Promise<Row> {
   const { db, seeded, app } = ctx;
@@ -436,27 +446,23 @@ async function openLoopScenario(ctx: Ctx): Promise<Row> {
   const rss = new RssProbe(app.process.pid!);
   rss.start();
   const [votes, views] = await Promise.all([
-    load({
+    openLoad({
       url: app.url,
-      path: '/',
-      method: 'POST',
-      duration: OPEN_SECONDS,
-      overallRate: OPEN_RATE,
-      maxRequests: capacity,
-      request: (k) => ({ path: '/votes', ...form(voters[k % voters.length], `entry=${entryFor(seeded, voters.length, k)}`) }),
+      rate: OPEN_RATE,
+      seconds: OPEN_SECONDS,
+      request: (k) => (k < capacity ? { method: 'POST', path: '/votes', ...form(voters[k % voters.length], `entry=${entryFor(seeded, voters.length, k)}`) } : null),
     }),
-    load({
+    openLoad({
       url: app.url,
-      path: '/',
-      duration: OPEN_SECONDS,
-      overallRate: OPEN_RATE,
+      rate: OPEN_RATE,
+      seconds: OPEN_SECONDS,
+      offsetMs: 500 / OPEN_RATE,
       request: (k) => ({ path: pages[k % pages.length], headers: { cookie: readers[k % readers.length].cookie, accept: 'text/html' } }),
     }),
   ]);
   const cpu = rss.cpuUsed();
   const peak = rss.stop();
-  const count = (r: typeof votes) => Object.values(r.codes).reduce((a, b) => a + b, 0);
-  const requests = count(votes) + count(views);
+  const requests = votes.sent + views.sent;
   const stored = (await countVotes()) - before;
   const acknowledged = votes.codes['303'] ?? 0;
   const notes: string[] = [];
@@ -464,16 +470,28 @@ async function openLoopScenario(ctx: Ctx): Promise<Row> {
   if (capacity < OPEN_RATE * OPEN_SECONDS) notes.push(`only ${capacity} votes available (${voters.length} voters)`);
   const other = Object.entries(votes.codes).filter(([c]) => c !== '303').concat(Object.entries(views.codes).filter(([c]) => c !== '200'));
   if (other.length) notes.push(`other answers: ${other.map(([c, n]) => `${n}×${c}`).join(', ')}`);
+  if (votes.errors + views.errors) notes.push(`${votes.errors + views.errors} failed connections`);
+  const lag = Math.max(votes.sendLagMaxMs, views.sendLagMaxMs);
+  if (lag > 20) notes.push(`the load generator sent up to ${lag} ms late (a busy machine)`);
   return {
     scenario: name,
     status: 'ok',
-    requestsPerSecond: Math.round(votes.requests.average + views.requests.average),
+    requestsPerSecond: votes.requestsPerSecond + views.requestsPerSecond,
     p50Ms: Math.max(votes.latency.p50, views.latency.p50),
     p99Ms: Math.max(votes.latency.p99, views.latency.p99),
     peakRssMb: peak,
     cpuMsPerRequest: requests ? Math.round((cpu / requests) * 1e5) / 100 : undefined,
     note: notes.join('; ') || undefined,
-    extra: { votesP99Ms: votes.latency.p99, pagesP99Ms: views.latency.p99, votesAcknowledged: acknowledged, votesStored: stored, pageViews: views.codes['200'] ?? 0 },
+    extra: {
+      votesP99Ms: votes.latency.p99,
+      votesMaxMs: votes.latency.max,
+      pagesP99Ms: views.latency.p99,
+      pagesMaxMs: views.latency.max,
+      votesAcknowledged: acknowledged,
+      votesStored: stored,
+      pageViews: views.codes['200'] ?? 0,
+      generatorLagMaxMs: lag,
+    },
   };
 }
 
@@ -523,30 +541,41 @@ async function phoneBurstScenario(ctx: Ctx): Promise<Row> {
   let lastAnswerAt = 0;
   const rss = new RssProbe(app.process.pid!);
   rss.start();
-  const result = await load({
+  // People in a hall vote independently: every phone once, at a random moment of the PHONE_SECONDS.
+  const result = await openLoad({
     url: app.url,
-    path: '/live/vote',
-    method: 'POST',
-    duration: PHONE_SECONDS + 10,
-    overallRate: Math.ceil(phones.length / PHONE_SECONDS),
-    maxRequests: phones.length,
+    rate: phones.length / PHONE_SECONDS,
+    seconds: PHONE_SECONDS,
+    arrivals: 'random',
     onResponse: () => (lastAnswerAt = performance.now()),
-    request: (k) => (k < phones.length ? { path: '/live/vote', ...form(phones[k], `poll=${pollId}&nomination=${finalists[k % finalists.length]}`) } : null),
+    request: (k) => (k < phones.length ? { method: 'POST', path: '/live/vote', ...form(phones[k], `poll=${pollId}&nomination=${finalists[k % finalists.length]}`) } : null),
   });
-  const row = summarise(name, result, rss, ctx.baseline);
+  const cpu = rss.cpuUsed();
+  const row: Row = {
+    scenario: name,
+    status: 'ok',
+    requestsPerSecond: result.requestsPerSecond,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    peakRssMb: rss.stop(),
+    cpuMsPerRequest: result.sent ? Math.round((cpu / result.sent) * 1e5) / 100 : undefined,
+    statusCodes: result.codes,
+  };
   const stored = (await countLive()) - before;
   const expected = before + stored;
   for (let i = 0; i < 50 && shown < expected; i++) await sleep(100);
   projector.destroy();
   const acknowledged = result.codes['303'] ?? 0;
   const projectorMs = shown >= expected ? Math.max(0, Math.round(shownAt - lastAnswerAt)) : undefined;
-  const notes = [row.note];
+  const notes: string[] = [];
+  if (result.sent < phones.length) notes.push(`only ${result.sent} of ${phones.length} phones voted within ${PHONE_SECONDS} s`);
+  if (result.errors) notes.push(`${result.errors} failed connections`);
   if (stored < acknowledged) notes.push(`LOST VOTES: ${acknowledged} acknowledged but only ${stored} stored`);
   if (projectorMs === undefined) notes.push(`the projector showed ${shown} of ${expected} votes 5 s after the last answer`);
   const other = Object.entries(result.codes).filter(([c]) => c !== '303');
   if (other.length) notes.push(`other answers: ${other.map(([c, n]) => `${n}×${c}`).join(', ')}`);
-  row.note = notes.filter(Boolean).join('; ') || undefined;
-  row.extra = { phones: phones.length, roomCodePhones: roomCount, votesAcknowledged: acknowledged, votesStored: stored, ...(projectorMs !== undefined ? { projectorShowsLastVoteMs: projectorMs } : {}) };
+  row.note = notes.join('; ') || undefined;
+  row.extra = { phones: phones.length, maxMs: result.latency.max, generatorLagMaxMs: result.sendLagMaxMs, roomCodePhones: roomCount, votesAcknowledged: acknowledged, votesStored: stored, ...(projectorMs !== undefined ? { projectorShowsLastVoteMs: projectorMs } : {}) };
   return row;
 }
 
