@@ -22,8 +22,11 @@ export async function byYear(db: Queryable, year: number, now: Date): Promise<Ed
   return edition ? { edition, phase: phaseAt(edition, now) } : null;
 }
 
-export const departments = queries.listDepartments;
-export const criteria = queries.listCriteria;
+// An edition's departments and criteria: on nearly every page (gallery filter, home, forms) and changed
+// only by an admin, so read from memory until the table is written (src/read-cache.ts). Callers must
+// not change the arrays they get.
+export const departments = (db: Queryable, editionId: number) => cachedRead(db, `editions.departments:${editionId}`, ['departments'], () => queries.listDepartments(db, editionId));
+export const criteria = (db: Queryable, editionId: number) => cachedRead(db, `editions.criteria:${editionId}`, ['criteria'], () => queries.listCriteria(db, editionId));
 export const all = queries.listAll;
 export const findById = queries.findById;
 
