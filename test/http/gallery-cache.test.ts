@@ -1,0 +1,65 @@
+// The gallery's cards come from memory (src/read-cache.ts, issue 20): every write through the app's
+// database handle to a table a card is read from must show on the next page view, never an old card.
+import { createTestContext, type Agent, type TestContext } from '../helpers/context';
+import { makeEntry, makeUser } from '../helpers/factories';
+
+describe('gallery cards read from memory', () => {
+  let ctx: TestContext;
+  let anna: Agent;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    anna = await ctx.signIn('anna@example.org');
+  });
+  afterAll(() => ctx.close());
+
+  const gallery = async (q: string) => (await anna.get(`/entries?q=${encodeURIComponent(q)}`)).text;
+
+  test('when an entry is renamed, then the next gallery view shows the new title', async () => {
+    // Arrange
+    const entry = await makeEntry(ctx.db, { title: 'Kalendern som visade fel vecka' });
+    expect(await gallery('kalendern')).toContain('Kalendern som visade fel vecka');
+    // Act
+    await ctx.db('nominations').where({ id: entry.id }).update({ title: 'Kalendern som visade rätt vecka till slut' });
+    // Assert
+    const html = await gallery('kalendern');
+    expect(html).toContain('Kalendern som visade rätt vecka till slut');
+    expect(html).not.toContain('Kalendern som visade fel vecka');
+  });
+
+  test('when an entry is withdrawn, then it leaves the gallery at once', async () => {
+    // Arrange
+    const entry = await makeEntry(ctx.db, { title: 'Skrivaren som skrev ut allt två gånger' });
+    expect(await gallery('skrivaren')).toContain('Skrivaren som skrev ut allt två gånger');
+    // Act
+    await ctx.db('nominations').where({ id: entry.id }).update({ status: 'withdrawn', withdrawn_at: new Date(0) });
+    // Assert
+    expect(await gallery('skrivaren')).not.toContain('Skrivaren som skrev ut allt två gånger');
+    expect((await anna.get('/entries')).text).not.toContain('Skrivaren som skrev ut allt två gånger');
+  });
+
+  test('when the submitter who is shown changes their name, then the card shows the new name', async () => {
+    // Arrange
+    const submitter = await makeUser(ctx.db, { name: 'Ulla Förnamnsson' });
+    const entry = await makeEntry(ctx.db, { title: 'Mötet som ingen bokade', submitterId: submitter.id });
+    await ctx.db('nominations').where({ id: entry.id }).update({ show_submitter: true });
+    expect(await gallery('mötet som ingen')).toContain('Ulla Förnamnsson');
+    // Act
+    await ctx.db('users').where({ id: submitter.id }).update({ name: 'Ulla Efternamnsson' });
+    // Assert
+    const html = await gallery('mötet som ingen');
+    expect(html).toContain('Ulla Efternamnsson');
+    expect(html).not.toContain('Ulla Förnamnsson');
+  });
+
+  test('when a department is renamed, then the gallery filter offers the new name', async () => {
+    // Arrange
+    const department = await ctx.db('departments').whereIn('edition_id', ctx.db('editions').whereNull('archived_at').select('id')).first();
+    expect((await anna.get('/entries')).text).toContain(department.name);
+    // Act
+    await ctx.db('departments').where({ id: department.id }).update({ name: 'Förvaltningen för prov' });
+    // Assert
+    const html = (await anna.get('/entries')).text;
+    expect(html).toContain('Förvaltningen för prov');
+  });
+});
