@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import express, { type Request } from 'express';
 import ejs from 'ejs';
+import { inTurnWithBudget } from './turns';
 import helmet from 'helmet';
 import session from 'express-session';
 import cookieParser from 'cookie-parser';
@@ -233,11 +234,14 @@ function registerViewEngine(app: express.Express, cache: boolean): void {
   const layoutPath = path.join(viewsDir(), 'layout.ejs');
   app.engine('ejs', (file: string, data: object, cb: (err: unknown, html?: string) => void) => {
     const locals = data as Record<string, unknown>;
-    ejs.renderFile(file, locals, { ...options, filename: file }, (err, body) => {
-      if (err) return cb(err);
-      if (locals.layout === false) return cb(null, body);
-      ejs.renderFile(layoutPath, { ...locals, body }, { ...options, filename: layoutPath }, cb);
-    });
+    const render = () =>
+      ejs.renderFile(file, locals, { ...options, filename: file }, (err, body) => {
+        if (err) return cb(err);
+        if (locals.layout === false) return cb(null, body);
+        ejs.renderFile(layoutPath, { ...locals, body }, { ...options, filename: layoutPath }, cb);
+      });
+    // Rendering is synchronous: past the turn's budget, in the next turn (src/turns.ts).
+    inTurnWithBudget(render);
   });
 }
 

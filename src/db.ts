@@ -4,6 +4,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { migrationSource } from '../db/migrations';
 import { monotonicMs } from './clock';
+import { turnWithBudget } from './turns';
 
 export type Db = Knex & { dialect: Dialect };
 export type Dialect = { isPostgres: boolean; isSqlite: boolean };
@@ -48,8 +49,28 @@ export function openDatabase(options: { databaseUrl?: string; dataDir: string; p
       },
     });
     dialect = { isPostgres: false, isSqlite: true };
+    yieldBetweenQueries(knex);
   }
   return Object.assign(knex, { dialect });
+}
+
+/**
+ * better-sqlite3 answers synchronously and the pool's one connection goes to the next waiting query in
+ * a promise callback, so a queue of requests ran in one turn of the event loop. A query that gets the
+ * connection once the current turn has run past its budget now runs in the next turn (src/turns.ts);
+ * the connection stays its own meanwhile (SQLite has one). A transaction's own queries use its
+ * connection directly and are never paused.
+ */
+function yieldBetweenQueries(knex: Knex): void {
+  const client = knex.client as { acquireConnection(): Promise<unknown> };
+  const acquire = client.acquireConnection.bind(client);
+  client.acquireConnection = async () => {
+    const conn = await acquire();
+    // Checked once the connection is ours, right before the query runs: the pool hands it from one
+    // waiting query to the next within the same turn.
+    await turnWithBudget();
+    return conn;
+  };
 }
 
 type Statement = unknown;

@@ -6,6 +6,7 @@
 // closing idle streams; shutdown ends them. A reconnecting screen gets the current message at once.
 import type { Response } from 'express';
 import type { LiveFollow } from './bus';
+import { inTurnWithBudget, turnIsLong } from '../turns';
 
 const HEARTBEAT_MS = 15_000;
 const COALESCE_MS = 100;
@@ -16,6 +17,8 @@ type Feed = {
   last: string | null;
   /** The last message broadcast, to skip sending the same one twice. */
   sent: string | null;
+  /** Messages being broadcast, oldest first (see broadcast). */
+  outbox: Buffer[];
   /** Screens that joined while the message was being loaded: they get it even if nothing changed. */
   newcomers: Set<Response>;
   timer: NodeJS.Timeout | null;
@@ -49,8 +52,28 @@ export type LiveFeeds = {
 export function createLiveFeeds(bus: LiveFollow, load: (editionId: number, variant: string) => Promise<unknown>, event = 'counts'): LiveFeeds {
   const feeds = new Map<string, Feed>();
 
+  // Five thousand writes take about 100 ms of one thread: a broadcast goes out in slices within the
+  // turn budget (src/turns.ts), and a feed's messages go out one after the other, so no screen gets
+  // a newer message before an older one.
   const broadcast = (feed: Feed, message: string) => {
-    for (const res of feed.clients) res.write(message);
+    feed.outbox.push(Buffer.from(message));
+    if (feed.outbox.length === 1) sendNext(feed);
+  };
+
+  const sendNext = (feed: Feed) => {
+    const data = feed.outbox[0];
+    const clients = [...feed.clients];
+    let i = 0;
+    const step = () => {
+      while (i < clients.length) {
+        const res = clients[i++];
+        if (feed.clients.has(res)) res.write(data);
+        if (i < clients.length && turnIsLong()) return inTurnWithBudget(step);
+      }
+      feed.outbox.shift();
+      if (feed.outbox.length) sendNext(feed);
+    };
+    step();
   };
 
   const refresh = async (key: string, editionId: number, variant: string, feed: Feed) => {
@@ -103,6 +126,7 @@ export function createLiveFeeds(bus: LiveFollow, load: (editionId: number, varia
       last: null,
       sent: null,
       newcomers: new Set(),
+      outbox: [],
       timer: null,
       running: false,
       pending: false,

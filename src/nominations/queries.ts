@@ -147,6 +147,13 @@ export async function listByIds(db: Queryable, ids: number[]): Promise<Nominatio
   return rows.map(toNomination);
 }
 
+/** Status, edition and version of entries by id: whether a card kept in memory is still the entry as it is. */
+export async function statesOf(db: Queryable, ids: number[]): Promise<Map<number, { status: Status; editionId: number; version: number; updatedAt: Date }>> {
+  if (!ids.length) return new Map();
+  const rows: Row[] = await db('nominations').whereIn('id', ids).select('id', 'status', 'edition_id', 'version', 'updated_at');
+  return new Map(rows.map((r) => [Number(r.id), { status: String(r.status) as Status, editionId: Number(r.edition_id), version: Number(r.version), updatedAt: toDate(r.updated_at) ?? new Date(0) }]));
+}
+
 export async function listByStatus(db: Queryable, editionId: number, statuses: Status[]): Promise<Nomination[]> {
   const rows = await base(db).where('n.edition_id', editionId).whereIn('n.status', statuses).orderBy('n.submitted_at', 'asc').orderBy('n.id', 'asc');
   return rows.map(toNomination);

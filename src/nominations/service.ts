@@ -176,17 +176,26 @@ export async function listPublished(
   const pageCount = Math.max(1, Math.ceil(ordered.length / pageSize));
   const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), pageCount);
   const slice = ordered.slice((page - 1) * pageSize, page * pageSize);
-  const cards = await publishedCards(db, editionId);
-  const entries = slice.map((id) => cards.get(id)).filter((v): v is EntryView => Boolean(v));
+  // The cards come from memory, but whether each entry is still published, and in which version, is
+  // read now: an entry withdrawn since (on any instance) is left out at once, one changed is read again.
+  const [cards, states] = await Promise.all([publishedCards(db, editionId), queries.statesOf(db, slice)]);
+  const shown = slice.filter((id) => states.get(id)?.status === 'published' && states.get(id)?.editionId === editionId);
+  const isCurrent = (id: number) => {
+    const card = cards.get(id)?.nomination;
+    const state = states.get(id)!;
+    return card !== undefined && card.version === state.version && card.updatedAt.getTime() === state.updatedAt.getTime();
+  };
+  const reread = new Map((await toViews(db, await queries.listByIds(db, shown.filter((id) => !isCurrent(id))))).map((v) => [v.nomination.id, v]));
+  const entries = shown.map((id) => reread.get(id) ?? cards.get(id)).filter((v): v is EntryView => v !== undefined && v.nomination.status === 'published');
   return { entries, total: ordered.length, page, pageCount, pageSize };
 }
 
 /**
  * Every published entry of an edition as the gallery shows it, by id. The same for every reader (who
  * may see a submitter's name is the entry's own setting), so it is read from memory like the list of
- * ids: three statements fewer per gallery page (issue 20). A change to an entry, its named colleagues,
- * attachments, departments or the submitter's name drops it; an entry withdrawn or changed since is
- * left out or shown as it is now.
+ * ids: two statements fewer per gallery page (issue 20). A change to an entry, its named colleagues,
+ * attachments, departments or the submitter's name through this instance drops it; see listPublished
+ * for changes made elsewhere.
  */
 function publishedCards(db: Queryable, editionId: number): Promise<Map<number, EntryView>> {
   return cachedRead(db, `nominations.cards:${editionId}`, ['nominations', 'nominees', 'attachments', 'users', 'departments', 'editions'], async () => {

@@ -1,0 +1,73 @@
+// Queued SQLite work gives the event loop a turn between slices (src/turns.ts, issue 20): without it,
+// twenty queued queries ran in one turn and a timer or a waiting socket had to wait for all of them.
+// Turns are counted, not timed: a budget of 0 gives every query its own turn.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase, type Db } from '../../src/db';
+import { setTurnBudgetForTests } from '../../src/turns';
+
+describe('turns of the event loop on SQLite', () => {
+  let db: Db;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-turns-'));
+    db = openDatabase({ dataDir: dir });
+    await db.schema.createTable('t', (t) => t.integer('n'));
+  });
+  afterAll(async () => {
+    await db.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Queues twenty reads at once; for each, the number of event-loop turns that had passed when it was done. */
+  async function turnsAtEachAnswer(): Promise<number[]> {
+    let turns = 0;
+    let counting = true;
+    const tick = () => {
+      turns += 1;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const at: number[] = [];
+    await Promise.all(Array.from({ length: 20 }, () => db('t').select('n').then(() => at.push(turns))));
+    counting = false;
+    return at;
+  }
+
+  test('when twenty queries queue with no budget left, then each runs in a turn of its own', async () => {
+    // Arrange
+    const restore = setTurnBudgetForTests(0);
+    try {
+      // Act
+      const at = await turnsAtEachAnswer();
+      // Assert
+      expect(new Set(at).size).toBe(20);
+    } finally {
+      restore();
+    }
+  });
+
+  test('when a few quick queries queue within the budget, then they share turns instead of waiting for one each', async () => {
+    // Act
+    const at = await turnsAtEachAnswer();
+    // Assert
+    expect(new Set(at).size).toBeLessThan(20);
+  });
+
+  test('when a transaction runs, then its own queries are not paused and it commits', async () => {
+    // Arrange
+    const restore = setTurnBudgetForTests(0);
+    try {
+      // Act
+      await db.transaction(async (trx) => {
+        for (let i = 0; i < 5; i++) await trx('t').insert({ n: i });
+      });
+      // Assert
+      expect(Number((await db('t').count({ c: '*' }))[0].c)).toBe(5);
+    } finally {
+      restore();
+    }
+  });
+});
