@@ -127,6 +127,9 @@ export function transportOptions(config: Pick<Config, 'smtpUrl' | 'smtpOAuth'>) 
 /** A mail that waits longer than this in outbox/unsent is dropped (it holds personal data, and is stale by then). */
 export const UNSENT_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** A send takes seconds (SMTP timeouts are two minutes); a claim this old belongs to a stopped process. */
+export const SENDING_CLAIM_MAX_AGE_MS = 15 * 60 * 1000;
+
 /**
  * The server refused this mail itself (a recipient or the message, with a permanent 5xx): sending it again
  * gets the same answer, so it does not wait. Everything else — no connection, a refused sign-in, a
@@ -149,6 +152,18 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpOAuth' | 'mai
       await transport.sendMail({ from, ...mail });
     };
     let retrying: Promise<number> | undefined;
+    // A mail claimed for sending by a process that stopped before it finished (a crash, a power cut)
+    // goes back to the outbox once its claim is SENDING_CLAIM_MAX_AGE_MS old: sent twice at worst,
+    // never lost. The claim's time is in its name (by the app's clock).
+    const reclaimAbandoned = async () => {
+      const names = await fs.promises.readdir(waiting).catch(() => [] as string[]);
+      for (const name of names) {
+        const claim = /^(.+\.json)\.\d+\.(\d+)\.sending$/.exec(name);
+        if (!claim || now().getTime() - Number(claim[2]) < SENDING_CLAIM_MAX_AGE_MS) continue;
+        await fs.promises.rename(path.join(waiting, name), path.join(waiting, claim[1])).catch(() => undefined);
+        logger?.warn({ file: claim[1] }, 'a mail left half-sent by a stopped process is back in the outbox');
+      }
+    };
     return {
       publicUrl: config.publicUrl,
       async send(mail) {
@@ -175,10 +190,11 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpOAuth' | 'mai
         // One retry at a time; a file is claimed by renaming it, so two instances never send it twice.
         retrying ??= (async () => {
           let sent = 0;
+          await reclaimAbandoned();
           const names = await fs.promises.readdir(waiting).catch(() => [] as string[]);
           for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
             const file = path.join(waiting, name);
-            const claimed = `${file}.${process.pid}.sending`;
+            const claimed = `${file}.${process.pid}.${now().getTime()}.sending`;
             try {
               await fs.promises.rename(file, claimed);
             } catch {

@@ -174,7 +174,7 @@ test('when the presenter runs the show, then the projector follows with slides o
     expect(await count(fixture.finalistIds[0])).toBe('1');
     expect(await count(fixture.finalistIds[1])).toBe('2');
   });
-  expect(await projector.locator(`.chart__row[data-nomination="${fixture.finalistIds[1]}"] .chart__split`).innerText()).toContain('0 inloggade · 2 i salen');
+  expect(await projector.locator(`.chart__row[data-nomination="${fixture.finalistIds[1]}"] .chart__split`).innerText()).toContain('Inloggade: 0 · I salen: 2');
   await shot(projector, '04-live');
 
   // Closing the vote changes the phones by themselves.

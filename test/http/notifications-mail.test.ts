@@ -119,6 +119,35 @@ test('when mails wait in the outbox after the SMTP server refused them, then the
   }
 });
 
+test('when a process stopped while sending a mail from the outbox, then the mail goes out on a later retry, and a fresh claim is left to its sender', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const crashed = await createTestContext({ seed: false, env: { SMTP_URL: smtp.url } });
+  try {
+    const dir = unsentDir(crashed.dataDir);
+    fs.mkdirSync(dir, { recursive: true });
+    const nowMs = crashed.clock.now().getTime();
+    const claim = (name: string, to: string, claimedMinutesAgo: number) => {
+      const file = path.join(dir, `${name}.4242.${nowMs - claimedMinutesAgo * 60_000}.sending`);
+      fs.writeFileSync(file, JSON.stringify({ to, subject: `Halvskickat ${to}`, text: 'Brödtext' }));
+      const when = new Date(nowMs - 60 * 60_000);
+      fs.utimesSync(file, when, when);
+    };
+    claim('2026-12-01T10-00-00-000Z-eeee.json', 'kraschad@example.org', 16);
+    claim('2026-12-01T11-00-00-000Z-ffff.json', 'pagar@example.org', 1);
+    const mailer = createMailer(crashed.config, undefined, () => crashed.clock.now());
+
+    expect(await mailer.retryUnsent()).toBe(1);
+
+    expect(smtp.mails.find((m) => m.to.includes('kraschad@example.org'))?.subject).toBe('Halvskickat kraschad@example.org');
+    expect(smtp.mails.some((m) => m.to.includes('pagar@example.org'))).toBe(false);
+    expect(fs.readdirSync(dir)).toEqual([`2026-12-01T11-00-00-000Z-ffff.json.4242.${nowMs - 60_000}.sending`]);
+    mailer.close();
+  } finally {
+    await crashed.close();
+  }
+});
+
 test('when the SMTP server refuses a recipient for good, then the mail does not wait in the outbox, and other mails still go', async () => {
   const fs = await import('node:fs');
   const refused = await createTestContext({ seed: false, env: { SMTP_URL: smtp.url } });
