@@ -60,6 +60,7 @@ const OPEN_SECONDS = Number(env.BENCH_OPEN_SECONDS ?? 60);
 const OPEN_RATE = Number(env.BENCH_OPEN_RATE ?? 100);
 const PHONES = Number(env.BENCH_PHONES ?? 2000);
 const PHONE_SECONDS = 20;
+const VOTE_BURST_MAX = 3000;
 const ONLY = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 const SIZE: SeedSize = env.BENCH_SMALL ? { employees: 1_100, entries: 30, votes: 2_000, jurors: 7, voteBudget: 3 } : FULL_SIZE;
 const COOKIE_NAME = '__Host-am.sid';
@@ -261,21 +262,20 @@ type LoadOptions = {
 async function load(options: LoadOptions): Promise<autocannon.Result & { codes: Record<string, number> }> {
   let k = 0;
   const codes: Record<string, number> = {};
-  let instance: autocannon.Instance | undefined = undefined;
-  instance = autocannon({
+  const instance = autocannon({
     url: options.url,
     connections: options.connections ?? CONNECTIONS,
     duration: options.duration ?? SECONDS,
+    // A fixed number of requests ends the run when they are sent (e.g. the fresh voters' votes), so the
+    // row counts only them; `duration` is then ignored.
+    ...(options.maxRequests !== undefined ? { amount: options.maxRequests } : {}),
     timeout: 20,
     requests: [
       {
         method: options.method ?? 'GET',
         path: options.path,
         setupRequest: (req) => {
-          if (options.maxRequests !== undefined && k >= options.maxRequests) {
-            setImmediate(() => instance?.stop());
-            return { ...req, path: '/healthz', method: 'GET', body: undefined };
-          }
+          if (options.maxRequests !== undefined && k >= options.maxRequests) return { ...req, path: '/healthz', method: 'GET', body: undefined };
           const built = options.request(k++);
           if (!built) return { ...req, path: '/healthz', method: 'GET', body: undefined };
           return { ...req, path: built.path ?? req.path, headers: { ...req.headers, ...built.headers }, body: built.body ?? req.body };
@@ -372,7 +372,8 @@ async function voteScenario(ctx: Ctx): Promise<Row> {
     url: app.url,
     path: '/',
     method: 'POST',
-    maxRequests: voters.length * seeded.voteBudget,
+    // Every fresh voter's whole budget, at most VOTE_BURST_MAX votes (about ten seconds' worth).
+    maxRequests: Math.min(voters.length * seeded.voteBudget, VOTE_BURST_MAX),
     request: (k) => ({ path: '/votes', ...form(voters[k % voters.length], `entry=${entryFor(seeded, voters.length, k)}`) }),
   });
   const row = summarise('vote burst', result, rss, ctx.baseline);
@@ -797,9 +798,17 @@ function verdicts(rows: Row[]): Verdict[] {
   const out: Verdict[] = [];
   const verdict = (target: string, value: number | undefined, shown: (v: number) => string, met: (v: number) => boolean) =>
     out.push({ target, measured: value !== undefined ? shown(value) : 'not measured', met: value !== undefined ? met(value) : null });
-  for (const name of ['home', 'gallery', 'entry page', 'vote burst']) {
+  // Pages only: a vote is a write with a disk sync, shown in the table with its ratio but not a page.
+  const floorCpu = by('same-stack floor')?.cpuMsPerRequest;
+  for (const name of ['home', 'gallery', 'entry page']) {
     const r = by(name);
-    verdict(`${name}: ≥ ${TARGETS.floorRatio} of the same-stack floor's req/s`, r?.floorRatio, (v) => `${v.toFixed(2)} (of a bare res.send: ${r?.ratio?.toFixed(2) ?? '?'})`, (v) => v >= TARGETS.floorRatio);
+    const byCpu = floorCpu && r?.cpuMsPerRequest ? (floorCpu / r.cpuMsPerRequest).toFixed(2) : '?';
+    verdict(
+      `${name}: ≥ ${TARGETS.floorRatio} of the same-stack floor's req/s`,
+      r?.floorRatio,
+      (v) => `${v.toFixed(2)} (by CPU per request: ${byCpu}; of a bare res.send: ${r?.ratio?.toFixed(2) ?? '?'})`,
+      (v) => v >= TARGETS.floorRatio,
+    );
   }
   const open = by('open loop');
   verdict(`open loop (${OPEN_RATE} votes/s + ${OPEN_RATE} pages/s): p99 ≤ ${TARGETS.openLoopP99Ms} ms`, open?.p99Ms, (v) => `${fmt(v, 1)} ms`, (v) => v <= TARGETS.openLoopP99Ms);
