@@ -2,7 +2,7 @@
 // the edition's jury chair may open the presentation; after it, every signed-in employee may.
 import type { Db, Queryable } from '../db';
 import type { Emit, Events } from '../events';
-import type { Viewer } from '../types';
+import type { Viewer } from '../auth/viewer';
 import * as editions from '../editions/service';
 import * as jury from '../jury/service';
 import * as voting from '../voting/service';

@@ -6,7 +6,7 @@ import { requireRole } from '../auth/guards';
 import { registerMessages } from '../i18n';
 import { flash } from '../http/locale';
 import { ValidationError, badRequest, conflict, notFound } from '../errors';
-import type { Viewer } from '../types';
+import type { Viewer } from '../auth/viewer';
 import * as voting from '../voting/service';
 import * as editions from './service';
 import * as setup from './setup-service';

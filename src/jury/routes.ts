@@ -11,7 +11,7 @@ import * as ceremony from '../ceremony/service';
 import * as jury from './service';
 import { juryMessages } from './messages';
 import { defaultDir, isSortKey, type SortKey } from './ranking';
-import type { Viewer } from '../types';
+import type { Viewer } from '../auth/viewer';
 
 registerMessages(juryMessages);
 

@@ -15,7 +15,7 @@ import * as files from '../attachments/files';
 import * as service from './service';
 import { nominationMessages } from './messages';
 import { LIMITS, MAX_COLLEAGUES, formText, messageError, parseNominationForm, type NominationInput } from './validation';
-import type { Viewer } from '../types';
+import type { Viewer } from '../auth/viewer';
 
 registerMessages(nominationMessages);
 

@@ -8,7 +8,7 @@ import * as editions from '../editions/service';
 import * as audit from '../audit/service';
 import * as notifications from '../notifications/service';
 import type { ConsentAnswer as ConsentAnswered, Events } from '../events';
-import type { Viewer } from '../types';
+import type { Viewer } from '../auth/viewer';
 import * as files from '../attachments/files';
 import { buildSearchText } from './search-text';
 import { foldForSearch } from '../i18n';
