@@ -75,8 +75,6 @@ type T = (key: string, params?: Record<string, string | number>) => string;
 export function charts(d: Dashboard | null, t: T, fmt: Formatters) {
   if (!d) return null;
   const n = (v: number) => fmt.number(v);
-  const dayMonth = new Intl.DateTimeFormat(fmt.locale === 'sv' ? 'sv-SE' : 'en-GB', { day: 'numeric', month: 'numeric', timeZone: 'UTC' });
-  const shortDay = (day: string) => dayMonth.format(new Date(`${day}T12:00:00Z`));
   return {
     departments: svg.horizontalBars({
       label: t('stats.departments.chartLabel'),
@@ -92,7 +90,7 @@ export function charts(d: Dashboard | null, t: T, fmt: Formatters) {
       rows: [{ label: t('stats.participation.voters'), done: d.participation.voters, total: d.participation.signedIn }],
       format: (done, total) => `${n(done)} / ${n(total)}`,
     }),
-    votesByDay: svg.columns({ label: t('stats.votes.chartLabel'), points: d.votesByDay.map((p) => ({ label: shortDay(p.day), value: p.count })), format: n }),
+    votesByDay: svg.columns({ label: t('stats.votes.chartLabel'), points: d.votesByDay.map((p) => ({ label: fmt.dayMonth(p.day), value: p.count })), format: n }),
     backlog: svg.horizontalBars({
       label: t('stats.backlog.chartLabel'),
       rows: [
