@@ -371,3 +371,52 @@ export async function waitingForModeration(db: Queryable, editionId: number): Pr
   const row = await db('nominations').where({ edition_id: editionId, status: 'in_moderation' }).count({ n: '*' }).min({ at: 'submitted_at' }).first();
   return { count: toNumber(row?.n ?? 0), oldest: toDate(row?.at) };
 }
+
+// ---------------------------------------------------------------- reads for the other features
+// Voting, the jury, the ceremony, the archive, the exports, privacy, live and the statistics read
+// nominations through the service; the rows are mapped here only.
+
+/** A nomination's identity and state without its texts: what a vote or a poll needs of it. */
+export type NominationRef = Pick<Nomination, 'id' | 'editionId' | 'status' | 'title' | 'submitterId'>;
+
+function toRef(r: Row): NominationRef {
+  return { id: Number(r.id), editionId: Number(r.edition_id), status: String(r.status) as Status, title: String(r.title ?? ''), submitterId: Number(r.submitter_id) };
+}
+
+const REF_COLUMNS = ['id', 'edition_id', 'status', 'title', 'submitter_id'];
+
+export async function findRef(db: Queryable, id: number): Promise<NominationRef | null> {
+  const row = await db('nominations').where({ id }).first(REF_COLUMNS);
+  return row ? toRef(row) : null;
+}
+
+export async function refsByIds(db: Queryable, ids: number[]): Promise<NominationRef[]> {
+  if (!ids.length) return [];
+  const rows: Row[] = await db('nominations').whereIn('id', ids).select(REF_COLUMNS);
+  return rows.map(toRef);
+}
+
+/** Named colleagues who have not declined (a declined colleague is no longer named in the entry). */
+function namedIn(db: Queryable, userId: number, email: string) {
+  return db('nominees')
+    .select('nomination_id')
+    .whereNotIn('consent', ['declined', 'withdrawn'])
+    .andWhere((q) => q.where('user_id', userId).orWhereRaw('lower(email) = ?', [email.trim().toLowerCase()]));
+}
+
+/** Entries of the edition the user submitted or is named in (and has not declined): their own (V1). */
+export async function ownEntryIds(db: Queryable, editionId: number, userId: number, email: string): Promise<number[]> {
+  const rows = await db('nominations')
+    .where('edition_id', editionId)
+    .andWhere((q) => q.where('submitter_id', userId).orWhereIn('id', namedIn(db, userId, email)))
+    .select('id');
+  return rows.map((r: Row) => Number(r.id));
+}
+
+export async function isOwnEntry(db: Queryable, nominationId: number, userId: number, email: string): Promise<boolean> {
+  const row = await db('nominations')
+    .where('id', nominationId)
+    .andWhere((q) => q.where('submitter_id', userId).orWhereIn('id', namedIn(db, userId, email)))
+    .first('id');
+  return Boolean(row);
+}

@@ -16,7 +16,7 @@ import { cachedRead } from '../read-cache';
 import * as queries from './queries';
 import { hardErrors, submitErrors, type NominationInput } from './validation';
 
-export type { Nomination, Nominee, Attachment, Status, Consent, DeclinePolicy } from './queries';
+export type { Nomination, NominationRef, Nominee, Attachment, Status, Consent, DeclinePolicy } from './queries';
 export { LIMITS } from './validation';
 
 export type Deps = {
@@ -113,6 +113,17 @@ async function toViews(db: Queryable, list: queries.Nomination[]): Promise<Entry
     return { nomination: n, ...publicNames(n, mine), attachments: attachments.filter((a) => a.nominationId === n.id), nominees: mine };
   });
 }
+
+/** A nomination's id, edition, status, title and submitter, without its texts (votes, polls). */
+export const findRef = queries.findRef;
+export const refsByIds = queries.refsByIds;
+
+/**
+ * Own entries (V1, J4): submitted by the person, or naming them (by account or address) unless they
+ * declined. Nobody votes for their own entry.
+ */
+export const ownEntryIds = queries.ownEntryIds;
+export const isOwnEntry = queries.isOwnEntry;
 
 export const isInvolved = (db: Queryable, userId: number, nominationId: number) => queries.isInvolved(db, userId, nominationId);
 export const involvedNominationIds = queries.involvedNominationIds;

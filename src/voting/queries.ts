@@ -17,38 +17,6 @@ export async function votesOf(db: Queryable, editionId: number, voterId: number)
   return rows.map((r: Row) => ({ nominationId: Number(r.nomination_id), title: String(r.title), slot: Number(r.slot) }));
 }
 
-export type VotableEntry = { id: number; editionId: number; status: string; title: string; submitterId: number };
-
-export async function findEntry(db: Queryable, nominationId: number): Promise<VotableEntry | null> {
-  const r = await db('nominations').where({ id: nominationId }).first('id', 'edition_id', 'status', 'title', 'submitter_id');
-  return r ? { id: Number(r.id), editionId: Number(r.edition_id), status: String(r.status), title: String(r.title), submitterId: Number(r.submitter_id) } : null;
-}
-
-/** Named colleagues who have not declined (a declined colleague is no longer named in the entry). */
-function namedIn(db: Queryable, userId: number, email: string) {
-  return db('nominees')
-    .select('nomination_id')
-    .whereNotIn('consent', ['declined', 'withdrawn'])
-    .andWhere((q) => q.where('user_id', userId).orWhereRaw('lower(email) = ?', [email.trim().toLowerCase()]));
-}
-
-/** Entries of the edition the user submitted or is named in: they cannot vote for them (V1). */
-export async function ownEntryIds(db: Queryable, editionId: number, userId: number, email: string): Promise<number[]> {
-  const rows = await db('nominations')
-    .where('edition_id', editionId)
-    .andWhere((q) => q.where('submitter_id', userId).orWhereIn('id', namedIn(db, userId, email)))
-    .select('id');
-  return rows.map((r: Row) => Number(r.id));
-}
-
-export async function isOwnEntry(db: Queryable, nominationId: number, userId: number, email: string): Promise<boolean> {
-  const row = await db('nominations')
-    .where('id', nominationId)
-    .andWhere((q) => q.where('submitter_id', userId).orWhereIn('id', namedIn(db, userId, email)))
-    .first('id');
-  return Boolean(row);
-}
-
 export async function usedSlots(db: Queryable, editionId: number, voterId: number): Promise<number[]> {
   const rows = await db('votes').where({ edition_id: editionId, voter_id: voterId }).select('slot');
   return rows.map((r: Row) => Number(r.slot));
