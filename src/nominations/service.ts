@@ -118,6 +118,11 @@ async function toViews(db: Queryable, list: queries.Nomination[]): Promise<Entry
 export const findRef = queries.findRef;
 export const refsByIds = queries.refsByIds;
 
+/** The titles of entries by id (a poll's finalists, a juror's list). */
+export async function titlesOf(db: Queryable, ids: number[]): Promise<Map<number, string>> {
+  return new Map((await queries.refsByIds(db, ids)).map((r) => [r.id, r.title]));
+}
+
 /**
  * Own entries (V1, J4): submitted by the person, or naming them (by account or address) unless they
  * declined. Nobody votes for their own entry.
