@@ -420,3 +420,23 @@ export async function isOwnEntry(db: Queryable, nominationId: number, userId: nu
     .first('id');
   return Boolean(row);
 }
+
+/**
+ * The published entries of these editions, newest edition first and then by id; with `folded`, those
+ * whose folded search text (Swedish case folding, N6) contains it.
+ */
+export async function listPublishedIn(db: Queryable, editionIds: number[], options: { folded?: string; limit?: number } = {}): Promise<Nomination[]> {
+  if (editionIds.length === 0) return [];
+  const q = base(db).join('editions as e', 'e.id', 'n.edition_id').where('n.status', 'published').whereIn('n.edition_id', editionIds);
+  if (options.folded) q.andWhereRaw("n.search_text like ? escape '\\'", [`%${escapeLike(options.folded)}%`]);
+  q.orderBy([{ column: 'e.year', order: 'desc' }, { column: 'n.id' }]);
+  if (options.limit !== undefined) q.limit(options.limit);
+  return (await q).map(toNomination);
+}
+
+/** How many published entries each of these editions has. */
+export async function countPublishedIn(db: Queryable, editionIds: number[]): Promise<Map<number, number>> {
+  if (editionIds.length === 0) return new Map();
+  const rows: Row[] = await db('nominations').where('status', 'published').whereIn('edition_id', editionIds).groupBy('edition_id').select('edition_id').count({ n: '*' });
+  return new Map(rows.map((r) => [Number(r.edition_id), toNumber(r.n)]));
+}

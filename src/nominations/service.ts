@@ -130,6 +130,10 @@ export async function titlesOf(db: Queryable, ids: number[]): Promise<Map<number
 export const ownEntryIds = queries.ownEntryIds;
 export const isOwnEntry = queries.isOwnEntry;
 
+/** Published entries of editions, newest edition first (the archive and its search). */
+export const listPublishedIn = queries.listPublishedIn;
+export const countPublishedIn = queries.countPublishedIn;
+
 export const isInvolved = (db: Queryable, userId: number, nominationId: number) => queries.isInvolved(db, userId, nominationId);
 export const involvedNominationIds = queries.involvedNominationIds;
 
