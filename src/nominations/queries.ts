@@ -440,3 +440,9 @@ export async function countPublishedIn(db: Queryable, editionIds: number[]): Pro
   const rows: Row[] = await db('nominations').where('status', 'published').whereIn('edition_id', editionIds).groupBy('edition_id').select('edition_id').count({ n: '*' });
   return new Map(rows.map((r) => [Number(r.edition_id), toNumber(r.n)]));
 }
+
+/** Every entry of an edition that has been submitted (drafts are the submitter's own), by id. */
+export async function listSubmittedIn(db: Queryable, editionId: number): Promise<Nomination[]> {
+  const rows = await base(db).where('n.edition_id', editionId).whereNot('n.status', 'draft').orderBy('n.id');
+  return rows.map(toNomination);
+}

@@ -134,6 +134,18 @@ export const isOwnEntry = queries.isOwnEntry;
 export const listPublishedIn = queries.listPublishedIn;
 export const countPublishedIn = queries.countPublishedIn;
 
+/** Every submitted entry of an edition with its named colleagues, by id (the exports, R3). */
+export async function submittedIn(db: Queryable, editionId: number): Promise<Array<{ nomination: queries.Nomination; nominees: queries.Nominee[] }>> {
+  const list = await queries.listSubmittedIn(db, editionId);
+  const nominees = await queries.nomineesOf(db, list.map((n) => n.id));
+  return list.map((n) => ({ nomination: n, nominees: nominees.filter((x) => x.nominationId === n.id) }));
+}
+
+/** The department name of each entry (null when none was chosen). */
+export async function departmentNames(db: Queryable, ids: number[]): Promise<Map<number, string | null>> {
+  return new Map((await queries.listByIds(db, ids)).map((n) => [n.id, n.departmentName]));
+}
+
 export const isInvolved = (db: Queryable, userId: number, nominationId: number) => queries.isInvolved(db, userId, nominationId);
 export const involvedNominationIds = queries.involvedNominationIds;
 
