@@ -446,3 +446,18 @@ export async function listSubmittedIn(db: Queryable, editionId: number): Promise
   const rows = await base(db).where('n.edition_id', editionId).whereNot('n.status', 'draft').orderBy('n.id');
   return rows.map(toNomination);
 }
+
+// Drafts nobody finishes (R6): deleted with their attachment rows after a while.
+
+export type StaleDraft = { id: number; storageNames: string[] };
+
+export async function staleDrafts(db: Queryable, olderThan: Date): Promise<StaleDraft[]> {
+  const rows: Row[] = await db('nominations').where({ status: 'draft' }).where('updated_at', '<', olderThan).select('id');
+  const ids = rows.map((r) => Number(r.id));
+  const files: Row[] = ids.length ? await db('attachments').whereIn('nomination_id', ids).select('nomination_id', 'storage_name') : [];
+  return ids.map((id) => ({ id, storageNames: files.filter((f) => Number(f.nomination_id) === id).map((f) => String(f.storage_name)) }));
+}
+
+export async function deleteDrafts(db: Queryable, ids: number[]): Promise<void> {
+  if (ids.length) await db('nominations').whereIn('id', ids).where({ status: 'draft' }).delete();
+}

@@ -146,6 +146,26 @@ export async function departmentNames(db: Queryable, ids: number[]): Promise<Map
   return new Map((await queries.listByIds(db, ids)).map((n) => [n.id, n.departmentName]));
 }
 
+/** Everything a person submitted, oldest first, with named colleagues and attachments ("my data", R6). */
+export async function allBySubmitter(db: Queryable, submitterId: number): Promise<EntryView[]> {
+  const list = (await queries.listBySubmitter(db, submitterId)).sort((a, b) => a.id - b.id);
+  return toViews(db, list);
+}
+
+/** The consent requests addressed to a person (by account or address), oldest first, with the entry asked about. */
+export async function consentRequestsOf(db: Queryable, userId: number, email: string): Promise<Array<{ nominee: queries.Nominee; nomination: queries.Nomination }>> {
+  const requests = (await queries.nomineesForPerson(db, userId, email)).sort((a, b) => a.id - b.id);
+  const about = new Map((await queries.listByIds(db, [...new Set(requests.map((r) => r.nominationId))])).map((n) => [n.id, n]));
+  return requests.flatMap((r) => {
+    const nomination = about.get(r.nominationId);
+    return nomination ? [{ nominee: r, nomination }] : [];
+  });
+}
+
+/** Drafts not touched since `olderThan`, with their stored file names; deleteDrafts removes them (R6). */
+export const staleDrafts = queries.staleDrafts;
+export const deleteDrafts = queries.deleteDrafts;
+
 export const isInvolved = (db: Queryable, userId: number, nominationId: number) => queries.isInvolved(db, userId, nominationId);
 export const involvedNominationIds = queries.involvedNominationIds;
 
