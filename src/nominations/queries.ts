@@ -461,3 +461,23 @@ export async function staleDrafts(db: Queryable, olderThan: Date): Promise<Stale
 export async function deleteDrafts(db: Queryable, ids: number[]): Promise<void> {
   if (ids.length) await db('nominations').whereIn('id', ids).where({ status: 'draft' }).delete();
 }
+
+// Counts for the statistics (R2): totals only.
+
+/** Entries of an edition per department (null: none chosen), submitted (not drafts or withdrawn) and published. */
+export async function countsByDepartment(db: Queryable, editionId: number): Promise<Map<number | null, { submitted: number; published: number }>> {
+  const rows: Row[] = await db('nominations')
+    .where({ edition_id: editionId })
+    .whereNotIn('status', ['draft', 'withdrawn'])
+    .groupBy('department_id')
+    .select('department_id')
+    .count({ submitted: '*' })
+    .select(db.raw("sum(case when status = 'published' then 1 else 0 end) as published"));
+  return new Map(rows.map((c) => [c.department_id == null ? null : Number(c.department_id), { submitted: toNumber(c.submitted), published: toNumber(c.published) }]));
+}
+
+/** How many entries of an edition are in each status. */
+export async function statusCounts(db: Queryable, editionId: number): Promise<Partial<Record<Status, number>>> {
+  const rows: Row[] = await db('nominations').where({ edition_id: editionId }).groupBy('status').select('status').count({ n: '*' });
+  return Object.fromEntries(rows.map((r) => [String(r.status), toNumber(r.n)]));
+}

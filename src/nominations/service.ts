@@ -166,6 +166,10 @@ export async function consentRequestsOf(db: Queryable, userId: number, email: st
 export const staleDrafts = queries.staleDrafts;
 export const deleteDrafts = queries.deleteDrafts;
 
+/** Totals for the statistics dashboard (R2). */
+export const countsByDepartment = queries.countsByDepartment;
+export const statusCounts = queries.statusCounts;
+
 export const isInvolved = (db: Queryable, userId: number, nominationId: number) => queries.isInvolved(db, userId, nominationId);
 export const involvedNominationIds = queries.involvedNominationIds;
 
