@@ -120,11 +120,17 @@ function toAttachment(r: Row): Attachment {
   };
 }
 
+/** The columns toNomination() maps: every column but the search text and the form key, which only filter. */
+const NOMINATION_COLUMNS = [
+  'id', 'edition_id', 'submitter_id', 'status', 'title', 'what_happened', 'lesson', 'changes', 'department_id', 'team_name', 'includes_self', 'show_submitter',
+  'decline_policy', 'eligibility_confirmed', 'moderator_message', 'rejection_reason', 'version', 'submitted_at', 'published_at', 'withdrawn_at', 'created_at', 'updated_at',
+].map((c) => `n.${c}`);
+
 const base = (db: Queryable) =>
   db('nominations as n')
     .leftJoin('users as u', 'u.id', 'n.submitter_id')
     .leftJoin('departments as d', 'd.id', 'n.department_id')
-    .select('n.*', 'u.name as submitter_name', 'd.name as department_name');
+    .select(...NOMINATION_COLUMNS, 'u.name as submitter_name', 'd.name as department_name');
 
 export async function findById(db: Queryable, id: number): Promise<Nomination | null> {
   const row = await base(db).where('n.id', id).first();
@@ -377,13 +383,20 @@ export async function waitingForModeration(db: Queryable, editionId: number): Pr
 // nominations through the service; the rows are mapped here only.
 
 /** A nomination's identity and state without its texts: what a vote or a poll needs of it. */
-export type NominationRef = Pick<Nomination, 'id' | 'editionId' | 'status' | 'title' | 'submitterId'>;
+export type NominationRef = Pick<Nomination, 'id' | 'editionId' | 'status' | 'title' | 'submitterId' | 'showSubmitter'>;
 
 function toRef(r: Row): NominationRef {
-  return { id: Number(r.id), editionId: Number(r.edition_id), status: String(r.status) as Status, title: String(r.title ?? ''), submitterId: Number(r.submitter_id) };
+  return {
+    id: Number(r.id),
+    editionId: Number(r.edition_id),
+    status: String(r.status) as Status,
+    title: String(r.title ?? ''),
+    submitterId: Number(r.submitter_id),
+    showSubmitter: toBool(r.show_submitter),
+  };
 }
 
-const REF_COLUMNS = ['id', 'edition_id', 'status', 'title', 'submitter_id'];
+const REF_COLUMNS = ['id', 'edition_id', 'status', 'title', 'submitter_id', 'show_submitter'];
 
 export async function findRef(db: Queryable, id: number): Promise<NominationRef | null> {
   const row = await db('nominations').where({ id }).first(REF_COLUMNS);
@@ -480,4 +493,36 @@ export async function countsByDepartment(db: Queryable, editionId: number): Prom
 export async function statusCounts(db: Queryable, editionId: number): Promise<Partial<Record<Status, number>>> {
   const rows: Row[] = await db('nominations').where({ edition_id: editionId }).groupBy('status').select('status').count({ n: '*' });
   return Object.fromEntries(rows.map((r) => [String(r.status), toNumber(r.n)]));
+}
+
+// The jury's reads (J2–J5): the published entries of an edition.
+
+/** The published entries of an edition by id, or just one of them. */
+export async function listPublishedOf(db: Queryable, editionId: number, onlyId?: number): Promise<Nomination[]> {
+  const q = base(db).where({ 'n.edition_id': editionId, 'n.status': 'published' }).orderBy('n.id');
+  if (onlyId !== undefined) q.andWhere('n.id', onlyId);
+  return (await q).map(toNomination);
+}
+
+/** How many attachments each entry has (entries without any are left out). */
+export async function attachmentCounts(db: Queryable, ids: number[]): Promise<Map<number, number>> {
+  if (!ids.length) return new Map();
+  const rows: Row[] = await db('attachments').whereIn('nomination_id', ids).groupBy('nomination_id').select('nomination_id').count({ n: '*' });
+  return new Map(rows.map((r) => [Number(r.nomination_id), toNumber(r.n)]));
+}
+
+/** The published entries of an edition without their texts, by id (the ranking reads only these). */
+export async function listPublishedRefs(db: Queryable, editionId: number): Promise<NominationRef[]> {
+  const rows: Row[] = await db('nominations').where({ edition_id: editionId, status: 'published' }).select(REF_COLUMNS).orderBy('id');
+  return rows.map(toRef);
+}
+
+/** The named colleagues of an edition's published entries, in one read. */
+export async function nomineesOfPublishedIn(db: Queryable, editionId: number): Promise<Nominee[]> {
+  const rows: Row[] = await db('nominees as e')
+    .join('nominations as n', 'n.id', 'e.nomination_id')
+    .where({ 'n.edition_id': editionId, 'n.status': 'published' })
+    .select('e.*')
+    .orderBy('e.id');
+  return rows.map(toNominee);
 }

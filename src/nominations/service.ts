@@ -170,6 +170,31 @@ export const deleteDrafts = queries.deleteDrafts;
 export const countsByDepartment = queries.countsByDepartment;
 export const statusCounts = queries.statusCounts;
 
+/** A published entry as the jury reads it: with its named colleagues and how many files it has. */
+export type JuryReading = { nomination: queries.Nomination; nominees: queries.Nominee[]; attachmentCount: number };
+
+/** The published entries of an edition for the jury (J2), by id; or just one of them. Three reads. */
+export async function publishedForJury(db: Queryable, editionId: number, onlyId?: number): Promise<JuryReading[]> {
+  const list = await queries.listPublishedOf(db, editionId, onlyId);
+  const ids = list.map((n) => n.id);
+  const nominees = await queries.nomineesOf(db, ids);
+  const files = await queries.attachmentCounts(db, ids);
+  return list.map((n) => ({ nomination: n, nominees: nominees.filter((x) => x.nominationId === n.id), attachmentCount: files.get(n.id) ?? 0 }));
+}
+
+/** The published entries of an edition without their texts, with their named colleagues: two reads (the ranking, issue 9). */
+export async function publishedRefsWithNominees(db: Queryable, editionId: number): Promise<Array<{ ref: queries.NominationRef; nominees: queries.Nominee[] }>> {
+  const refs = await queries.listPublishedRefs(db, editionId);
+  const nominees = refs.length ? await queries.nomineesOfPublishedIn(db, editionId) : [];
+  const byEntry = new Map<number, queries.Nominee[]>();
+  for (const x of nominees) {
+    const list = byEntry.get(x.nominationId);
+    if (list) list.push(x);
+    else byEntry.set(x.nominationId, [x]);
+  }
+  return refs.map((ref) => ({ ref, nominees: byEntry.get(ref.id) ?? [] }));
+}
+
 export const isInvolved = (db: Queryable, userId: number, nominationId: number) => queries.isInvolved(db, userId, nominationId);
 export const involvedNominationIds = queries.involvedNominationIds;
 
