@@ -117,6 +117,8 @@ async function toViews(db: Queryable, list: queries.Nomination[]): Promise<Entry
 /** A nomination's id, edition, status, title and submitter, without its texts (votes, polls). */
 export const findRef = queries.findRef;
 export const refsByIds = queries.refsByIds;
+/** The published entries of an edition without their texts, by id. */
+export const listPublishedRefs = queries.listPublishedRefs;
 
 /** The titles of entries by id (a poll's finalists, a juror's list). */
 export async function titlesOf(db: Queryable, ids: number[]): Promise<Map<number, string>> {

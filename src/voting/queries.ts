@@ -1,5 +1,7 @@
 // Votes (SPEC V1–V5): knex only. The rules live in service.ts; the database enforces one vote per entry
-// (unique voter_id, nomination_id) and the budget (unique edition_id, voter_id, slot).
+// (unique voter_id, nomination_id) and the budget (unique edition_id, voter_id, slot). The entries come
+// from the nominations service; votesOf and countsByEntry join nominations only to name a vote's entry
+// and to count published entries alone, in the same read as the votes.
 import type { Queryable } from '../db';
 import { selectArrays, toNumber } from '../db';
 
@@ -81,18 +83,6 @@ export async function tallyAndEraseVotes(db: Queryable, editionId: number): Prom
       .merge({ votes: db.raw('vote_tallies.votes + excluded.votes') });
   }
   return db('votes').where({ edition_id: editionId }).del();
-}
-
-export async function standings(db: Queryable, editionId: number): Promise<Array<{ nominationId: number; title: string; votes: number }>> {
-  const rows = await db('nominations')
-    .leftJoin(db.raw('? as c', [votesPerEntry(db, editionId)]), 'c.nomination_id', 'nominations.id')
-    .where({ 'nominations.edition_id': editionId, 'nominations.status': 'published' })
-    .groupBy('nominations.id', 'nominations.title')
-    .select('nominations.id', 'nominations.title')
-    .sum({ votes: 'c.votes' });
-  return rows
-    .map((r: Row) => ({ nominationId: Number(r.id), title: String(r.title), votes: toNumber(r.votes) }))
-    .sort((a, b) => b.votes - a.votes || a.title.localeCompare(b.title, 'sv'));
 }
 
 /** The most votes any one voter has in the edition (the budget cannot be lowered below it). */

@@ -180,7 +180,13 @@ export async function peoplesChoice(db: Queryable, editionId: number): Promise<P
  * Every published entry with its votes, most first (for the admin's edition page and exports). Same
  * rule as voteCounts: show only where canSeeCounts() allows.
  */
-export const standings = queries.standings;
+export async function standings(db: Queryable, editionId: number): Promise<Array<{ nominationId: number; title: string; votes: number }>> {
+  const entries = await nominations.listPublishedRefs(db, editionId);
+  const counts = await voteCounts(db, editionId);
+  return entries
+    .map((e) => ({ nominationId: e.id, title: e.title, votes: counts.get(e.id) ?? 0 }))
+    .sort((a, b) => b.votes - a.votes || a.title.localeCompare(b.title, 'sv'));
+}
 
 /** The most votes any one voter has cast in the edition: edition setup keeps the budget at least this. */
 export const largestBallot = queries.largestBallot;
