@@ -51,13 +51,13 @@ describe('own entries (V1)', () => {
 });
 
 describe('references to entries', () => {
-  test('when an entry is looked up by id, then its edition, status, title and submitter come back without its texts', async () => {
+  test('when an entry is looked up by id, then its edition, status, title, submitter and whether the submitter is shown come back without its texts', async () => {
     const author = await makeUser(ctx.db);
     const entry = await makeEntry(ctx.db, { submitterId: author.id, status: 'in_moderation', title: 'Referensen' });
 
     const ref = await nominations.findRef(ctx.db, entry.id);
 
-    expect(ref).toEqual({ id: entry.id, editionId: entry.editionId, status: 'in_moderation', title: 'Referensen', submitterId: author.id });
+    expect(ref).toEqual({ id: entry.id, editionId: entry.editionId, status: 'in_moderation', title: 'Referensen', submitterId: author.id, showSubmitter: true });
     expect(await nominations.findRef(ctx.db, 999999)).toBeNull();
     expect((await nominations.refsByIds(ctx.db, [entry.id])).map((r) => r.title)).toEqual(['Referensen']);
   });
