@@ -8,7 +8,7 @@ import { requireRole } from '../auth/guards';
 import { registerMessages } from '../i18n';
 import { flash } from '../http/locale';
 import { perUserLimiter } from '../http/rate-limit';
-import { ValidationError, notFound } from '../errors';
+import { ValidationError, inForm, notFound } from '../errors';
 import * as editions from '../editions/service';
 import * as archive from '../archive/service';
 import * as files from '../attachments/files';
@@ -122,26 +122,22 @@ export function nominationRoutes(deps: AppDeps): Router {
       await renderForm(req, res, { entry: existing, values, formKey, notice, fresh: nominationId === null });
       return;
     }
-    try {
-      const result = await service.save(svcDeps(), { viewer: req.viewer!, nominationId, formKey, version, action, input, uploads: uploadsOf(req) }, deps.now());
-      if (result.incomplete) {
-        // The draft is saved; the form comes back with what is missing.
-        const entry = await service.ownNomination(deps.db, req.viewer!, result.id);
-        throw new ValidationError(result.incomplete, 'nominations/form', await formLocals(req, { entry, values: typed, formKey: null, notice: 'nominations.incomplete', fresh: nominationId === null }));
-      }
-      if (result.duplicate) flash(req, 'info', 'nominations.alreadyReceived');
-      else if (!result.submitted) flash(req, 'success', 'nominations.saved');
-      // A sent nomination goes to the thank-you page, which says what happens next.
-      if (result.submitted && !result.duplicate) res.redirect(303, `/nominations/${result.id}/thanks`);
-      else res.redirect(303, result.submitted || result.duplicate ? '/nominations/mine' : `/nominations/${result.id}/edit`);
-    } catch (err) {
-      if (err instanceof ValidationError && !err.view) {
-        // Nothing was stored: the form comes back with what was typed (files must be chosen again).
-        const notice = err.fieldErrors.attachments ? 'nominations.file.reselect' : undefined;
-        throw new ValidationError(err.fieldErrors, 'nominations/form', await formLocals(req, { entry: existing, values: typed, formKey, notice, fresh: nominationId === null }));
-      }
-      throw err;
+    // Nothing was stored when the service refuses the form: it comes back with what was typed (files must be chosen again).
+    const result = await inForm(
+      'nominations/form',
+      (errors) => formLocals(req, { entry: existing, values: typed, formKey, notice: errors.attachments ? 'nominations.file.reselect' : undefined, fresh: nominationId === null }),
+      () => service.save(svcDeps(), { viewer: req.viewer!, nominationId, formKey, version, action, input, uploads: uploadsOf(req) }, deps.now()),
+    );
+    if (result.incomplete) {
+      // The draft is saved; the form comes back with what is missing.
+      const entry = await service.ownNomination(deps.db, req.viewer!, result.id);
+      throw new ValidationError(result.incomplete, 'nominations/form', await formLocals(req, { entry, values: typed, formKey: null, notice: 'nominations.incomplete', fresh: nominationId === null }));
     }
+    if (result.duplicate) flash(req, 'info', 'nominations.alreadyReceived');
+    else if (!result.submitted) flash(req, 'success', 'nominations.saved');
+    // A sent nomination goes to the thank-you page, which says what happens next.
+    if (result.submitted && !result.duplicate) res.redirect(303, `/nominations/${result.id}/thanks`);
+    else res.redirect(303, result.submitted || result.duplicate ? '/nominations/mine' : `/nominations/${result.id}/edit`);
   }
 
   // Uploads are rate-limited per person (SPEC §6); a person saving a draft now and then never meets it.
@@ -292,12 +288,8 @@ export function nominationRoutes(deps: AppDeps): Router {
     const action = req.params.action;
     if (action === 'edit') {
       const texts = { title: formText(body.title), lesson: formText(body.lesson), changes: formText(body.changes), what_happened: formText(body.what_happened), team_name: formText(body.team_name) };
-      try {
-        await service.fixTypos(svcDeps(), req.viewer!.user.id, id, { title: texts.title, lesson: texts.lesson, changes: texts.changes, whatHappened: texts.what_happened, teamName: texts.team_name }, deps.now());
-      } catch (err) {
-        if (err instanceof ValidationError && !err.view) throw new ValidationError(err.fieldErrors, 'nominations/moderation-item', await moderationLocals(req, id, texts));
-        throw err;
-      }
+      const fixed = { title: texts.title, lesson: texts.lesson, changes: texts.changes, whatHappened: texts.what_happened, teamName: texts.team_name };
+      await inForm('nominations/moderation-item', () => moderationLocals(req, id, texts), () => service.fixTypos(svcDeps(), req.viewer!.user.id, id, fixed, deps.now()));
       flash(req, 'success', 'moderation.done.edit');
       res.redirect(303, `/admin/moderation/${id}`);
       return;
