@@ -114,19 +114,23 @@ async function toViews(db: Queryable, list: queries.Nomination[]): Promise<Entry
   });
 }
 
+// ---------------------------------------------------------------- reads for the other features
+// The nominations table is this feature's: voting, the jury, the ceremony, the archive, the exports,
+// privacy, live and the statistics read entries here, mapped once in queries.ts.
+
 /** A nomination's id, edition, status, title and submitter, without its texts (votes, polls). */
 export const findRef = queries.findRef;
 export const refsByIds = queries.refsByIds;
 /** The published entries of an edition without their texts, by id. */
 export const listPublishedRefs = queries.listPublishedRefs;
 
-/** The titles of entries by id (a poll's finalists, a juror's list). */
+/** The titles of entries by id (a poll's finalists). */
 export async function titlesOf(db: Queryable, ids: number[]): Promise<Map<number, string>> {
   return new Map((await queries.refsByIds(db, ids)).map((r) => [r.id, r.title]));
 }
 
 /**
- * Own entries (V1, J4): submitted by the person, or naming them (by account or address) unless they
+ * Own entries (V1): submitted by the person, or naming them (by account or address) unless they
  * declined. Nobody votes for their own entry.
  */
 export const ownEntryIds = queries.ownEntryIds;
@@ -175,7 +179,7 @@ export const statusCounts = queries.statusCounts;
 /** A published entry as the jury reads it: with its named colleagues and how many files it has. */
 export type JuryReading = { nomination: queries.Nomination; nominees: queries.Nominee[]; attachmentCount: number };
 
-/** The published entries of an edition for the jury (J2), by id; or just one of them. Three reads. */
+/** The published entries of an edition for the jury, by id; or just one of them. Three reads. */
 export async function publishedForJury(db: Queryable, editionId: number, onlyId?: number): Promise<JuryReading[]> {
   const list = await queries.listPublishedOf(db, editionId, onlyId);
   const ids = list.map((n) => n.id);
@@ -200,7 +204,7 @@ export async function publishedRefsWithNominees(db: Queryable, editionId: number
 export const isInvolved = (db: Queryable, userId: number, nominationId: number) => queries.isInvolved(db, userId, nominationId);
 export const involvedNominationIds = queries.involvedNominationIds;
 
-/** Published entries by id, in the order given (for the archive, voting and jury pages). */
+/** Published entries by id, in the order given (the ceremony's result, the voting page). */
 export async function getPublishedEntries(db: Queryable, ids: number[]): Promise<EntryView[]> {
   const list = (await queries.listByIds(db, ids)).filter((n) => n.status === 'published');
   const views = await toViews(db, list);
