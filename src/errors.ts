@@ -33,3 +33,16 @@ export class ValidationError extends AppError {
     this.name = 'ValidationError';
   }
 }
+
+/**
+ * Runs the service call behind a form: field errors it throws without a view (the service knows no
+ * views) come back in the form's own view with its locals, through the error handler like any other.
+ */
+export async function inForm<T>(view: string, locals: (errors: FieldErrors) => Promise<Record<string, unknown>>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof ValidationError && !err.view) throw new ValidationError(err.fieldErrors, view, await locals(err.fieldErrors));
+    throw err;
+  }
+}

@@ -60,3 +60,44 @@ export function toStockholmLocal(instant: Date): string {
 export function stockholmYear(instant: Date): number {
   return stockholmParts(instant).year;
 }
+
+// ---------------------------------------------------------------- formatting for people
+
+/** The languages dates are written in (the same as i18n's Locale). */
+type DateLocale = 'sv' | 'en';
+
+const intlTag: Record<DateLocale, string> = { sv: 'sv-SE', en: 'en-GB' };
+
+export type DateFormats = {
+  /** "4 december 2026", in Stockholm time. */
+  date(d: Date): string;
+  /** "4 december 2026 kl. 08.00", in Stockholm time. */
+  dateTime(d: Date): string;
+  /** The time of day, "08.00" in Swedish and "08:00" in English, in Stockholm time (the presenter's clock). */
+  time(d: Date): string;
+  /** A calendar day "YYYY-MM-DD" as day and month, "4/12" (a chart's axis). */
+  dayMonth(day: string): string;
+};
+
+const dateFormatsCache = new Map<DateLocale, DateFormats>();
+
+/** The date formatters of a language; i18n's formatters() adds the "not set" text for a missing date. */
+export function dateFormats(locale: DateLocale): DateFormats {
+  const hit = dateFormatsCache.get(locale);
+  if (hit) return hit;
+  const tag = intlTag[locale];
+  const dateF = new Intl.DateTimeFormat(tag, { timeZone: TIME_ZONE, dateStyle: 'long' });
+  const dateTimeF = new Intl.DateTimeFormat(tag, { timeZone: TIME_ZONE, dateStyle: 'long', timeStyle: 'short' });
+  const timeF = new Intl.DateTimeFormat(tag, { hour: '2-digit', minute: '2-digit', timeZone: TIME_ZONE });
+  // A calendar day is not an instant: written at noon UTC so that no time zone moves it to another day.
+  const dayMonthF = new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'numeric', timeZone: 'UTC' });
+  const f: DateFormats = {
+    date: (d) => dateF.format(d),
+    // Swedish writes the time with a full stop, "kl. 08.00" (Svenska skrivregler); Intl gives 08:00.
+    dateTime: (d) => (locale === 'sv' ? dateTimeF.format(d).replace(/(\d{2}):(\d{2})/, '$1.$2') : dateTimeF.format(d)),
+    time: (d) => timeF.format(d).replace(':', locale === 'sv' ? '.' : ':'),
+    dayMonth: (day) => dayMonthF.format(new Date(`${day}T12:00:00Z`)),
+  };
+  dateFormatsCache.set(locale, f);
+  return f;
+}

@@ -1,4 +1,4 @@
-import type { User } from './users/queries';
+import type { Viewer } from './auth/viewer';
 import type { Locale } from './i18n';
 
 declare module 'express-session' {
@@ -22,8 +22,3 @@ declare global {
     }
   }
 }
-
-export type Viewer = {
-  user: User;
-  roles: { admin: boolean; jury: boolean; chair: boolean };
-};

@@ -4,7 +4,7 @@ import type { AppDeps } from '../deps';
 import { requireRole } from '../auth/guards';
 import { hasKey, registerMessages } from '../i18n';
 import { flash } from '../http/locale';
-import { badRequest, type FieldErrors } from '../errors';
+import { ValidationError, badRequest, type FieldErrors } from '../errors';
 import { fromStockholmLocal } from '../time';
 import { adminMessages } from './messages';
 import { statsMessages } from '../stats/messages';
@@ -85,9 +85,7 @@ export function adminRoutes(deps: AppDeps): Router {
   router.post('/admin/users/:id/anonymise', admin, async (req, res) => {
     const target = await service.getUser(deps.db, Number(req.params.id));
     if (req.body?.confirm !== 'yes') {
-      const fieldErrors: FieldErrors = { confirm: { key: 'privacy.anonymise.confirmRequired' } };
-      res.status(422).render('admin/user', { title: req.t('admin.users.detailTitle', { name: target.name }), user: target, fieldErrors });
-      return;
+      throw new ValidationError({ confirm: { key: 'privacy.anonymise.confirmRequired' } }, 'admin/user', { title: req.t('admin.users.detailTitle', { name: target.name }), user: target });
     }
     await privacy.anonymiseUser(deps.db, req.viewer!.user.id, target.id, deps.now());
     flash(req, 'success', 'privacy.anonymise.done');

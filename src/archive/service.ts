@@ -4,10 +4,26 @@
 import type { Queryable } from '../db';
 import * as editions from '../editions/service';
 import * as ceremony from '../ceremony/service';
+import * as nominations from '../nominations/service';
 import { foldForSearch } from '../i18n';
-import * as queries from './queries';
 
-export type { ArchivedEntry } from './queries';
+/** A published entry as the archive lists it. */
+export type ArchivedEntry = {
+  id: number;
+  editionId: number;
+  year: number;
+  title: string;
+  lesson: string;
+  teamName: string | null;
+  department: string | null;
+  publishedAt: Date | null;
+};
+
+function archived(n: nominations.Nomination, years: ReadonlyMap<number, number>): ArchivedEntry {
+  return { id: n.id, editionId: n.editionId, year: years.get(n.editionId) ?? 0, title: n.title, lesson: n.lesson, teamName: n.teamName, department: n.departmentName, publishedAt: n.publishedAt };
+}
+
+const yearsOf = (shown: editions.Edition[]) => new Map(shown.map((e) => [e.id, e.year]));
 
 export type ArchivedEdition = {
   edition: editions.Edition;
@@ -45,26 +61,30 @@ async function withResult(db: Queryable, edition: editions.Edition): Promise<Arc
 
 export async function overview(db: Queryable, now: Date): Promise<Array<ArchivedEdition & { entryCount: number }>> {
   const shown = await shownEditions(db, now);
-  const entries = await queries.publishedEntries(db, shown.map((e) => e.id));
+  const counts = await nominations.countPublishedIn(db, shown.map((e) => e.id));
   const out = [];
   for (const edition of shown) {
-    out.push({ ...(await withResult(db, edition)), entryCount: entries.filter((x) => x.editionId === edition.id).length });
+    out.push({ ...(await withResult(db, edition)), entryCount: counts.get(edition.id) ?? 0 });
   }
   return out;
 }
 
-export async function year(db: Queryable, y: number, now: Date): Promise<(ArchivedEdition & { entries: queries.ArchivedEntry[] }) | null> {
+/** One archived year: its result and every published entry with its people's vote count (V3: staff only). */
+export async function year(db: Queryable, y: number, now: Date): Promise<(ArchivedEdition & { entries: Array<ArchivedEntry & { votes: number }> }) | null> {
   const edition = (await shownEditions(db, now)).find((e) => e.year === y);
   if (!edition) return null;
-  return { ...(await withResult(db, edition)), entries: await queries.publishedEntries(db, [edition.id]) };
+  const found = await withResult(db, edition);
+  const list = await nominations.listPublishedIn(db, [edition.id]);
+  return { ...found, entries: list.map((n) => ({ ...archived(n, yearsOf([edition])), votes: found.votes.get(n.id) ?? 0 })) };
 }
 
 /** Search across all archived years; an empty query finds nothing. */
-export async function search(db: Queryable, q: string, now: Date): Promise<queries.ArchivedEntry[]> {
+export async function search(db: Queryable, q: string, now: Date): Promise<ArchivedEntry[]> {
   const folded = foldForSearch(q.trim());
   if (!folded) return [];
   const shown = await shownEditions(db, now);
-  return queries.search(db, shown.map((e) => e.id), folded);
+  const list = await nominations.listPublishedIn(db, shown.map((e) => e.id), { folded, limit: 200 });
+  return list.map((n) => archived(n, yearsOf(shown)));
 }
 
 export type Award = {
@@ -81,7 +101,7 @@ export type Award = {
  * null. For the nominations feature's entry page: `award` local for views/archive/badge.ejs.
  */
 export async function awardFor(db: Queryable, nominationId: number, now: Date): Promise<Award | null> {
-  const n = await queries.editionOfNomination(db, nominationId);
+  const n = await nominations.findRef(db, nominationId);
   if (!n || n.status !== 'published') return null;
   const edition = await editions.findById(db, n.editionId);
   if (!edition) return null;

@@ -4,7 +4,7 @@ import { Router } from 'express';
 import type { AppDeps } from '../deps';
 import * as editions from '../editions/service';
 import { notFound } from '../errors';
-import type { Viewer } from '../types';
+import type { Viewer } from '../auth/viewer';
 import { calendarFileName, ceremonyInvitation } from './service';
 
 export function calendarRoutes(deps: AppDeps): Router {

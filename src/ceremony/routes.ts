@@ -11,7 +11,7 @@ import ejs from 'ejs';
 import { Router, type Request } from 'express';
 import QRCode from 'qrcode';
 import type { AppDeps } from '../deps';
-import type { Viewer } from '../types';
+import type { Viewer } from '../auth/viewer';
 import { formatters, registerMessages, translate, type Locale } from '../i18n';
 import { wantsJson } from '../auth/guards';
 import { AppError, forbidden, notFound } from '../errors';

@@ -2,7 +2,7 @@
 // the edition's jury chair may open the presentation; after it, every signed-in employee may.
 import type { Db, Queryable } from '../db';
 import type { Emit, Events } from '../events';
-import type { Viewer } from '../types';
+import type { Viewer } from '../auth/viewer';
 import * as editions from '../editions/service';
 import * as jury from '../jury/service';
 import * as voting from '../voting/service';
@@ -11,7 +11,36 @@ import { record } from '../audit/service';
 import { AppError, forbidden, notFound } from '../errors';
 import * as queries from './queries';
 
-export type { ResultEntry } from './queries';
+/** What the ceremony, the archive and the share cards show of an entry in a result. */
+export type ResultEntry = {
+  id: number;
+  title: string;
+  lesson: string;
+  changes: string;
+  teamName: string | null;
+  department: string | null;
+  /** An image attachment of the entry, if any (for a photo on the slide). */
+  imageAttachmentId: number | null;
+  /** The people behind it who agreed to be named (N3), as the entry page shows them. */
+  names: string[];
+};
+
+const SLIDE_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
+
+/** The entries of a result (finalists, winner, the people's choice) by id, in the order given. */
+async function resultEntries(db: Queryable, ids: number[]): Promise<ResultEntry[]> {
+  const views = await nominations.getPublishedEntries(db, ids);
+  return views.map(({ nomination: n, names, attachments }) => ({
+    id: n.id,
+    title: n.title,
+    lesson: n.lesson,
+    changes: n.changes,
+    teamName: n.teamName,
+    department: n.departmentName,
+    imageAttachmentId: attachments.find((a) => SLIDE_IMAGE_TYPES.includes(a.mime))?.id ?? null,
+    names,
+  }));
+}
 
 export type LockedResult = {
   editionId: number;
@@ -19,7 +48,7 @@ export type LockedResult = {
   motivation: string;
   lockedAt: Date;
   /** Finalists in the chair's order, with their texts; the winner is one of them. */
-  finalists: queries.ResultEntry[];
+  finalists: ResultEntry[];
 };
 
 /** The jury's locked decision (J7) with the finalists' texts, or null while it is not locked. */
@@ -27,31 +56,21 @@ export async function lockedResult(db: Queryable, editionId: number): Promise<Lo
   const decision = await jury.lockedResult(db, editionId);
   if (!decision) return null;
   const ids = decision.finalistIds.includes(decision.winnerId) ? decision.finalistIds : [...decision.finalistIds, decision.winnerId];
-  const [entries, views] = await Promise.all([queries.findEntries(db, ids), nominations.getPublishedEntries(db, ids)]);
-  // The names shown are those the entry page shows: consented colleagues, the submitter if they chose (N3).
-  for (const v of views) {
-    const e = entries.get(v.nomination.id);
-    if (e) e.names = v.names;
-  }
   return {
     editionId,
     winnerId: decision.winnerId,
     motivation: decision.motivation,
     lockedAt: decision.lockedAt,
-    finalists: ids.map((id) => entries.get(id)).filter((e): e is queries.ResultEntry => Boolean(e)),
+    finalists: await resultEntries(db, ids),
   };
 }
 export const voteCounts = voting.voteCounts;
 
 /** The people's choice (most votes in the voting; ties give several) with their texts. */
-export async function peoplesChoice(db: Queryable, editionId: number): Promise<Array<queries.ResultEntry & { votes: number }>> {
+export async function peoplesChoice(db: Queryable, editionId: number): Promise<Array<ResultEntry & { votes: number }>> {
   const choice = await voting.peoplesChoice(db, editionId);
   if (!choice) return [];
-  const entries = await queries.findEntries(db, choice.nominationIds);
-  return choice.nominationIds.flatMap((id) => {
-    const e = entries.get(id);
-    return e ? [{ ...e, votes: choice.votes }] : [];
-  });
+  return (await resultEntries(db, choice.nominationIds)).map((e) => ({ ...e, votes: choice.votes }));
 }
 
 export type CeremonyAccess = {
@@ -87,12 +106,12 @@ export type TextFit = 'normal' | 'dense' | 'denser' | 'split';
 export type Slide =
   | { kind: 'title'; key: string }
   | { kind: 'idea'; key: string }
-  | { kind: 'finalist'; key: string; entry: queries.ResultEntry; number: number; of: number; fit: TextFit; part: number; parts: number }
-  | { kind: 'peoples-choice'; key: string; entries: Array<queries.ResultEntry & { votes: number }> }
+  | { kind: 'finalist'; key: string; entry: ResultEntry; number: number; of: number; fit: TextFit; part: number; parts: number }
+  | { kind: 'peoples-choice'; key: string; entries: Array<ResultEntry & { votes: number }> }
   | { kind: 'live'; key: string }
   | { kind: 'drumroll'; key: string }
-  | { kind: 'winner'; key: string; entry: queries.ResultEntry }
-  | { kind: 'citation'; key: string; entry: queries.ResultEntry; motivation: string; fit: TextFit; part: number; parts: number };
+  | { kind: 'winner'; key: string; entry: ResultEntry }
+  | { kind: 'citation'; key: string; entry: ResultEntry; motivation: string; fit: TextFit; part: number; parts: number };
 
 // The room a slide's texts take, in characters of lesson-sized type. A title character in heading type
 // takes about four lesson characters of room, and a photo leaves the text two thirds of the width. On the
@@ -111,7 +130,7 @@ function fitOf(load: number): TextFit {
 }
 
 /** How a finalist's slide (title, lesson, photo) fits the stage. */
-export function finalistFit(entry: Pick<queries.ResultEntry, 'title' | 'lesson' | 'imageAttachmentId'>): TextFit {
+export function finalistFit(entry: Pick<ResultEntry, 'title' | 'lesson' | 'imageAttachmentId'>): TextFit {
   const load = entry.lesson.length + entry.title.length * 4;
   return fitOf(entry.imageAttachmentId !== null ? load * 1.5 : load);
 }
@@ -161,7 +180,7 @@ function withEllipses(parts: string[]): string[] {
   return parts.map((p, i) => `${i > 0 ? '… ' : ''}${p}${i < parts.length - 1 ? ' …' : ''}`);
 }
 
-function finalistSlides(entry: queries.ResultEntry, number: number, of: number): Slide[] {
+function finalistSlides(entry: ResultEntry, number: number, of: number): Slide[] {
   const fit = finalistFit(entry);
   if (fit !== 'split') return [{ kind: 'finalist', key: `finalist-${number}`, entry, number, of, fit, part: 1, parts: 1 }];
   // The room of a slide at the smallest type, less the title's, with a margin for line ends.
@@ -173,7 +192,7 @@ function finalistSlides(entry: queries.ResultEntry, number: number, of: number):
   });
 }
 
-function citationSlides(entry: queries.ResultEntry, motivation: string): Slide[] {
+function citationSlides(entry: ResultEntry, motivation: string): Slide[] {
   const fit = citationFit(motivation);
   const parts = fit === 'split' ? withEllipses(splitText(motivation, Math.floor((FIT_LIMITS.denser / 3) * 0.85))) : [motivation];
   return parts.map((m, i) => ({ kind: 'citation', key: i === 0 ? 'citation' : `citation-${i + 1}`, entry, motivation: m, fit: citationFit(m), part: i + 1, parts: parts.length }));
@@ -195,7 +214,7 @@ export type LongText = {
  * split, so that the presenter can have the text shortened before the ceremony. A slide that only gets
  * slightly smaller type (`dense`) is not listed.
  */
-export function longTexts(finalists: queries.ResultEntry[], winnerId: number | null, motivation: string): LongText[] {
+export function longTexts(finalists: ResultEntry[], winnerId: number | null, motivation: string): LongText[] {
   const long = (fit: TextFit): fit is LongText['fit'] => fit === 'denser' || fit === 'split';
   const out: LongText[] = [];
   for (const e of finalists) {
@@ -215,9 +234,7 @@ export function longTexts(finalists: queries.ResultEntry[], winnerId: number | n
 export async function longTextsOf(db: Queryable, decision: { finalistIds: number[]; winnerId: number | null; motivation: string }): Promise<LongText[]> {
   const { finalistIds, winnerId } = decision;
   const ids = winnerId === null || finalistIds.includes(winnerId) ? finalistIds : [...finalistIds, winnerId];
-  const entries = await queries.findEntries(db, ids);
-  const finalists = ids.map((id) => entries.get(id)).filter((e): e is queries.ResultEntry => Boolean(e));
-  return longTexts(finalists, winnerId, decision.motivation);
+  return longTexts(await resultEntries(db, ids), winnerId, decision.motivation);
 }
 
 /**
@@ -234,7 +251,7 @@ export const SEALED_KINDS: ReadonlyArray<Slide['kind']> = ['winner', 'citation']
 
 /** The slides in running order, generated from the locked result. */
 /** `withLive`: include the audience-vote slide (left out of a past ceremony that had no live vote). */
-export function buildSlides(result: LockedResult, peoples: Array<queries.ResultEntry & { votes: number }>, withLive = true): Slide[] {
+export function buildSlides(result: LockedResult, peoples: Array<ResultEntry & { votes: number }>, withLive = true): Slide[] {
   const winner = result.finalists.find((f) => f.id === result.winnerId);
   const shown = neutralOrder(result.finalists);
   return [
@@ -262,7 +279,7 @@ export type PlaceholderTexts = { title(n: number): string; lesson: string; depar
  */
 export function placeholderResult(editionId: number, texts: PlaceholderTexts, now: Date): LockedResult {
   const finalists = [1, 2, 3].map(
-    (n): queries.ResultEntry => ({
+    (n): ResultEntry => ({
       id: -n,
       title: texts.title(n),
       lesson: texts.lesson,

@@ -238,7 +238,11 @@ export async function setArchived(db: Queryable, id: number, now: Date): Promise
   return db('editions').where({ id }).whereNull('archived_at').update({ archived_at: now, updated_at: now });
 }
 
-/** How many nominations use each department of the edition (a used department cannot be removed). */
+/**
+ * How many nominations use each department of the edition (a used department cannot be removed).
+ * Read here and not through the nominations service: nominations depends on editions (phases, departments),
+ * so editions asking nominations would be an import cycle.
+ */
 export async function departmentUse(db: Queryable, editionId: number): Promise<Map<number, number>> {
   const rows = await db('nominations').where({ edition_id: editionId }).whereNotNull('department_id').groupBy('department_id').select('department_id').count({ n: '*' });
   return new Map(rows.map((r: Row) => [Number(r.department_id), Number(r.n)]));

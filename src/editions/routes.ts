@@ -5,8 +5,8 @@ import type { AppDeps } from '../deps';
 import { requireRole } from '../auth/guards';
 import { registerMessages } from '../i18n';
 import { flash } from '../http/locale';
-import { ValidationError, badRequest, conflict, notFound } from '../errors';
-import type { Viewer } from '../types';
+import { ValidationError, badRequest, conflict, inForm, notFound } from '../errors';
+import type { Viewer } from '../auth/viewer';
 import * as voting from '../voting/service';
 import * as editions from './service';
 import * as setup from './setup-service';
@@ -89,13 +89,7 @@ export function editionAdminRoutes(deps: AppDeps): Router {
     if (!(year >= 2000 && year <= 2100)) {
       throw new ValidationError({ year: { key: 'editions.error.year' } }, 'admin/editions/index', await listLocals(req, typed));
     }
-    let id: number;
-    try {
-      id = await setup.createEdition(db, year, `${req.t('app.name')} ${year}`, req.viewer!.user.id, deps.now());
-    } catch (err) {
-      if (err instanceof ValidationError && !err.view) throw new ValidationError(err.fieldErrors, 'admin/editions/index', await listLocals(req, typed));
-      throw err;
-    }
+    const id = await inForm('admin/editions/index', () => listLocals(req, typed), () => setup.createEdition(db, year, `${req.t('app.name')} ${year}`, req.viewer!.user.id, deps.now()));
     flash(req, 'success', 'editions.flash.copied', { year });
     res.redirect(303, `/admin/editions/${id}`);
   });
@@ -110,12 +104,7 @@ export function editionAdminRoutes(deps: AppDeps): Router {
     const form = formFromBody((req.body ?? {}) as Record<string, unknown>);
     const parsed = parseSettings(form);
     if (!parsed.ok) throw new ValidationError(parsed.errors, 'admin/editions/edit', await pageLocals(req, id, form));
-    try {
-      await setup.saveSettings(db, id, parsed.value, req.viewer!.user.id, deps.now());
-    } catch (err) {
-      if (err instanceof ValidationError && !err.view) throw new ValidationError(err.fieldErrors, 'admin/editions/edit', await pageLocals(req, id, form));
-      throw err;
-    }
+    await inForm('admin/editions/edit', () => pageLocals(req, id, form), () => setup.saveSettings(db, id, parsed.value, req.viewer!.user.id, deps.now()));
     flash(req, 'success', 'editions.flash.saved', { title: parsed.value.settings.title || edition.title });
     res.redirect(303, `/admin/editions/${id}`);
   });

@@ -1,52 +1,10 @@
-// Rows for the exports (R3). Names are people's CURRENT names (anonymisation shows); never voters.
+// The jurors' scores for the exports (R3); the entries themselves come from the nominations service.
+// Names are people's CURRENT names (anonymisation shows); never voters. The nominations table is joined
+// here only to keep the edition's scores and give each its entry's title in the same read: the rows are
+// the jury's, read once, and splitting the title off would be a second lookup for nothing.
 import type { Queryable } from '../db';
-import { toBool, toDate } from '../db';
 
 type Row = Record<string, unknown>;
-
-export type EntryRow = {
-  id: number;
-  status: string;
-  title: string;
-  department: string | null;
-  teamName: string | null;
-  submitterName: string;
-  showSubmitter: boolean;
-  namedColleagues: Array<{ name: string; consent: string }>;
-  whatHappened: string;
-  lesson: string;
-  changes: string;
-  submittedAt: Date | null;
-  publishedAt: Date | null;
-};
-
-/** Every entry of an edition that has been submitted (drafts are the submitter's own). */
-export async function entries(db: Queryable, editionId: number): Promise<EntryRow[]> {
-  const rows: Row[] = await db('nominations as n')
-    .join('users as u', 'u.id', 'n.submitter_id')
-    .leftJoin('departments as d', 'd.id', 'n.department_id')
-    .where('n.edition_id', editionId)
-    .whereNot('n.status', 'draft')
-    .select('n.*', 'u.name as submitter_name', 'd.name as department_name')
-    .orderBy('n.id');
-  const ids = rows.map((r) => Number(r.id));
-  const nominees: Row[] = ids.length ? await db('nominees').whereIn('nomination_id', ids).orderBy('id') : [];
-  return rows.map((r) => ({
-    id: Number(r.id),
-    status: String(r.status),
-    title: String(r.title ?? ''),
-    department: (r.department_name as string | null) ?? null,
-    teamName: (r.team_name as string | null) ?? null,
-    submitterName: String(r.submitter_name),
-    showSubmitter: toBool(r.show_submitter),
-    namedColleagues: nominees.filter((x) => Number(x.nomination_id) === Number(r.id)).map((x) => ({ name: String(x.name), consent: String(x.consent) })),
-    whatHappened: String(r.what_happened ?? ''),
-    lesson: String(r.lesson ?? ''),
-    changes: String(r.changes ?? ''),
-    submittedAt: toDate(r.submitted_at),
-    publishedAt: toDate(r.published_at),
-  }));
-}
 
 export type ScoreRow = { entryId: number; title: string; jurorName: string; criterionSv: string; criterionEn: string; weight: number; value: number; submitted: boolean };
 
@@ -72,10 +30,4 @@ export async function scores(db: Queryable, editionId: number): Promise<ScoreRow
     value: Number(r.value),
     submitted: r.submitted_at !== null && r.submitted_at !== undefined,
   }));
-}
-
-export async function departmentsOf(db: Queryable, ids: number[]): Promise<Map<number, string | null>> {
-  if (!ids.length) return new Map();
-  const rows: Row[] = await db('nominations as n').leftJoin('departments as d', 'd.id', 'n.department_id').whereIn('n.id', ids).select('n.id', 'd.name');
-  return new Map(rows.map((r) => [Number(r.id), (r.name as string | null) ?? null]));
 }

@@ -6,6 +6,7 @@ import * as editions from '../editions/service';
 import * as voting from '../voting/service';
 import * as jury from '../jury/service';
 import * as audit from '../audit/service';
+import * as nominations from '../nominations/service';
 import { translate, type Locale } from '../i18n';
 import { AppError, notFound } from '../errors';
 import { toStockholmLocal } from '../time';
@@ -30,9 +31,45 @@ export async function editionFor(db: Queryable, year: string, now: Date): Promis
   return { edition: newest, phase: editions.phaseAt(newest, now) };
 }
 
+/** An entry as the exports write it; people's CURRENT names (anonymisation shows), never voters. */
+export type EntryRow = {
+  id: number;
+  status: string;
+  title: string;
+  department: string | null;
+  teamName: string | null;
+  submitterName: string;
+  showSubmitter: boolean;
+  namedColleagues: Array<{ name: string; consent: string }>;
+  whatHappened: string;
+  lesson: string;
+  changes: string;
+  submittedAt: Date | null;
+  publishedAt: Date | null;
+};
+
+/** Every entry of an edition that has been submitted (drafts are the submitter's own). */
+async function entryRows(db: Queryable, editionId: number): Promise<EntryRow[]> {
+  return (await nominations.submittedIn(db, editionId)).map(({ nomination: n, nominees }) => ({
+    id: n.id,
+    status: n.status,
+    title: n.title,
+    department: n.departmentName,
+    teamName: n.teamName,
+    submitterName: n.submitterName,
+    showSubmitter: n.showSubmitter,
+    namedColleagues: nominees.map((x) => ({ name: x.name, consent: x.consent })),
+    whatHappened: n.whatHappened,
+    lesson: n.lesson,
+    changes: n.changes,
+    submittedAt: n.submittedAt,
+    publishedAt: n.publishedAt,
+  }));
+}
+
 export async function entriesCsv(db: Queryable, e: editions.EditionWithPhase, locale: Locale, actorId: number, now: Date): Promise<CsvFile> {
   const t = (k: string) => translate(locale, k);
-  const rows = await queries.entries(db, e.edition.id);
+  const rows = await entryRows(db, e.edition.id);
   const csv = toCsv(
     ['id', 'edition', 'status', 'title', 'department', 'team', 'submitter', 'submitterShown', 'named', 'whatHappened', 'lesson', 'changes', 'submittedAt', 'publishedAt'].map((k) => t(`exports.col.${k}`)),
     rows.map((r) => [
@@ -61,7 +98,7 @@ export async function votesCsv(db: Queryable, e: editions.EditionWithPhase, loca
   if (!canExportVotes(e.phase)) throw new AppError(409, 'exports.votesNotYet', undefined, 'exports.title');
   const t = (k: string) => translate(locale, k);
   const standings = await voting.standings(db, e.edition.id);
-  const departments = await queries.departmentsOf(db, standings.map((s) => s.nominationId));
+  const departments = await nominations.departmentNames(db, standings.map((s) => s.nominationId));
   const csv = toCsv(
     ['id', 'title', 'department', 'votes'].map((k) => t(`exports.col.${k}`)),
     standings.map((s) => [s.nominationId, s.title, departments.get(s.nominationId) ?? '', s.votes]),
@@ -95,12 +132,12 @@ export async function finalistsReport(db: Queryable, e: editions.EditionWithPhas
   const decision = await jury.decision(db, e.edition.id);
   const chosen = decision.finalistIds.length > 0;
   const ids = chosen ? decision.finalistIds : ranking.rows.slice(0, Math.max(e.edition.finalistCount * 2, 6)).map((r) => r.entryId);
-  const entries = await queries.entries(db, e.edition.id);
+  const entries = await entryRows(db, e.edition.id);
   const byId = new Map(entries.map((x) => [x.id, x]));
   const rankOf = new Map(ranking.rows.map((r, i) => [r.entryId, { ...r, place: i + 1 }]));
   const items = ids
     .map((id) => ({ entry: byId.get(id), figures: rankOf.get(id) ?? null, winner: decision.winnerId === id }))
-    .filter((x): x is { entry: queries.EntryRow; figures: (typeof ranking.rows)[number] & { place: number }; winner: boolean } => Boolean(x.entry && x.figures));
+    .filter((x): x is { entry: EntryRow; figures: (typeof ranking.rows)[number] & { place: number }; winner: boolean } => Boolean(x.entry && x.figures));
   await audit.record(db, { actorId, action: 'export.finalists', subjectType: 'edition', subjectId: e.edition.id, details: { year: e.edition.year, entries: items.length } }, now);
   return {
     edition: e.edition,

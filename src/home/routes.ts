@@ -5,7 +5,7 @@ import type { AppDeps } from '../deps';
 import * as editions from '../editions/service';
 import * as archive from '../archive/service';
 import * as ceremony from '../ceremony/service';
-import type { Viewer } from '../types';
+import type { Viewer } from '../auth/viewer';
 import { tasksFor } from './tasks';
 
 export type HomeAction = { href: string; labelKey: string };

@@ -2,7 +2,7 @@
 // Each task comes from the feature that owns it, through that feature's service.
 import type { Db } from '../db';
 import type { Params } from '../i18n';
-import type { Viewer } from '../types';
+import type { Viewer } from '../auth/viewer';
 import type { EditionWithPhase } from '../editions/service';
 import * as nominations from '../nominations/service';
 import * as voting from '../voting/service';

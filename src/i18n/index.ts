@@ -2,7 +2,7 @@
 // messages.ts, merged here; the type checker makes every English table cover its Swedish keys.
 import { sv as coreSv } from './sv';
 import { en as coreEn } from './en';
-import { TIME_ZONE } from '../time';
+import { dateFormats } from '../time';
 
 export type Locale = 'sv' | 'en';
 
@@ -62,6 +62,10 @@ export type Formatters = {
   locale: Locale;
   date(d: Date | null | undefined): string;
   dateTime(d: Date | null | undefined): string;
+  /** The time of day in Stockholm, "08.00" / "08:00". */
+  time(d: Date): string;
+  /** A calendar day "YYYY-MM-DD" as day and month. */
+  dayMonth(day: string): string;
   number(n: number, digits?: number): string;
   collator: Intl.Collator;
 };
@@ -72,14 +76,15 @@ export function formatters(locale: Locale): Formatters {
   const hit = cache.get(locale);
   if (hit) return hit;
   const tag = intlTag[locale];
-  const dateF = new Intl.DateTimeFormat(tag, { timeZone: TIME_ZONE, dateStyle: 'long' });
-  const dateTimeF = new Intl.DateTimeFormat(tag, { timeZone: TIME_ZONE, dateStyle: 'long', timeStyle: 'short' });
+  const dates = dateFormats(locale);
   const numberFs = new Map<number, Intl.NumberFormat>();
   const f: Formatters = {
     locale,
-    date: (d) => (d ? dateF.format(d) : translate(locale, 'date.notSet')),
-    // Swedish writes the time with a full stop, "kl. 08.00" (Svenska skrivregler); Intl gives 08:00.
-    dateTime: (d) => (d ? (locale === 'sv' ? dateTimeF.format(d).replace(/(\d{2}):(\d{2})/, '$1.$2') : dateTimeF.format(d)) : translate(locale, 'date.notSet')),
+    // The formats themselves live with the other time helpers (src/time.ts).
+    date: (d) => (d ? dates.date(d) : translate(locale, 'date.notSet')),
+    dateTime: (d) => (d ? dates.dateTime(d) : translate(locale, 'date.notSet')),
+    time: (d) => dates.time(d),
+    dayMonth: (day) => dates.dayMonth(day),
     number: (n, digits = 0) => {
       let nf = numberFs.get(digits);
       if (!nf) {

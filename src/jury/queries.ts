@@ -66,71 +66,7 @@ export async function searchUsers(db: Queryable, text: string, limit: number): P
   return rows.map((r: Row) => ({ id: Number(r.id), name: String(r.name), email: String(r.email), department: (r.department as string | null) ?? null }));
 }
 
-// ---- Entries: the published nominations of an edition, as the jury reads them ----
-
-export type JuryEntry = {
-  id: number;
-  title: string;
-  whatHappened: string;
-  lesson: string;
-  changes: string;
-  department: string | null;
-  teamName: string | null;
-  includesSelf: boolean;
-  showSubmitter: boolean;
-  submitterId: number;
-  submitterName: string;
-  publishedAt: Date | null;
-  attachmentCount: number;
-  nominees: Array<{ userId: number | null; name: string; email: string; consent: string }>;
-};
-
-export async function listPublishedEntries(db: Queryable, editionId: number, onlyId?: number): Promise<JuryEntry[]> {
-  const q = db('nominations as n')
-    .leftJoin('departments as d', 'd.id', 'n.department_id')
-    .join('users as u', 'u.id', 'n.submitter_id')
-    .where({ 'n.edition_id': editionId, 'n.status': 'published' })
-    .select(
-      'n.id',
-      'n.title',
-      'n.what_happened',
-      'n.lesson',
-      'n.changes',
-      'n.team_name',
-      'n.includes_self',
-      'n.show_submitter',
-      'n.submitter_id',
-      'n.published_at',
-      'd.name as department',
-      'u.name as submitter_name',
-    )
-    .orderBy('n.id');
-  if (onlyId !== undefined) q.andWhere('n.id', onlyId);
-  const rows: Row[] = await q;
-  const ids = rows.map((r) => Number(r.id));
-  const nominees: Row[] = ids.length ? await db('nominees').whereIn('nomination_id', ids).orderBy('id') : [];
-  const attachments: Row[] = ids.length
-    ? await db('attachments').whereIn('nomination_id', ids).groupBy('nomination_id').select('nomination_id').count({ n: '*' })
-    : [];
-  return rows.map((r) => ({
-    id: Number(r.id),
-    title: String(r.title),
-    whatHappened: String(r.what_happened ?? ''),
-    lesson: String(r.lesson ?? ''),
-    changes: String(r.changes ?? ''),
-    department: (r.department as string | null) ?? null,
-    teamName: (r.team_name as string | null) ?? null,
-    includesSelf: toBool(r.includes_self),
-    showSubmitter: toBool(r.show_submitter),
-    submitterId: Number(r.submitter_id),
-    submitterName: String(r.submitter_name),
-    publishedAt: toDate(r.published_at),
-    attachmentCount: toNumber(attachments.find((a) => Number(a.nomination_id) === Number(r.id))?.n ?? 0),
-    nominees: nominees
-      .filter((n) => Number(n.nomination_id) === Number(r.id))
-      .map((n) => ({ userId: n.user_id === null || n.user_id === undefined ? null : Number(n.user_id), name: String(n.name), email: String(n.email), consent: String(n.consent) })),
-  }));
-}
+// ---- Entries' attachments (the entries themselves come from the nominations service) ----
 
 /** An entry's attachment as the scoring page shows it (J3, N7): never the stored file name. */
 export type JuryAttachment = { id: number; name: string; mime: string; sizeBytes: number; width: number | null; height: number | null; hasThumbnail: boolean };
@@ -149,44 +85,6 @@ export async function listAttachments(db: Queryable, entryId: number): Promise<J
     width: r.width === null || r.width === undefined ? null : Number(r.width),
     height: r.height === null || r.height === undefined ? null : Number(r.height),
     hasThumbnail: toBool(r.has_thumbnail),
-  }));
-}
-
-/** What the ranking needs of an entry: its title, and who submitted it and is named in it (for jäv). */
-export type RankingEntry = {
-  id: number;
-  title: string;
-  submitterId: number;
-  showSubmitter: boolean;
-  nominees: Array<{ userId: number | null; email: string; consent: string }>;
-};
-
-/** The published entries of an edition for the ranking, without their texts: two statements in all. */
-export async function listRankingEntries(db: Queryable, editionId: number): Promise<RankingEntry[]> {
-  const rows: Row[] = await db('nominations')
-    .where({ edition_id: editionId, status: 'published' })
-    .select('id', 'title', 'submitter_id', 'show_submitter')
-    .orderBy('id');
-  const nominees: Row[] = rows.length
-    ? await db('nominees as e')
-        .join('nominations as n', 'n.id', 'e.nomination_id')
-        .where({ 'n.edition_id': editionId, 'n.status': 'published' })
-        .select('e.nomination_id', 'e.user_id', 'e.email', 'e.consent')
-        .orderBy('e.id')
-    : [];
-  const byEntry = new Map<number, RankingEntry['nominees']>();
-  for (const n of nominees) {
-    const id = Number(n.nomination_id);
-    const list = byEntry.get(id) ?? [];
-    list.push({ userId: n.user_id === null || n.user_id === undefined ? null : Number(n.user_id), email: String(n.email), consent: String(n.consent) });
-    byEntry.set(id, list);
-  }
-  return rows.map((r) => ({
-    id: Number(r.id),
-    title: String(r.title),
-    submitterId: Number(r.submitter_id),
-    showSubmitter: toBool(r.show_submitter),
-    nominees: byEntry.get(Number(r.id)) ?? [],
   }));
 }
 

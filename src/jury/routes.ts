@@ -2,7 +2,7 @@
 // HTTP only: parse, call the service, render or redirect.
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import type { AppDeps } from '../deps';
-import { AppError, ValidationError, notFound, type FieldErrors } from '../errors';
+import { AppError, ValidationError, inForm, notFound, type FieldErrors } from '../errors';
 import { registerMessages } from '../i18n';
 import { flash } from '../http/locale';
 import { requireRole, wantsJson } from '../auth/guards';
@@ -11,7 +11,7 @@ import * as ceremony from '../ceremony/service';
 import * as jury from './service';
 import { juryMessages } from './messages';
 import { defaultDir, isSortKey, type SortKey } from './ranking';
-import type { Viewer } from '../types';
+import type { Viewer } from '../auth/viewer';
 
 registerMessages(juryMessages);
 
@@ -218,12 +218,8 @@ export function juryRoutes(deps: AppDeps): Router {
       const errors: FieldErrors = { confirm: { key: 'jury.decision.lockConfirmRequired' } };
       throw new ValidationError(errors, 'jury/decision', await decisionLocals(req, res));
     }
-    try {
-      await jury.lock(db, deps.events, edition, phase, req.viewer.user.id, deps.now());
-    } catch (err) {
-      if (err instanceof ValidationError && !err.view) throw new ValidationError(err.fieldErrors, 'jury/decision', await decisionLocals(req, res));
-      throw err;
-    }
+    const chair = req.viewer.user.id;
+    await inForm('jury/decision', () => decisionLocals(req, res), () => jury.lock(db, deps.events, edition, phase, chair, deps.now()));
     flash(req, 'success', 'jury.decision.lockedFlash');
     res.redirect(303, '/jury/decision');
   });

@@ -11,13 +11,72 @@ import type { Events } from '../events';
 import { thumbnailSize } from '../attachments/files';
 import * as editions from '../editions/service';
 import * as voting from '../voting/service';
+import * as nominations from '../nominations/service';
 import * as queries from './queries';
 // The live vote's table only (src/live/service.ts uses this file: no cycle).
 import { latestPoll } from '../live/queries';
 import { sharedRead } from '../read-cache';
 import { pairKey, rank, sortRows, type RankingRow, type SortDir, type SortKey } from './ranking';
 
-export type { JuryRole, JuryMember, JuryEntry, UserHit } from './queries';
+export type { JuryRole, JuryMember, UserHit } from './queries';
+
+/** A published entry as the jury reads it (J2). */
+export type JuryEntry = {
+  id: number;
+  title: string;
+  whatHappened: string;
+  lesson: string;
+  changes: string;
+  department: string | null;
+  teamName: string | null;
+  includesSelf: boolean;
+  showSubmitter: boolean;
+  submitterId: number;
+  submitterName: string;
+  publishedAt: Date | null;
+  attachmentCount: number;
+  nominees: Array<{ userId: number | null; name: string; email: string; consent: string }>;
+};
+
+/** The published entries of an edition as the jury reads them, by id; or just one of them. */
+export async function publishedEntries(db: Queryable, editionId: number, onlyId?: number): Promise<JuryEntry[]> {
+  return (await nominations.publishedForJury(db, editionId, onlyId)).map(({ nomination: n, nominees, attachmentCount }) => ({
+    id: n.id,
+    title: n.title,
+    whatHappened: n.whatHappened,
+    lesson: n.lesson,
+    changes: n.changes,
+    department: n.departmentName,
+    teamName: n.teamName,
+    includesSelf: n.includesSelf,
+    showSubmitter: n.showSubmitter,
+    submitterId: n.submitterId,
+    submitterName: n.submitterName,
+    publishedAt: n.publishedAt,
+    attachmentCount,
+    nominees: nominees.map((x) => ({ userId: x.userId, name: x.name, email: x.email, consent: x.consent })),
+  }));
+}
+
+/** What the ranking needs of an entry: its title, and who submitted it and is named in it (for jäv). */
+export type RankingEntry = {
+  id: number;
+  title: string;
+  submitterId: number;
+  showSubmitter: boolean;
+  nominees: Array<{ userId: number | null; email: string; consent: string }>;
+};
+
+/** The published entries of an edition for the ranking, without their texts: two statements in all. */
+export async function rankingEntries(db: Queryable, editionId: number): Promise<RankingEntry[]> {
+  return (await nominations.publishedRefsWithNominees(db, editionId)).map(({ ref, nominees }) => ({
+    id: ref.id,
+    title: ref.title,
+    submitterId: ref.submitterId,
+    showSubmitter: ref.showSubmitter,
+    nominees: nominees.map((x) => ({ userId: x.userId, email: x.email, consent: x.consent })),
+  }));
+}
 export const juryRole = queries.juryRole;
 export const members = queries.listMembers;
 
@@ -118,7 +177,7 @@ export function automaticConflict(entry: ConflictSubject, juror: Juror): Conflic
 
 /** Every juror's jäv in an edition: automatic ones first, then declared ones (with their reason). */
 export async function conflicts(db: Queryable, editionId: number, entries?: ConflictSubject[]): Promise<Conflict[]> {
-  const list = entries ?? (await queries.listPublishedEntries(db, editionId));
+  const list = entries ?? (await publishedEntries(db, editionId));
   const jury = await queries.listMembers(db, editionId);
   const users = await db('users').whereIn('id', jury.map((m) => m.userId)).select('id', 'email');
   const out: Conflict[] = [];
@@ -136,14 +195,14 @@ export async function conflicts(db: Queryable, editionId: number, entries?: Conf
   return out;
 }
 
-async function publishedEntry(db: Queryable, editionId: number, entryId: number): Promise<queries.JuryEntry> {
+async function publishedEntry(db: Queryable, editionId: number, entryId: number): Promise<JuryEntry> {
   if (!Number.isSafeInteger(entryId) || entryId <= 0) throw notFound();
-  const [entry] = await queries.listPublishedEntries(db, editionId, entryId);
+  const [entry] = await publishedEntries(db, editionId, entryId);
   if (!entry) throw notFound();
   return entry;
 }
 
-async function conflictOf(db: Queryable, editionId: number, entry: queries.JuryEntry, juror: Juror): Promise<Conflict | null> {
+async function conflictOf(db: Queryable, editionId: number, entry: JuryEntry, juror: Juror): Promise<Conflict | null> {
   const auto = automaticConflict(entry, juror);
   if (auto) return { entryId: entry.id, jurorId: juror.id, kind: auto, reason: '' };
   const declared = (await queries.listDeclaredConflicts(db, editionId)).find((c) => c.entryId === entry.id && c.jurorId === juror.id);
@@ -176,11 +235,11 @@ export async function withdrawConflict(db: Knex, editionId: number, juror: Juror
 // ---- Dashboard and scoring (J3, J5) ----
 
 export type EntryStatus = 'notStarted' | 'saved' | 'submitted' | 'recused';
-export type DashboardEntry = { entry: queries.JuryEntry; status: EntryStatus; conflict: Conflict | null };
+export type DashboardEntry = { entry: JuryEntry; status: EntryStatus; conflict: Conflict | null };
 export type Dashboard = { entries: DashboardEntry[]; submitted: number; toAssess: number; recused: number; locked: boolean };
 
 export async function dashboard(db: Queryable, editionId: number, juror: Juror, compareText: (a: string, b: string) => number): Promise<Dashboard> {
-  const entries = (await queries.listPublishedEntries(db, editionId)).sort((a, b) => compareText(a.title, b.title));
+  const entries = (await publishedEntries(db, editionId)).sort((a, b) => compareText(a.title, b.title));
   const mine = (await conflicts(db, editionId, entries)).filter((c) => c.jurorId === juror.id);
   const reviews = await queries.listReviews(db, editionId, { jurorId: juror.id });
   const scored = new Set((await queries.listScores(db, editionId, { jurorId: juror.id })).map((s) => s.entryId));
@@ -205,7 +264,7 @@ export type OtherReview = { jurorId: number; name: string; note: string; submitt
 export type ScoringAttachment = queries.JuryAttachment & { thumbSize: { width: number; height: number } | null };
 
 export type ScoringPage = {
-  entry: queries.JuryEntry;
+  entry: JuryEntry;
   criteria: editions.Criterion[];
   scores: Record<number, number>;
   note: string;
@@ -271,7 +330,7 @@ async function othersReviews(db: Queryable, editionId: number, entryId: number, 
 }
 
 /** The discussion view of one entry (J4, J5): refused with jäv, and until the juror has submitted. */
-export async function discussion(db: Queryable, editionId: number, juror: Juror, entryId: number): Promise<{ entry: queries.JuryEntry; criteria: editions.Criterion[]; others: OtherReview[] }> {
+export async function discussion(db: Queryable, editionId: number, juror: Juror, entryId: number): Promise<{ entry: JuryEntry; criteria: editions.Criterion[]; others: OtherReview[] }> {
   const entry = await publishedEntry(db, editionId, entryId);
   if (await conflictOf(db, editionId, entry, juror)) throw RECUSED();
   const [review] = await queries.listReviews(db, editionId, { entryId, jurorId: juror.id });
@@ -344,7 +403,7 @@ export async function saveReview(db: Knex, editionId: number, phase: editions.Ph
 
 /** Per juror: submitted reviews and the number of entries they can score (published, without jäv). */
 export async function memberProgress(db: Queryable, editionId: number): Promise<Map<number, { done: number; total: number }>> {
-  const entries = await queries.listPublishedEntries(db, editionId);
+  const entries = await publishedEntries(db, editionId);
   const jury = await queries.listMembers(db, editionId);
   const recused = await conflicts(db, editionId, entries);
   const reviews = await queries.listReviews(db, editionId);
@@ -375,7 +434,7 @@ const RANKING_TABLES = ['nominations', 'nominees', 'users', 'jury_members', 'con
 /** The ranking's viewer-independent part. Only what the page shows: titles and figures, never the
  * entries' texts or the jurors' notes. Shared between requests: the caller must not change it. */
 async function rankingBase(db: Queryable, edition: Edition) {
-  const entries = await queries.listRankingEntries(db, edition.id);
+  const entries = await rankingEntries(db, edition.id);
   const jury = await queries.listMembers(db, edition.id);
   const juryIds = new Set(jury.map((m) => m.userId));
   const allConflicts = await conflicts(db, edition.id, entries);
@@ -486,7 +545,7 @@ async function assertChairMayDecide(trx: Queryable, edition: Edition, phase: edi
 export async function saveDecision(db: Knex, edition: Edition, phase: editions.PhaseState, chairId: number, input: DecisionInput, now: Date): Promise<void> {
   await db.transaction(async (trx) => {
     await assertChairMayDecide(trx, edition, phase, chairId);
-    const published = new Set((await queries.listPublishedEntries(trx, edition.id)).map((e) => e.id));
+    const published = new Set((await publishedEntries(trx, edition.id)).map((e) => e.id));
     if (input.finalistIds.some((id) => !published.has(id))) throw notFound();
     if (input.finalistIds.length > edition.finalistCount) throw new AppError(422, 'jury.decision.tooManyFinalists', { count: edition.finalistCount }, TITLE);
     if (input.winnerId !== null && !input.finalistIds.includes(input.winnerId)) throw new AppError(422, 'jury.decision.winnerNotFinalist', undefined, TITLE);
@@ -503,7 +562,7 @@ export async function lock(db: Knex, events: Events, edition: Edition, phase: ed
   await events.transaction(db, async (trx, emit) => {
     await assertChairMayDecide(trx, edition, phase, chairId);
     const d = await decision(trx, edition.id);
-    const entryCount = (await queries.listPublishedEntries(trx, edition.id)).length;
+    const entryCount = (await publishedEntries(trx, edition.id)).length;
     const problems = lockProblems(d, edition.finalistCount, entryCount);
     // Field errors, so the decision page comes back with what is missing instead of an error page.
     if (Object.keys(problems).length) throw new ValidationError(problems);

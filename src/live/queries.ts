@@ -94,9 +94,3 @@ export async function counts(db: Queryable, pollId: number): Promise<Map<number,
   }
   return out;
 }
-
-export async function titles(db: Queryable, ids: number[]): Promise<Map<number, string>> {
-  if (ids.length === 0) return new Map();
-  const rows: Row[] = await db('nominations').whereIn('id', ids).select('id', 'title');
-  return new Map(rows.map((r) => [Number(r.id), String(r.title)]));
-}

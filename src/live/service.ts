@@ -7,6 +7,7 @@ import type { Db, Queryable } from '../db';
 import type { Events } from '../events';
 import { isUniqueViolation, scrubErasedData } from '../db';
 import * as jury from '../jury/service';
+import * as nominations from '../nominations/service';
 import { record } from '../audit/service';
 import { AppError, badRequest, conflict } from '../errors';
 import * as queries from './queries';
@@ -29,7 +30,7 @@ async function finalistIds(db: Queryable, editionId: number): Promise<number[]> 
 /** The options (finalists in order) with their counts. */
 export async function pollCounts(db: Queryable, poll: queries.Poll): Promise<PollCounts> {
   const ids = await finalistIds(db, poll.editionId);
-  const [titles, counts] = await Promise.all([queries.titles(db, ids), queries.counts(db, poll.id)]);
+  const [titles, counts] = await Promise.all([nominations.titlesOf(db, ids), queries.counts(db, poll.id)]);
   const options = ids.map((id) => {
     const c = counts.get(id) ?? { employee: 0, room: 0 };
     return { nominationId: id, title: titles.get(id) ?? '', votes: c.employee + c.room, employee: c.employee, room: c.room };

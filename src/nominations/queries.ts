@@ -120,11 +120,17 @@ function toAttachment(r: Row): Attachment {
   };
 }
 
+/** The columns toNomination() maps: every column but the search text and the form key, which only filter. */
+const NOMINATION_COLUMNS = [
+  'id', 'edition_id', 'submitter_id', 'status', 'title', 'what_happened', 'lesson', 'changes', 'department_id', 'team_name', 'includes_self', 'show_submitter',
+  'decline_policy', 'eligibility_confirmed', 'moderator_message', 'rejection_reason', 'version', 'submitted_at', 'published_at', 'withdrawn_at', 'created_at', 'updated_at',
+].map((c) => `n.${c}`);
+
 const base = (db: Queryable) =>
   db('nominations as n')
     .leftJoin('users as u', 'u.id', 'n.submitter_id')
     .leftJoin('departments as d', 'd.id', 'n.department_id')
-    .select('n.*', 'u.name as submitter_name', 'd.name as department_name');
+    .select(...NOMINATION_COLUMNS, 'u.name as submitter_name', 'd.name as department_name');
 
 export async function findById(db: Queryable, id: number): Promise<Nomination | null> {
   const row = await base(db).where('n.id', id).first();
@@ -377,4 +383,153 @@ export async function findUser(db: Queryable, by: { id?: number; email?: string 
 export async function waitingForModeration(db: Queryable, editionId: number): Promise<{ count: number; oldest: Date | null }> {
   const row = await db('nominations').where({ edition_id: editionId, status: 'in_moderation' }).count({ n: '*' }).min({ at: 'submitted_at' }).first();
   return { count: toNumber(row?.n ?? 0), oldest: toDate(row?.at) };
+}
+
+// ---------------------------------------------------------------- reads for the other features
+// Voting, the jury, the ceremony, the archive, the exports, privacy, live and the statistics read
+// nominations through the service; the rows are mapped here only.
+
+/** A nomination's identity and state without its texts: what a vote or a poll needs of it. */
+export type NominationRef = Pick<Nomination, 'id' | 'editionId' | 'status' | 'title' | 'submitterId' | 'showSubmitter'>;
+
+function toRef(r: Row): NominationRef {
+  return {
+    id: Number(r.id),
+    editionId: Number(r.edition_id),
+    status: String(r.status) as Status,
+    title: String(r.title ?? ''),
+    submitterId: Number(r.submitter_id),
+    showSubmitter: toBool(r.show_submitter),
+  };
+}
+
+const REF_COLUMNS = ['id', 'edition_id', 'status', 'title', 'submitter_id', 'show_submitter'];
+
+export async function findRef(db: Queryable, id: number): Promise<NominationRef | null> {
+  const row = await db('nominations').where({ id }).first(REF_COLUMNS);
+  return row ? toRef(row) : null;
+}
+
+export async function refsByIds(db: Queryable, ids: number[]): Promise<NominationRef[]> {
+  if (!ids.length) return [];
+  const rows: Row[] = await db('nominations').whereIn('id', ids).select(REF_COLUMNS);
+  return rows.map(toRef);
+}
+
+/** Named colleagues who have not declined (a declined colleague is no longer named in the entry). */
+function namedIn(db: Queryable, userId: number, email: string) {
+  return db('nominees')
+    .select('nomination_id')
+    .whereNotIn('consent', ['declined', 'withdrawn'])
+    .andWhere((q) => q.where('user_id', userId).orWhereRaw('lower(email) = ?', [email.trim().toLowerCase()]));
+}
+
+/** Entries of the edition the user submitted or is named in (and has not declined): their own (V1). */
+export async function ownEntryIds(db: Queryable, editionId: number, userId: number, email: string): Promise<number[]> {
+  const rows = await db('nominations')
+    .where('edition_id', editionId)
+    .andWhere((q) => q.where('submitter_id', userId).orWhereIn('id', namedIn(db, userId, email)))
+    .select('id');
+  return rows.map((r: Row) => Number(r.id));
+}
+
+export async function isOwnEntry(db: Queryable, nominationId: number, userId: number, email: string): Promise<boolean> {
+  const row = await db('nominations')
+    .where('id', nominationId)
+    .andWhere((q) => q.where('submitter_id', userId).orWhereIn('id', namedIn(db, userId, email)))
+    .first('id');
+  return Boolean(row);
+}
+
+/**
+ * The published entries of these editions, newest edition first and then by id; with `folded`, those
+ * whose folded search text (Swedish case folding, N6) contains it.
+ */
+export async function listPublishedIn(db: Queryable, editionIds: number[], options: { folded?: string; limit?: number } = {}): Promise<Nomination[]> {
+  if (editionIds.length === 0) return [];
+  const q = base(db).join('editions as e', 'e.id', 'n.edition_id').where('n.status', 'published').whereIn('n.edition_id', editionIds);
+  if (options.folded) q.andWhereRaw("n.search_text like ? escape '\\'", [`%${escapeLike(options.folded)}%`]);
+  q.orderBy([{ column: 'e.year', order: 'desc' }, { column: 'n.id' }]);
+  if (options.limit !== undefined) q.limit(options.limit);
+  return (await q).map(toNomination);
+}
+
+/** How many published entries each of these editions has. */
+export async function countPublishedIn(db: Queryable, editionIds: number[]): Promise<Map<number, number>> {
+  if (editionIds.length === 0) return new Map();
+  const rows: Row[] = await db('nominations').where('status', 'published').whereIn('edition_id', editionIds).groupBy('edition_id').select('edition_id').count({ n: '*' });
+  return new Map(rows.map((r) => [Number(r.edition_id), toNumber(r.n)]));
+}
+
+/** Every entry of an edition that has been submitted (drafts are the submitter's own), by id. */
+export async function listSubmittedIn(db: Queryable, editionId: number): Promise<Nomination[]> {
+  const rows = await base(db).where('n.edition_id', editionId).whereNot('n.status', 'draft').orderBy('n.id');
+  return rows.map(toNomination);
+}
+
+// Drafts nobody finishes (R6): deleted with their attachment rows after a while.
+
+export type StaleDraft = { id: number; storageNames: string[] };
+
+export async function staleDrafts(db: Queryable, olderThan: Date): Promise<StaleDraft[]> {
+  const rows: Row[] = await db('nominations').where({ status: 'draft' }).where('updated_at', '<', olderThan).select('id');
+  const ids = rows.map((r) => Number(r.id));
+  const files: Row[] = ids.length ? await db('attachments').whereIn('nomination_id', ids).select('nomination_id', 'storage_name') : [];
+  return ids.map((id) => ({ id, storageNames: files.filter((f) => Number(f.nomination_id) === id).map((f) => String(f.storage_name)) }));
+}
+
+export async function deleteDrafts(db: Queryable, ids: number[]): Promise<void> {
+  if (ids.length) await db('nominations').whereIn('id', ids).where({ status: 'draft' }).delete();
+}
+
+// Counts for the statistics (R2): totals only.
+
+/** Entries of an edition per department (null: none chosen), submitted (not drafts or withdrawn) and published. */
+export async function countsByDepartment(db: Queryable, editionId: number): Promise<Map<number | null, { submitted: number; published: number }>> {
+  const rows: Row[] = await db('nominations')
+    .where({ edition_id: editionId })
+    .whereNotIn('status', ['draft', 'withdrawn'])
+    .groupBy('department_id')
+    .select('department_id')
+    .count({ submitted: '*' })
+    .select(db.raw("sum(case when status = 'published' then 1 else 0 end) as published"));
+  return new Map(rows.map((c) => [c.department_id == null ? null : Number(c.department_id), { submitted: toNumber(c.submitted), published: toNumber(c.published) }]));
+}
+
+/** How many entries of an edition are in each status. */
+export async function statusCounts(db: Queryable, editionId: number): Promise<Partial<Record<Status, number>>> {
+  const rows: Row[] = await db('nominations').where({ edition_id: editionId }).groupBy('status').select('status').count({ n: '*' });
+  return Object.fromEntries(rows.map((r) => [String(r.status), toNumber(r.n)]));
+}
+
+// The jury's reads (J2–J5): the published entries of an edition.
+
+/** The published entries of an edition by id, or just one of them. */
+export async function listPublishedOf(db: Queryable, editionId: number, onlyId?: number): Promise<Nomination[]> {
+  const q = base(db).where({ 'n.edition_id': editionId, 'n.status': 'published' }).orderBy('n.id');
+  if (onlyId !== undefined) q.andWhere('n.id', onlyId);
+  return (await q).map(toNomination);
+}
+
+/** How many attachments each entry has (entries without any are left out). */
+export async function attachmentCounts(db: Queryable, ids: number[]): Promise<Map<number, number>> {
+  if (!ids.length) return new Map();
+  const rows: Row[] = await db('attachments').whereIn('nomination_id', ids).groupBy('nomination_id').select('nomination_id').count({ n: '*' });
+  return new Map(rows.map((r) => [Number(r.nomination_id), toNumber(r.n)]));
+}
+
+/** The published entries of an edition without their texts, by id (the ranking reads only these). */
+export async function listPublishedRefs(db: Queryable, editionId: number): Promise<NominationRef[]> {
+  const rows: Row[] = await db('nominations').where({ edition_id: editionId, status: 'published' }).select(REF_COLUMNS).orderBy('id');
+  return rows.map(toRef);
+}
+
+/** The named colleagues of an edition's published entries, in one read. */
+export async function nomineesOfPublishedIn(db: Queryable, editionId: number): Promise<Nominee[]> {
+  const rows: Row[] = await db('nominees as e')
+    .join('nominations as n', 'n.id', 'e.nomination_id')
+    .where({ 'n.edition_id': editionId, 'n.status': 'published' })
+    .select('e.*')
+    .orderBy('e.id');
+  return rows.map(toNominee);
 }

@@ -8,14 +8,14 @@ import { requireRole } from '../auth/guards';
 import { registerMessages } from '../i18n';
 import { flash } from '../http/locale';
 import { perUserLimiter } from '../http/rate-limit';
-import { ValidationError, notFound, type FieldErrors } from '../errors';
+import { ValidationError, inForm, notFound } from '../errors';
 import * as editions from '../editions/service';
 import * as archive from '../archive/service';
 import * as files from '../attachments/files';
 import * as service from './service';
 import { nominationMessages } from './messages';
 import { LIMITS, MAX_COLLEAGUES, formText, messageError, parseNominationForm, type NominationInput } from './validation';
-import type { Viewer } from '../types';
+import type { Viewer } from '../auth/viewer';
 
 registerMessages(nominationMessages);
 
@@ -67,16 +67,15 @@ export function nominationRoutes(deps: AppDeps): Router {
     allowedEmailDomains: deps.config.allowedEmailDomains,
   });
 
-  async function renderForm(
-    req: Request,
-    res: Response,
-    o: { entry: service.EntryView | null; values: FormValues; formKey: string | null; fieldErrors?: FieldErrors; status?: number; notice?: string; fresh?: boolean },
-  ) {
+  type FormOptions = { entry: service.EntryView | null; values: FormValues; formKey: string | null; notice?: string; fresh?: boolean };
+
+  /** What the nomination form shows; with field errors it comes back through the error handler (ValidationError). */
+  async function formLocals(req: Request, o: FormOptions) {
     const ctx = await service.formContext(deps.db, deps.now());
     const viewer = req.viewer as Viewer;
     const colleagues = await service.listColleagues(deps.db, viewer.user.id);
     const status = o.entry?.nomination.status ?? 'draft';
-    res.status(o.status ?? 200).render('nominations/form', {
+    return {
       // A new nomination keeps its heading while it comes back with errors, even once a draft was kept.
       heading: o.entry && !o.fresh ? 'nominations.edit.title' : 'nominations.new.title',
       title: req.t(o.entry && !o.fresh ? 'nominations.edit.title' : 'nominations.new.title'),
@@ -86,11 +85,15 @@ export function nominationRoutes(deps: AppDeps): Router {
       colleagues,
       formKey: o.formKey,
       canDraft: status === 'draft' || status === 'changes_requested',
-      fieldErrors: o.fieldErrors ?? null,
+      fieldErrors: null,
       notice: o.notice ?? null,
       limits: { ...LIMITS, files: files.MAX_FILES, mb: files.MAX_FILE_BYTES / 1024 / 1024 },
       maxColleagues: MAX_COLLEAGUES,
-    });
+    };
+  }
+
+  async function renderForm(req: Request, res: Response, o: FormOptions) {
+    res.render('nominations/form', await formLocals(req, o));
   }
 
   router.get('/nominate', async (req, res) => {
@@ -119,28 +122,22 @@ export function nominationRoutes(deps: AppDeps): Router {
       await renderForm(req, res, { entry: existing, values, formKey, notice, fresh: nominationId === null });
       return;
     }
-    try {
-      const result = await service.save(svcDeps(), { viewer: req.viewer!, nominationId, formKey, version, action, input, uploads: uploadsOf(req) }, deps.now());
-      if (result.incomplete) {
-        // The draft is saved; the form comes back with what is missing.
-        const entry = await service.ownNomination(deps.db, req.viewer!, result.id);
-        await renderForm(req, res, { entry, values: typed, formKey: null, fieldErrors: result.incomplete, status: 422, notice: 'nominations.incomplete', fresh: nominationId === null });
-        return;
-      }
-      if (result.duplicate) flash(req, 'info', 'nominations.alreadyReceived');
-      else if (!result.submitted) flash(req, 'success', 'nominations.saved');
-      // A sent nomination goes to the thank-you page, which says what happens next.
-      if (result.submitted && !result.duplicate) res.redirect(303, `/nominations/${result.id}/thanks`);
-      else res.redirect(303, result.submitted || result.duplicate ? '/nominations/mine' : `/nominations/${result.id}/edit`);
-    } catch (err) {
-      if (err instanceof ValidationError) {
-        // Nothing was stored: the form comes back with what was typed (files must be chosen again).
-        const notice = err.fieldErrors.attachments ? 'nominations.file.reselect' : undefined;
-        await renderForm(req, res, { entry: existing, values: typed, formKey, fieldErrors: err.fieldErrors, status: 422, notice, fresh: nominationId === null });
-        return;
-      }
-      throw err;
+    // Nothing was stored when the service refuses the form: it comes back with what was typed (files must be chosen again).
+    const result = await inForm(
+      'nominations/form',
+      (errors) => formLocals(req, { entry: existing, values: typed, formKey, notice: errors.attachments ? 'nominations.file.reselect' : undefined, fresh: nominationId === null }),
+      () => service.save(svcDeps(), { viewer: req.viewer!, nominationId, formKey, version, action, input, uploads: uploadsOf(req) }, deps.now()),
+    );
+    if (result.incomplete) {
+      // The draft is saved; the form comes back with what is missing.
+      const entry = await service.ownNomination(deps.db, req.viewer!, result.id);
+      throw new ValidationError(result.incomplete, 'nominations/form', await formLocals(req, { entry, values: typed, formKey: null, notice: 'nominations.incomplete', fresh: nominationId === null }));
     }
+    if (result.duplicate) flash(req, 'info', 'nominations.alreadyReceived');
+    else if (!result.submitted) flash(req, 'success', 'nominations.saved');
+    // A sent nomination goes to the thank-you page, which says what happens next.
+    if (result.submitted && !result.duplicate) res.redirect(303, `/nominations/${result.id}/thanks`);
+    else res.redirect(303, result.submitted || result.duplicate ? '/nominations/mine' : `/nominations/${result.id}/edit`);
   }
 
   // Uploads are rate-limited per person (SPEC §6); a person saving a draft now and then never meets it.
@@ -214,8 +211,7 @@ export function nominationRoutes(deps: AppDeps): Router {
     const errors = messageError(message, false);
     if (!answer || Object.keys(errors).length) {
       const data = await service.consentRequest(deps.db, req.viewer!, token, deps.now());
-      res.status(422).render('nominations/consent', { title: req.t('consent.title'), ...data, token: token, fieldErrors: Object.keys(errors).length ? errors : { message: { key: 'errors.badRequest.text' } }, message });
-      return;
+      throw new ValidationError(Object.keys(errors).length ? errors : { message: { key: 'errors.badRequest.text' } }, 'nominations/consent', { title: req.t('consent.title'), ...data, token, message });
     }
     const result = await service.answerConsent(svcDeps(), req.viewer!, token, answer, message, deps.now());
     flash(req, 'success', `consent.answered.${result}`);
@@ -268,20 +264,23 @@ export function nominationRoutes(deps: AppDeps): Router {
     res.render('nominations/moderation', { title: req.t('moderation.title'), current, queue, blocked: queue.map((e) => service.consentBlocks(e.nominees, e.nomination.declinePolicy)) });
   });
 
-  async function renderModerationItem(req: Request, res: Response, id: number, extra: { fieldErrors?: FieldErrors; texts?: Record<string, string>; status?: number } = {}) {
+  /** What a moderation page shows; with field errors it comes back through the error handler (ValidationError). */
+  async function moderationLocals(req: Request, id: number, texts?: Record<string, string>) {
     const entry = await service.moderationItem(deps.db, id);
     const n = entry.nomination;
-    res.status(extra.status ?? 200).render('nominations/moderation-item', {
+    return {
       title: req.t('moderation.openAbout', { title: n.title }),
       entry,
       blocked: service.consentBlocks(entry.nominees, n.declinePolicy),
-      texts: extra.texts ?? { title: n.title, lesson: n.lesson, changes: n.changes, what_happened: n.whatHappened, team_name: n.teamName ?? '' },
-      fieldErrors: extra.fieldErrors ?? null,
+      texts: texts ?? { title: n.title, lesson: n.lesson, changes: n.changes, what_happened: n.whatHappened, team_name: n.teamName ?? '' },
+      fieldErrors: null,
       limits: LIMITS,
-    });
+    };
   }
 
-  router.get('/admin/moderation/:id', requireRole('admin'), (req, res) => renderModerationItem(req, res, Number(req.params.id)));
+  router.get('/admin/moderation/:id', requireRole('admin'), async (req, res) => {
+    res.render('nominations/moderation-item', await moderationLocals(req, Number(req.params.id)));
+  });
 
   router.post('/admin/moderation/:id/:action', requireRole('admin'), async (req, res) => {
     const id = Number(req.params.id);
@@ -289,12 +288,8 @@ export function nominationRoutes(deps: AppDeps): Router {
     const action = req.params.action;
     if (action === 'edit') {
       const texts = { title: formText(body.title), lesson: formText(body.lesson), changes: formText(body.changes), what_happened: formText(body.what_happened), team_name: formText(body.team_name) };
-      try {
-        await service.fixTypos(svcDeps(), req.viewer!.user.id, id, { title: texts.title, lesson: texts.lesson, changes: texts.changes, whatHappened: texts.what_happened, teamName: texts.team_name }, deps.now());
-      } catch (err) {
-        if (err instanceof ValidationError) return renderModerationItem(req, res, id, { fieldErrors: err.fieldErrors, texts, status: 422 });
-        throw err;
-      }
+      const fixed = { title: texts.title, lesson: texts.lesson, changes: texts.changes, whatHappened: texts.what_happened, teamName: texts.team_name };
+      await inForm('nominations/moderation-item', () => moderationLocals(req, id, texts), () => service.fixTypos(svcDeps(), req.viewer!.user.id, id, fixed, deps.now()));
       flash(req, 'success', 'moderation.done.edit');
       res.redirect(303, `/admin/moderation/${id}`);
       return;
@@ -305,7 +300,7 @@ export function nominationRoutes(deps: AppDeps): Router {
       const field = action === 'reject' ? 'reason' : 'message';
       const text = formText(body[field]);
       const errors = messageError(text, true, field);
-      if (Object.keys(errors).length) return renderModerationItem(req, res, id, { fieldErrors: errors, status: 422 });
+      if (Object.keys(errors).length) throw new ValidationError(errors, 'nominations/moderation-item', await moderationLocals(req, id));
       decision = action === 'reject' ? { kind: 'reject', reason: text } : { kind: 'request_changes', message: text };
     } else throw notFound();
     await service.moderate(svcDeps(), req.viewer!.user.id, id, decision, deps.now());

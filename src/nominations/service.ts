@@ -8,7 +8,7 @@ import * as editions from '../editions/service';
 import * as audit from '../audit/service';
 import * as notifications from '../notifications/service';
 import type { ConsentAnswer as ConsentAnswered, Events } from '../events';
-import type { Viewer } from '../types';
+import type { Viewer } from '../auth/viewer';
 import * as files from '../attachments/files';
 import { buildSearchText } from './search-text';
 import { foldForSearch } from '../i18n';
@@ -16,7 +16,7 @@ import { cachedRead } from '../read-cache';
 import * as queries from './queries';
 import { hardErrors, submitErrors, type NominationInput } from './validation';
 
-export type { Nomination, Nominee, Attachment, Status, Consent, DeclinePolicy } from './queries';
+export type { Nomination, NominationRef, Nominee, Attachment, Status, Consent, DeclinePolicy } from './queries';
 export { LIMITS } from './validation';
 
 export type Deps = {
@@ -121,10 +121,97 @@ async function toViews(db: Queryable, list: queries.Nomination[]): Promise<Entry
   });
 }
 
+// ---------------------------------------------------------------- reads for the other features
+// The nominations table is this feature's: voting, the jury, the ceremony, the archive, the exports,
+// privacy, live and the statistics read entries here, mapped once in queries.ts.
+
+/** A nomination's id, edition, status, title and submitter, without its texts (votes, polls). */
+export const findRef = queries.findRef;
+export const refsByIds = queries.refsByIds;
+/** The published entries of an edition without their texts, by id. */
+export const listPublishedRefs = queries.listPublishedRefs;
+
+/** The titles of entries by id (a poll's finalists). */
+export async function titlesOf(db: Queryable, ids: number[]): Promise<Map<number, string>> {
+  return new Map((await queries.refsByIds(db, ids)).map((r) => [r.id, r.title]));
+}
+
+/**
+ * Own entries (V1): submitted by the person, or naming them (by account or address) unless they
+ * declined. Nobody votes for their own entry.
+ */
+export const ownEntryIds = queries.ownEntryIds;
+export const isOwnEntry = queries.isOwnEntry;
+
+/** Published entries of editions, newest edition first (the archive and its search). */
+export const listPublishedIn = queries.listPublishedIn;
+export const countPublishedIn = queries.countPublishedIn;
+
+/** Every submitted entry of an edition with its named colleagues, by id (the exports, R3). */
+export async function submittedIn(db: Queryable, editionId: number): Promise<Array<{ nomination: queries.Nomination; nominees: queries.Nominee[] }>> {
+  const list = await queries.listSubmittedIn(db, editionId);
+  const nominees = await queries.nomineesOf(db, list.map((n) => n.id));
+  return list.map((n) => ({ nomination: n, nominees: nominees.filter((x) => x.nominationId === n.id) }));
+}
+
+/** The department name of each entry (null when none was chosen). */
+export async function departmentNames(db: Queryable, ids: number[]): Promise<Map<number, string | null>> {
+  return new Map((await queries.listByIds(db, ids)).map((n) => [n.id, n.departmentName]));
+}
+
+/** Everything a person submitted, oldest first, with named colleagues and attachments ("my data", R6). */
+export async function allBySubmitter(db: Queryable, submitterId: number): Promise<EntryView[]> {
+  const list = (await queries.listBySubmitter(db, submitterId)).sort((a, b) => a.id - b.id);
+  return toViews(db, list);
+}
+
+/** The consent requests addressed to a person (by account or address), oldest first, with the entry asked about. */
+export async function consentRequestsOf(db: Queryable, userId: number, email: string): Promise<Array<{ nominee: queries.Nominee; nomination: queries.Nomination }>> {
+  const requests = (await queries.nomineesForPerson(db, userId, email)).sort((a, b) => a.id - b.id);
+  const about = new Map((await queries.listByIds(db, [...new Set(requests.map((r) => r.nominationId))])).map((n) => [n.id, n]));
+  return requests.flatMap((r) => {
+    const nomination = about.get(r.nominationId);
+    return nomination ? [{ nominee: r, nomination }] : [];
+  });
+}
+
+/** Drafts not touched since `olderThan`, with their stored file names; deleteDrafts removes them (R6). */
+export const staleDrafts = queries.staleDrafts;
+export const deleteDrafts = queries.deleteDrafts;
+
+/** Totals for the statistics dashboard (R2). */
+export const countsByDepartment = queries.countsByDepartment;
+export const statusCounts = queries.statusCounts;
+
+/** A published entry as the jury reads it: with its named colleagues and how many files it has. */
+export type JuryReading = { nomination: queries.Nomination; nominees: queries.Nominee[]; attachmentCount: number };
+
+/** The published entries of an edition for the jury, by id; or just one of them. Three reads. */
+export async function publishedForJury(db: Queryable, editionId: number, onlyId?: number): Promise<JuryReading[]> {
+  const list = await queries.listPublishedOf(db, editionId, onlyId);
+  const ids = list.map((n) => n.id);
+  const nominees = await queries.nomineesOf(db, ids);
+  const files = await queries.attachmentCounts(db, ids);
+  return list.map((n) => ({ nomination: n, nominees: nominees.filter((x) => x.nominationId === n.id), attachmentCount: files.get(n.id) ?? 0 }));
+}
+
+/** The published entries of an edition without their texts, with their named colleagues: two reads (the ranking, issue 9). */
+export async function publishedRefsWithNominees(db: Queryable, editionId: number): Promise<Array<{ ref: queries.NominationRef; nominees: queries.Nominee[] }>> {
+  const refs = await queries.listPublishedRefs(db, editionId);
+  const nominees = refs.length ? await queries.nomineesOfPublishedIn(db, editionId) : [];
+  const byEntry = new Map<number, queries.Nominee[]>();
+  for (const x of nominees) {
+    const list = byEntry.get(x.nominationId);
+    if (list) list.push(x);
+    else byEntry.set(x.nominationId, [x]);
+  }
+  return refs.map((ref) => ({ ref, nominees: byEntry.get(ref.id) ?? [] }));
+}
+
 export const isInvolved = (db: Queryable, userId: number, nominationId: number) => queries.isInvolved(db, userId, nominationId);
 export const involvedNominationIds = queries.involvedNominationIds;
 
-/** Published entries by id, in the order given (for the archive, voting and jury pages). */
+/** Published entries by id, in the order given (the ceremony's result, the voting page). */
 export async function getPublishedEntries(db: Queryable, ids: number[]): Promise<EntryView[]> {
   const list = (await queries.listByIds(db, ids)).filter((n) => n.status === 'published');
   const views = await toViews(db, list);

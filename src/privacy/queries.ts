@@ -1,71 +1,11 @@
-// Personal data (R6): what is stored about one person, anonymisation and draft clean-up. knex only.
+// Personal data (R6): what is stored about one person, and anonymisation. knex only. Their entries and the
+// consent requests sent to them come from the nominations service; the reads of votes, jury work and
+// live votes below join nominations only to name the entry beside each row of those features' tables.
 import type { Queryable } from '../db';
 import { toBool, toDate } from '../db';
 
 type Row = Record<string, unknown>;
 const iso = (v: unknown): string | null => toDate(v)?.toISOString() ?? null;
-
-export async function myNominations(db: Queryable, userId: number) {
-  const rows: Row[] = await db('nominations as n')
-    .leftJoin('editions as e', 'e.id', 'n.edition_id')
-    .leftJoin('departments as d', 'd.id', 'n.department_id')
-    .where('n.submitter_id', userId)
-    .select('n.*', 'e.year as edition_year', 'd.name as department_name')
-    .orderBy('n.id');
-  const ids = rows.map((r) => Number(r.id));
-  const nominees: Row[] = ids.length ? await db('nominees').whereIn('nomination_id', ids).orderBy('id') : [];
-  const attachments: Row[] = ids.length ? await db('attachments').whereIn('nomination_id', ids).orderBy('id') : [];
-  return rows.map((r) => ({
-    id: Number(r.id),
-    edition: Number(r.edition_year),
-    status: String(r.status),
-    title: String(r.title ?? ''),
-    whatHappened: String(r.what_happened ?? ''),
-    lesson: String(r.lesson ?? ''),
-    changes: String(r.changes ?? ''),
-    department: (r.department_name as string | null) ?? null,
-    teamName: (r.team_name as string | null) ?? null,
-    includesSelf: toBool(r.includes_self),
-    showSubmitter: toBool(r.show_submitter),
-    declinePolicy: String(r.decline_policy),
-    eligibilityConfirmed: toBool(r.eligibility_confirmed),
-    moderatorMessage: (r.moderator_message as string | null) ?? null,
-    rejectionReason: (r.rejection_reason as string | null) ?? null,
-    submittedAt: iso(r.submitted_at),
-    publishedAt: iso(r.published_at),
-    withdrawnAt: iso(r.withdrawn_at),
-    createdAt: iso(r.created_at),
-    updatedAt: iso(r.updated_at),
-    // The colleagues I named: their name as I typed it and whether they agreed, never their address.
-    namedColleagues: nominees
-      .filter((x) => Number(x.nomination_id) === Number(r.id))
-      .map((x) => ({ name: String(x.name), consent: String(x.consent) })),
-    attachments: attachments
-      .filter((x) => Number(x.nomination_id) === Number(r.id))
-      .map((x) => ({ name: String(x.original_name), type: String(x.mime), sizeBytes: Number(x.size_bytes), uploadedAt: iso(x.created_at) })),
-  }));
-}
-
-/** Consent requests sent to me (I am named in someone's entry), matched on my account or my address. */
-export async function consentsAskedOfMe(db: Queryable, userId: number, email: string) {
-  const rows: Row[] = await db('nominees as x')
-    .join('nominations as n', 'n.id', 'x.nomination_id')
-    .leftJoin('editions as e', 'e.id', 'n.edition_id')
-    .where((w) => w.where('x.user_id', userId).orWhereRaw('lower(x.email) = ?', [email.toLowerCase()]))
-    .select('x.*', 'n.title as entry_title', 'e.year as edition_year')
-    .orderBy('x.id');
-  return rows.map((r) => ({
-    entryId: Number(r.nomination_id),
-    entryTitle: String(r.entry_title ?? ''),
-    edition: Number(r.edition_year),
-    nameShown: String(r.name),
-    email: String(r.email),
-    consent: String(r.consent),
-    message: (r.message as string | null) ?? null,
-    requestedAt: iso(r.requested_at),
-    respondedAt: iso(r.responded_at),
-  }));
-}
 
 /** My people's-choice votes; after archive the link is erased (V4) so none are found. */
 export async function myVotes(db: Queryable, userId: number) {
@@ -150,17 +90,4 @@ export async function replaceInJsonColumn(db: Queryable, table: 'notifications' 
 
 export async function deleteSessionsOf(db: Queryable, userId: number): Promise<void> {
   await db('sessions').where('sess', 'like', `%"userId":${userId},%`).orWhere('sess', 'like', `%"userId":${userId}}%`).delete();
-}
-
-export type StaleDraft = { id: number; storageNames: string[] };
-
-export async function staleDrafts(db: Queryable, olderThan: Date): Promise<StaleDraft[]> {
-  const rows: Row[] = await db('nominations').where({ status: 'draft' }).where('updated_at', '<', olderThan).select('id');
-  const ids = rows.map((r) => Number(r.id));
-  const files: Row[] = ids.length ? await db('attachments').whereIn('nomination_id', ids).select('nomination_id', 'storage_name') : [];
-  return ids.map((id) => ({ id, storageNames: files.filter((f) => Number(f.nomination_id) === id).map((f) => String(f.storage_name)) }));
-}
-
-export async function deleteNominations(db: Queryable, ids: number[]): Promise<void> {
-  if (ids.length) await db('nominations').whereIn('id', ids).where({ status: 'draft' }).delete();
 }

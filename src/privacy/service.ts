@@ -4,6 +4,8 @@ import type { Db, Queryable } from '../db';
 import * as queries from './queries';
 import * as userQueries from '../users/queries';
 import * as audit from '../audit/service';
+import * as editions from '../editions/service';
+import * as nominations from '../nominations/service';
 import * as attachmentFiles from '../attachments/files';
 import { AppError, notFound } from '../errors';
 
@@ -12,10 +14,56 @@ export const ANONYMISED_NAME = 'Anonymiserad användare';
 /** `.invalid` is reserved (RFC 2606): mail to it can never be delivered. */
 export const anonymisedEmail = (userId: number): string => `anonymiserad-${userId}@anonymised.invalid`;
 
+const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
+
+async function myNominations(db: Queryable, userId: number, years: ReadonlyMap<number, number>) {
+  return (await nominations.allBySubmitter(db, userId)).map(({ nomination: n, nominees, attachments }) => ({
+    id: n.id,
+    edition: years.get(n.editionId) ?? 0,
+    status: n.status,
+    title: n.title,
+    whatHappened: n.whatHappened,
+    lesson: n.lesson,
+    changes: n.changes,
+    department: n.departmentName,
+    teamName: n.teamName,
+    includesSelf: n.includesSelf,
+    showSubmitter: n.showSubmitter,
+    declinePolicy: n.declinePolicy,
+    eligibilityConfirmed: n.eligibilityConfirmed,
+    moderatorMessage: n.moderatorMessage,
+    rejectionReason: n.rejectionReason,
+    submittedAt: iso(n.submittedAt),
+    publishedAt: iso(n.publishedAt),
+    withdrawnAt: iso(n.withdrawnAt),
+    createdAt: iso(n.createdAt),
+    updatedAt: iso(n.updatedAt),
+    // The colleagues I named: their name as I typed it and whether they agreed, never their address.
+    namedColleagues: nominees.map((x) => ({ name: x.name, consent: x.consent })),
+    attachments: attachments.map((x) => ({ name: x.originalName, type: x.mime, sizeBytes: x.sizeBytes, uploadedAt: iso(x.createdAt) })),
+  }));
+}
+
+/** Consent requests sent to me (I am named in someone's entry), matched on my account or my address. */
+async function consentsAskedOfMe(db: Queryable, userId: number, email: string, years: ReadonlyMap<number, number>) {
+  return (await nominations.consentRequestsOf(db, userId, email)).map(({ nominee: r, nomination: n }) => ({
+    entryId: n.id,
+    entryTitle: n.title,
+    edition: years.get(n.editionId) ?? 0,
+    nameShown: r.name,
+    email: r.email,
+    consent: r.consent,
+    message: r.message,
+    requestedAt: iso(r.requestedAt),
+    respondedAt: iso(r.respondedAt),
+  }));
+}
+
 /** Everything stored about one person, and nothing about anyone else (GDPR art. 15 and 20). */
 export async function exportMyData(db: Queryable, userId: number, now: Date) {
   const user = await userQueries.findById(db, userId);
   if (!user) throw notFound();
+  const years = new Map((await editions.all(db)).map((e) => [e.id, e.year]));
   return {
     exportedAt: now.toISOString(),
     profile: {
@@ -28,8 +76,8 @@ export async function exportMyData(db: Queryable, userId: number, now: Date) {
       lastSignedInAt: user.lastSignInAt?.toISOString() ?? null,
       anonymisedAt: user.anonymisedAt?.toISOString() ?? null,
     },
-    nominations: await queries.myNominations(db, userId),
-    consentRequests: await queries.consentsAskedOfMe(db, userId, user.email),
+    nominations: await myNominations(db, userId, years),
+    consentRequests: await consentsAskedOfMe(db, userId, user.email, years),
     votes: await queries.myVotes(db, userId),
     liveVotes: await queries.myLiveVotes(db, userId),
     jury: await queries.myJuryWork(db, userId),
@@ -71,8 +119,8 @@ export async function anonymiseUser(db: Db, actorId: number, targetId: number, n
 export async function deleteStaleDrafts(db: Db, now: Date, maxAgeDays: number, dataDir: string): Promise<number> {
   const olderThan = new Date(now.getTime() - maxAgeDays * 24 * 60 * 60 * 1000);
   const drafts = await db.transaction(async (trx) => {
-    const found = await queries.staleDrafts(trx, olderThan);
-    await queries.deleteNominations(trx, found.map((d) => d.id));
+    const found = await nominations.staleDrafts(trx, olderThan);
+    await nominations.deleteDrafts(trx, found.map((d) => d.id));
     if (found.length) await audit.record(trx, { actorId: null, action: 'drafts.deleted', details: { count: found.length, maxAgeDays } }, now);
     return found;
   });

@@ -4,6 +4,7 @@ import type { Queryable } from '../db';
 import * as editions from '../editions/service';
 import * as voting from '../voting/service';
 import * as jury from '../jury/service';
+import * as nominations from '../nominations/service';
 import type { Formatters } from '../i18n';
 import { toStockholmLocal } from '../time';
 import * as queries from './queries';
@@ -13,17 +14,30 @@ const DAY = 24 * 60 * 60 * 1000;
 
 export type Dashboard = NonNullable<Awaited<ReturnType<typeof dashboard>>>;
 
+/** Submitted and published entries per department of the edition, in the departments' order; then those without one. */
+async function perDepartment(db: Queryable, editionId: number) {
+  const departments = await editions.departments(db, editionId);
+  const byId = await nominations.countsByDepartment(db, editionId);
+  const rows: Array<{ name: string | null; submitted: number; published: number }> = departments.map((d) => ({
+    name: d.name,
+    ...(byId.get(d.id) ?? { submitted: 0, published: 0 }),
+  }));
+  const none = byId.get(null);
+  if (none) rows.push({ name: null, ...none });
+  return rows;
+}
+
 export async function dashboard(db: Queryable, now: Date) {
   const current = await editions.current(db, now);
   if (!current) return null;
   const { edition, phase } = current;
   // One query at a time: SQLite has a single connection, and the pages are small.
-  const departments = await queries.nominationsPerDepartment(db, edition.id);
+  const departments = await perDepartment(db, edition.id);
   const totals = await voting.participation(db, edition.id);
   const signedIn = await queries.signedInEmployees(db);
   const times = await queries.voteTimes(db, edition.id);
-  const statuses = await queries.statusCounts(db, edition.id);
-  const oldest = await queries.oldestInModeration(db, edition.id);
+  const statuses = await nominations.statusCounts(db, edition.id);
+  const { oldest } = await nominations.moderationBacklog(db, edition.id);
   const members = await jury.members(db, edition.id);
   const progress = await jury.memberProgress(db, edition.id);
   return {
@@ -75,8 +89,6 @@ type T = (key: string, params?: Record<string, string | number>) => string;
 export function charts(d: Dashboard | null, t: T, fmt: Formatters) {
   if (!d) return null;
   const n = (v: number) => fmt.number(v);
-  const dayMonth = new Intl.DateTimeFormat(fmt.locale === 'sv' ? 'sv-SE' : 'en-GB', { day: 'numeric', month: 'numeric', timeZone: 'UTC' });
-  const shortDay = (day: string) => dayMonth.format(new Date(`${day}T12:00:00Z`));
   return {
     departments: svg.horizontalBars({
       label: t('stats.departments.chartLabel'),
@@ -92,7 +104,7 @@ export function charts(d: Dashboard | null, t: T, fmt: Formatters) {
       rows: [{ label: t('stats.participation.voters'), done: d.participation.voters, total: d.participation.signedIn }],
       format: (done, total) => `${n(done)} / ${n(total)}`,
     }),
-    votesByDay: svg.columns({ label: t('stats.votes.chartLabel'), points: d.votesByDay.map((p) => ({ label: shortDay(p.day), value: p.count })), format: n }),
+    votesByDay: svg.columns({ label: t('stats.votes.chartLabel'), points: d.votesByDay.map((p) => ({ label: fmt.dayMonth(p.day), value: p.count })), format: n }),
     backlog: svg.horizontalBars({
       label: t('stats.backlog.chartLabel'),
       rows: [

@@ -1,5 +1,7 @@
 // Votes (SPEC V1–V5): knex only. The rules live in service.ts; the database enforces one vote per entry
-// (unique voter_id, nomination_id) and the budget (unique edition_id, voter_id, slot).
+// (unique voter_id, nomination_id) and the budget (unique edition_id, voter_id, slot). The entries come
+// from the nominations service; votesOf and countsByEntry join nominations only to name a vote's entry
+// and to count published entries alone, in the same read as the votes.
 import type { Queryable } from '../db';
 import { selectArrays, toNumber } from '../db';
 
@@ -15,38 +17,6 @@ export async function votesOf(db: Queryable, editionId: number, voterId: number)
     .orderBy('votes.slot')
     .select('votes.nomination_id', 'votes.slot', 'nominations.title');
   return rows.map((r: Row) => ({ nominationId: Number(r.nomination_id), title: String(r.title), slot: Number(r.slot) }));
-}
-
-export type VotableEntry = { id: number; editionId: number; status: string; title: string; submitterId: number };
-
-export async function findEntry(db: Queryable, nominationId: number): Promise<VotableEntry | null> {
-  const r = await db('nominations').where({ id: nominationId }).first('id', 'edition_id', 'status', 'title', 'submitter_id');
-  return r ? { id: Number(r.id), editionId: Number(r.edition_id), status: String(r.status), title: String(r.title), submitterId: Number(r.submitter_id) } : null;
-}
-
-/** Named colleagues who have not declined (a declined colleague is no longer named in the entry). */
-function namedIn(db: Queryable, userId: number, email: string) {
-  return db('nominees')
-    .select('nomination_id')
-    .whereNotIn('consent', ['declined', 'withdrawn'])
-    .andWhere((q) => q.where('user_id', userId).orWhereRaw('lower(email) = ?', [email.trim().toLowerCase()]));
-}
-
-/** Entries of the edition the user submitted or is named in: they cannot vote for them (V1). */
-export async function ownEntryIds(db: Queryable, editionId: number, userId: number, email: string): Promise<number[]> {
-  const rows = await db('nominations')
-    .where('edition_id', editionId)
-    .andWhere((q) => q.where('submitter_id', userId).orWhereIn('id', namedIn(db, userId, email)))
-    .select('id');
-  return rows.map((r: Row) => Number(r.id));
-}
-
-export async function isOwnEntry(db: Queryable, nominationId: number, userId: number, email: string): Promise<boolean> {
-  const row = await db('nominations')
-    .where('id', nominationId)
-    .andWhere((q) => q.where('submitter_id', userId).orWhereIn('id', namedIn(db, userId, email)))
-    .first('id');
-  return Boolean(row);
 }
 
 export async function usedSlots(db: Queryable, editionId: number, voterId: number): Promise<number[]> {
@@ -113,18 +83,6 @@ export async function tallyAndEraseVotes(db: Queryable, editionId: number): Prom
       .merge({ votes: db.raw('vote_tallies.votes + excluded.votes') });
   }
   return db('votes').where({ edition_id: editionId }).del();
-}
-
-export async function standings(db: Queryable, editionId: number): Promise<Array<{ nominationId: number; title: string; votes: number }>> {
-  const rows = await db('nominations')
-    .leftJoin(db.raw('? as c', [votesPerEntry(db, editionId)]), 'c.nomination_id', 'nominations.id')
-    .where({ 'nominations.edition_id': editionId, 'nominations.status': 'published' })
-    .groupBy('nominations.id', 'nominations.title')
-    .select('nominations.id', 'nominations.title')
-    .sum({ votes: 'c.votes' });
-  return rows
-    .map((r: Row) => ({ nominationId: Number(r.id), title: String(r.title), votes: toNumber(r.votes) }))
-    .sort((a, b) => b.votes - a.votes || a.title.localeCompare(b.title, 'sv'));
 }
 
 /** The most votes any one voter has in the edition (the budget cannot be lowered below it). */

@@ -10,7 +10,7 @@ import { perUserLimiter } from '../http/rate-limit';
 import { wantsJson } from '../auth/guards';
 import { safeReturnTo } from '../auth/session';
 import * as editions from '../editions/service';
-import type { Viewer } from '../types';
+import type { Viewer } from '../auth/viewer';
 import * as voting from './service';
 import * as nominations from '../nominations/service';
 import { votingMessages } from './messages';

@@ -8,6 +8,7 @@ import type { Db, Queryable } from '../db';
 import { isUniqueViolation, scrubErasedData } from '../db';
 import { AppError, notFound } from '../errors';
 import * as editions from '../editions/service';
+import * as nominations from '../nominations/service';
 import * as queries from './queries';
 import { cachedRead } from '../read-cache';
 
@@ -41,7 +42,7 @@ export async function ballotFor(db: Queryable, voter: Voter, now: Date): Promise
   const { edition, phase } = current;
   const [votes, ownIds] = await Promise.all([
     queries.votesOf(db, edition.id, voter.id),
-    queries.ownEntryIds(db, edition.id, voter.id, voter.email),
+    nominations.ownEntryIds(db, edition.id, voter.id, voter.email),
   ]);
   return {
     editionId: edition.id,
@@ -65,15 +66,15 @@ async function openEdition(trx: Queryable, now: Date): Promise<Open> {
 }
 
 /** The entry, if this voter may vote for it in this edition (published, not their own). */
-async function votableEntry(trx: Queryable, open: Open, voter: Voter, nominationId: number): Promise<queries.VotableEntry> {
-  const entry = Number.isSafeInteger(nominationId) && nominationId > 0 ? await queries.findEntry(trx, nominationId) : null;
+async function votableEntry(trx: Queryable, open: Open, voter: Voter, nominationId: number): Promise<nominations.NominationRef> {
+  const entry = Number.isSafeInteger(nominationId) && nominationId > 0 ? await nominations.findRef(trx, nominationId) : null;
   if (!entry || entry.editionId !== open.editionId || entry.status !== 'published') throw NOT_VOTABLE();
-  if (await queries.isOwnEntry(trx, entry.id, voter.id, voter.email)) throw OWN_ENTRY();
+  if (await nominations.isOwnEntry(trx, entry.id, voter.id, voter.email)) throw OWN_ENTRY();
   return entry;
 }
 
 /** Takes the lowest free slot for the entry (BUDGET_USED when every slot is taken); returns the votes used. */
-async function takeSlot(trx: Queryable, open: Open, voter: Voter, entry: queries.VotableEntry, now: Date): Promise<number> {
+async function takeSlot(trx: Queryable, open: Open, voter: Voter, entry: nominations.NominationRef, now: Date): Promise<number> {
   if (await queries.hasVoted(trx, voter.id, entry.id)) throw ALREADY_VOTED();
   const used = new Set(await queries.usedSlots(trx, open.editionId, voter.id));
   let slot = 1;
@@ -117,7 +118,7 @@ export async function castVote(db: Knex, voter: Voter, nominationId: number, now
 export async function withdrawVote(db: Knex, voter: Voter, nominationId: number, now: Date): Promise<VoteOutcome> {
   return db.transaction(async (trx) => {
     const open = await openEdition(trx, now);
-    const entry = Number.isSafeInteger(nominationId) && nominationId > 0 ? await queries.findEntry(trx, nominationId) : null;
+    const entry = Number.isSafeInteger(nominationId) && nominationId > 0 ? await nominations.findRef(trx, nominationId) : null;
     if (!entry) throw notFound();
     const removed = await queries.deleteVote(trx, open.editionId, voter.id, entry.id);
     if (removed === 0) throw NO_SUCH_VOTE();
@@ -130,7 +131,7 @@ export async function moveVote(db: Knex, voter: Voter, fromId: number, toId: num
   return withRetry(db, async (trx) => {
     const open = await openEdition(trx, now);
     const to = await votableEntry(trx, open, voter, toId);
-    const from = Number.isSafeInteger(fromId) && fromId > 0 ? await queries.findEntry(trx, fromId) : null;
+    const from = Number.isSafeInteger(fromId) && fromId > 0 ? await nominations.findRef(trx, fromId) : null;
     if (!from || (await queries.deleteVote(trx, open.editionId, voter.id, from.id)) === 0) throw NO_SUCH_VOTE();
     await takeSlot(trx, open, voter, to, now);
     return { from: from.title, to: to.title };
@@ -179,7 +180,13 @@ export async function peoplesChoice(db: Queryable, editionId: number): Promise<P
  * Every published entry with its votes, most first (for the admin's edition page and exports). Same
  * rule as voteCounts: show only where canSeeCounts() allows.
  */
-export const standings = queries.standings;
+export async function standings(db: Queryable, editionId: number): Promise<Array<{ nominationId: number; title: string; votes: number }>> {
+  const entries = await nominations.listPublishedRefs(db, editionId);
+  const counts = await voteCounts(db, editionId);
+  return entries
+    .map((e) => ({ nominationId: e.id, title: e.title, votes: counts.get(e.id) ?? 0 }))
+    .sort((a, b) => b.votes - a.votes || a.title.localeCompare(b.title, 'sv'));
+}
 
 /** The most votes any one voter has cast in the edition: edition setup keeps the budget at least this. */
 export const largestBallot = queries.largestBallot;

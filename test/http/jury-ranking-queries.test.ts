@@ -3,6 +3,7 @@
 // carry the same titles, submitters and named colleagues as the full entries.
 import { createTestContext, type TestContext } from '../helpers/context';
 import * as queries from '../../src/jury/queries';
+import * as jury from '../../src/jury/service';
 
 let ctx: TestContext;
 let editionId: number;
@@ -45,8 +46,8 @@ test('when jurors have scored some criteria of some entries, then the ranking re
 });
 
 test('when the ranking lists the entries, then it has the titles, submitters and named colleagues of the full list, without the texts', async () => {
-  const full = await queries.listPublishedEntries(ctx.db, editionId);
-  const lean = await queries.listRankingEntries(ctx.db, editionId);
+  const full = await jury.publishedEntries(ctx.db, editionId);
+  const lean = await jury.rankingEntries(ctx.db, editionId);
   expect(lean).toEqual(
     full.map((e) => ({ id: e.id, title: e.title, submitterId: e.submitterId, showSubmitter: e.showSubmitter, nominees: e.nominees.map((n) => ({ userId: n.userId, email: n.email, consent: n.consent })) })),
   );

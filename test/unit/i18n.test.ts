@@ -65,6 +65,15 @@ describe('languages', () => {
     expect(formatters('en').dateTime(d)).toMatch(/10 December 2026.*18:00/);
   });
 
+  test('when a time of day or a chart day is formatted, then the clock is Stockholm time and the day stays the same day', () => {
+    const d = new Date('2026-06-10T06:05:00Z');
+    expect(formatters('sv').time(d)).toBe('08.05');
+    expect(formatters('en').time(d)).toBe('08:05');
+    expect(formatters('sv').dayMonth('2026-12-04')).toBe('4/12');
+    expect(formatters('en').dayMonth('2026-12-04')).toBe('04/12');
+    expect(formatters('sv').date(null)).toBe(translate('sv', 'date.notSet'));
+  });
+
   test('when text is folded for search, then ÅÄÖ match åäö', () => {
     expect(foldForSearch('ÅRETS MISSTAG – Lärdom')).toBe('årets misstag – lärdom');
   });

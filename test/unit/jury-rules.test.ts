@@ -1,7 +1,7 @@
 // The jury's pure rules: reading the scoring and decision forms, automatic jäv, and what blocks the lock.
 import { automaticConflict, lockProblems, readDecisionForm, readReviewForm } from '../../src/jury/service';
 import type { Criterion } from '../../src/editions/service';
-import type { JuryEntry } from '../../src/jury/queries';
+import type { JuryEntry } from '../../src/jury/service';
 
 const criterion = (id: number, nameSv: string): Criterion => ({
   id,
