@@ -180,12 +180,15 @@ export async function scrubErasedData(db: Db, tables: string[], options: { compa
       await db.raw(`vacuum ${names}`);
       return;
     }
-    // Only the archive waits (a live vote closing mid-ceremony must answer at once), and it rewrites
-    // twice: a snapshot that appeared while the first rewrite ran (one still connecting, an autovacuum)
-    // can make it keep a deleted row as "recently dead"; the second, after waiting again, drops it.
-    for (let pass = 0; pass < 2; pass++) {
+    // Only the archive waits (a live vote closing mid-ceremony must answer at once). A snapshot that
+    // appears while a rewrite runs (a session still connecting, whose snapshot can be older than the
+    // erasure because of a transaction in another database) makes VACUUM keep a deleted row as
+    // "recently dead". VACUUM says so itself (VERBOSE): the rewrite is repeated, after waiting again,
+    // until it reports none kept — at least twice where its report cannot be read.
+    for (let pass = 0; pass < MAX_REWRITES; pass++) {
       await waitForOlderSnapshots(db);
-      await db.raw(`vacuum full ${names}`);
+      const kept = await vacuumFullKeptRows(db, names);
+      if (kept === 0 || (kept === null && pass >= 1)) return;
     }
     return;
   }
@@ -193,6 +196,34 @@ export async function scrubErasedData(db: Db, tables: string[], options: { compa
   if (!options.compact) return;
   await db.raw('vacuum');
   await db.raw('pragma wal_checkpoint(TRUNCATE)');
+}
+
+const MAX_REWRITES = 6;
+
+type PgNotice = { severity?: string; message?: string; detail?: string };
+type PgConnection = { query(sql: string): Promise<unknown>; on(event: 'notice', cb: (n: PgNotice) => void): void; off(event: 'notice', cb: (n: PgNotice) => void): void };
+
+/**
+ * VACUUM FULL VERBOSE on its own connection; how many dead rows it had to keep ("N dead row versions
+ * cannot be removed yet"), or null when its report could not be read (messages in another language:
+ * only a superuser may set lc_messages).
+ */
+async function vacuumFullKeptRows(db: Db, names: string): Promise<number | null> {
+  const client = db.client as { acquireConnection(): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<unknown> };
+  const conn = await client.acquireConnection();
+  const details: string[] = [];
+  const listen = (n: PgNotice) => details.push(`${n.message ?? ''} ${n.detail ?? ''}`);
+  conn.on('notice', listen);
+  try {
+    await conn.query(`set lc_messages to 'C'`).catch(() => undefined);
+    await conn.query(`vacuum (full, verbose) ${names}`);
+  } finally {
+    conn.off('notice', listen);
+    await conn.query('reset lc_messages').catch(() => undefined);
+    await client.releaseConnection(conn);
+  }
+  const counts = details.flatMap((d) => [...d.matchAll(/(\d+) dead row versions cannot be removed yet/g)].map((m) => Number(m[1])));
+  return counts.length ? counts.reduce((a, b) => a + b, 0) : null;
 }
 
 /**
