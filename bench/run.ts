@@ -849,8 +849,9 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const seeded = await seedOrganisation(db, SIZE);
     const sessionOptions = { secret, cookieName: COOKIE_NAME, secure: true };
-    // Fresh voters: the first half for the burst, the second for the open-loop run.
-    const half = Math.floor(seeded.freshVoterIds.length / 2);
+    // Fresh voters: enough for the burst's VOTE_BURST_MAX votes (and the probe) first, the rest for the
+    // open-loop run (a minute at 100 votes/s needs 2,000 voters with three votes each).
+    const half = Math.min(Math.floor(seeded.freshVoterIds.length / 2), Math.ceil(VOTE_BURST_MAX / SIZE.voteBudget) + 1);
     const sessions = {
       readers: await createSessions(db, seeded.readerIds.slice(0, 100), sessionOptions),
       jurors: await createSessions(db, seeded.jurorIds, sessionOptions),

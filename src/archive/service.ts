@@ -102,7 +102,13 @@ export type Award = {
  */
 export async function awardFor(db: Queryable, nominationId: number, now: Date): Promise<Award | null> {
   const n = await nominations.findRef(db, nominationId);
-  if (!n || n.status !== 'published') return null;
+  return n ? awardForEntry(db, n, now) : null;
+}
+
+/** The same for an entry already read (the entry page): no second read of it. */
+export async function awardForEntry(db: Queryable, n: { id: number; status: string; editionId: number }, now: Date): Promise<Award | null> {
+  const nominationId = n.id;
+  if (n.status !== 'published') return null;
   const edition = await editions.findById(db, n.editionId);
   if (!edition) return null;
   const p = editions.phaseAt(edition, now);
