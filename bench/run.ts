@@ -95,12 +95,20 @@ async function freePort(): Promise<number> {
 
 type Child = { url: string; process: ChildProcess; stop(): Promise<void> };
 
-async function startChild(script: string, childEnv: Record<string, string>, logFile: string): Promise<Child> {
+/** The node flags `npm start` gives the app (package.json), so the bench runs it as production does. */
+function startFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const m = /^node((?: --\S+)*) dist\/src\/server\.js$/.exec(pkg.scripts.start);
+  if (!m) throw new Error(`package.json's start script is not \`node [flags] dist/src/server.js\`: ${pkg.scripts.start}`);
+  return m[1].trim().split(/\s+/).filter(Boolean);
+}
+
+async function startChild(script: string, childEnv: Record<string, string>, logFile: string, nodeFlags: string[] = []): Promise<Child> {
   const port = await freePort();
   const out = fs.openSync(logFile, 'a');
   // BENCH_PROFILE=dir writes a V8 CPU profile of each process there (open it in Chrome DevTools).
   const profile = env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(env.BENCH_PROFILE)}`] : [];
-  const child = spawn(process.execPath, [...profile, script], {
+  const child = spawn(process.execPath, [...nodeFlags, ...profile, script], {
     env: { PATH: env.PATH ?? '', ...(env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: env.BENCH_NODE_OPTIONS } : {}), ...childEnv, PORT: String(port) },
     stdio: ['ignore', out, out],
   });
@@ -883,7 +891,7 @@ async function main(): Promise<void> {
     const loopFile = path.join(dataDir, 'loop.json');
     const probeJs = path.join(root, 'dist', 'bench', 'loop-probe.js');
     const nodeOptions = [`-r ${probeJs}`, env.BENCH_NODE_OPTIONS].filter(Boolean).join(' ');
-    const app = await startChild(serverJs, { ...appEnv, BENCH_LOOP_FILE: loopFile, NODE_OPTIONS: nodeOptions }, path.join(dataDir, 'app.log'));
+    const app = await startChild(serverJs, { ...appEnv, BENCH_LOOP_FILE: loopFile, NODE_OPTIONS: nodeOptions }, path.join(dataDir, 'app.log'), startFlags());
     children.push(app);
     const loop = new LoopProbe(app.process.pid!, loopFile);
     log(`app on ${app.url} (pid ${app.process.pid}), baseline on ${baselineApp.url}; ${SECONDS} s per scenario, ${CONNECTIONS} connections`);
