@@ -28,8 +28,9 @@ export async function byYear(db: Queryable, year: number, now: Date): Promise<Ed
 export const departments = (db: Queryable, editionId: number) => cachedRead(db, `editions.departments:${editionId}`, ['departments'], () => queries.listDepartments(db, editionId));
 export const criteria = (db: Queryable, editionId: number) => cachedRead(db, `editions.criteria:${editionId}`, ['criteria'], () => queries.listCriteria(db, editionId));
 export const all = queries.listAll;
-// By id on every entry page (twice: the entry's edition and its award); changed only by an admin.
-export const findById = (db: Queryable, id: number) => cachedRead(db, `editions.byId:${id}`, ['editions'], () => queries.findById(db, id));
+// Not from memory: the ceremony's screens render from it when another instance announces a change (a
+// reveal), and a copy kept here for a second would render the old state with no later change to fix it.
+export const findById = queries.findById;
 
 /** A new edition with the default criteria and departments (or the ones given). */
 export async function create(
