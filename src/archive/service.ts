@@ -105,11 +105,11 @@ export async function awardFor(db: Queryable, nominationId: number, now: Date): 
   return n ? awardForEntry(db, n, now) : null;
 }
 
-/** The same for an entry already read (the entry page): no second read of it. */
+/** The same for an entry already read, for the entry page: no second read of it, its edition from memory. */
 export async function awardForEntry(db: Queryable, n: { id: number; status: string; editionId: number }, now: Date): Promise<Award | null> {
   const nominationId = n.id;
   if (n.status !== 'published') return null;
-  const edition = await editions.findById(db, n.editionId);
+  const edition = await editions.findByIdForPage(db, n.editionId);
   if (!edition) return null;
   const p = editions.phaseAt(edition, now);
   if (!p.revealed && !p.archived) return null;

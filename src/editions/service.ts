@@ -31,6 +31,12 @@ export const all = queries.listAll;
 // Not from memory: the ceremony's screens render from it when another instance announces a change (a
 // reveal), and a copy kept here for a second would render the old state with no later change to fix it.
 export const findById = queries.findById;
+/**
+ * From memory, for a page a person opens (the entry page reads it twice): on another instance it may be
+ * up to a second old (src/read-cache.ts), which the next page view puts right. Not for anything that
+ * renders on a change notice.
+ */
+export const findByIdForPage = (db: Queryable, id: number) => cachedRead(db, `editions.byId:${id}`, ['editions'], () => queries.findById(db, id));
 
 /** A new edition with the default criteria and departments (or the ones given). */
 export async function create(

@@ -235,7 +235,7 @@ export function nominationRoutes(deps: AppDeps): Router {
   // voting feature's middleware, as on the gallery.
   router.get('/entries/:id', async (req, res) => {
     const entry = await service.entryForViewer(deps.db, req.viewer!, Number(req.params.id));
-    const edition = await editions.findById(deps.db, entry.nomination.editionId);
+    const edition = await editions.findByIdForPage(deps.db, entry.nomination.editionId);
     const award = await archive.awardForEntry(deps.db, entry.nomination, deps.now());
     res.render('nominations/entry', { title: entry.nomination.title, entry, edition, award });
   });
