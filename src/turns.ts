@@ -3,8 +3,8 @@
 // burst of votes — each one's work continues in a promise callback of the one before, and the whole
 // queue ran in a single turn of the event loop: half a second in which no timer fired, no event stream
 // got its heartbeat and no new request was read. The places that start a unit of such work (a query
-// taking the connection, a page render) ask `turnIsLong()` and, past TURN_BUDGET_MS, continue in the
-// next turn, so timers and waiting sockets get theirs in between.
+// taking the connection, a page render, a slice of a live broadcast) ask `turnIsLong()` and, past
+// TURN_BUDGET_MS, continue in the next turn, so timers and waiting sockets get theirs in between.
 import { monotonicMs } from './clock';
 
 export const TURN_BUDGET_MS = 10;
