@@ -75,7 +75,8 @@ export async function year(db: Queryable, y: number, now: Date): Promise<(Archiv
   if (!edition) return null;
   const found = await withResult(db, edition);
   const list = await nominations.listPublishedIn(db, [edition.id]);
-  return { ...found, entries: list.map((n) => ({ ...archived(n, yearsOf([edition])), votes: found.votes.get(n.id) ?? 0 })) };
+  const years = yearsOf([edition]);
+  return { ...found, entries: list.map((n) => ({ ...archived(n, years), votes: found.votes.get(n.id) ?? 0 })) };
 }
 
 /** Search across all archived years; an empty query finds nothing. */
@@ -84,7 +85,8 @@ export async function search(db: Queryable, q: string, now: Date): Promise<Archi
   if (!folded) return [];
   const shown = await shownEditions(db, now);
   const list = await nominations.listPublishedIn(db, shown.map((e) => e.id), { folded, limit: 200 });
-  return list.map((n) => archived(n, yearsOf(shown)));
+  const years = yearsOf(shown);
+  return list.map((n) => archived(n, years));
 }
 
 export type Award = {

@@ -105,14 +105,20 @@ function publicNames(n: queries.Nomination, nominees: queries.Nominee[]): { name
   return { names, submitterShown };
 }
 
+/** Rows of named colleagues or attachments by their entry, in their order. */
+function byEntry<T extends { nominationId: number }>(rows: T[]): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.nominationId);
+    if (list) list.push(r);
+    else out.set(r.nominationId, [r]);
+  }
+  return out;
+}
+
 async function toViews(db: Queryable, list: queries.Nomination[]): Promise<EntryView[]> {
   const ids = list.map((n) => n.id);
   const [nominees, attachments] = await Promise.all([queries.nomineesOf(db, ids), queries.attachmentsOf(db, ids)]);
-  const byEntry = <T extends { nominationId: number }>(rows: T[]) => {
-    const out = new Map<number, T[]>();
-    for (const r of rows) out.set(r.nominationId, [...(out.get(r.nominationId) ?? []), r]);
-    return out;
-  };
   const nomineesBy = byEntry(nominees);
   const attachmentsBy = byEntry(attachments);
   return list.map((n) => {
@@ -150,8 +156,8 @@ export const countPublishedIn = queries.countPublishedIn;
 /** Every submitted entry of an edition with its named colleagues, by id (the exports, R3). */
 export async function submittedIn(db: Queryable, editionId: number): Promise<Array<{ nomination: queries.Nomination; nominees: queries.Nominee[] }>> {
   const list = await queries.listSubmittedIn(db, editionId);
-  const nominees = await queries.nomineesOf(db, list.map((n) => n.id));
-  return list.map((n) => ({ nomination: n, nominees: nominees.filter((x) => x.nominationId === n.id) }));
+  const nominees = byEntry(await queries.nomineesOf(db, list.map((n) => n.id)));
+  return list.map((n) => ({ nomination: n, nominees: nominees.get(n.id) ?? [] }));
 }
 
 /** The department name of each entry (null when none was chosen). */
@@ -190,22 +196,16 @@ export type JuryReading = { nomination: queries.Nomination; nominees: queries.No
 export async function publishedForJury(db: Queryable, editionId: number, onlyId?: number): Promise<JuryReading[]> {
   const list = await queries.listPublishedOf(db, editionId, onlyId);
   const ids = list.map((n) => n.id);
-  const nominees = await queries.nomineesOf(db, ids);
+  const nominees = byEntry(await queries.nomineesOf(db, ids));
   const files = await queries.attachmentCounts(db, ids);
-  return list.map((n) => ({ nomination: n, nominees: nominees.filter((x) => x.nominationId === n.id), attachmentCount: files.get(n.id) ?? 0 }));
+  return list.map((n) => ({ nomination: n, nominees: nominees.get(n.id) ?? [], attachmentCount: files.get(n.id) ?? 0 }));
 }
 
 /** The published entries of an edition without their texts, with their named colleagues: two reads (the ranking, issue 9). */
 export async function publishedRefsWithNominees(db: Queryable, editionId: number): Promise<Array<{ ref: queries.NominationRef; nominees: queries.Nominee[] }>> {
   const refs = await queries.listPublishedRefs(db, editionId);
-  const nominees = refs.length ? await queries.nomineesOfPublishedIn(db, editionId) : [];
-  const byEntry = new Map<number, queries.Nominee[]>();
-  for (const x of nominees) {
-    const list = byEntry.get(x.nominationId);
-    if (list) list.push(x);
-    else byEntry.set(x.nominationId, [x]);
-  }
-  return refs.map((ref) => ({ ref, nominees: byEntry.get(ref.id) ?? [] }));
+  const nominees = byEntry(refs.length ? await queries.nomineesOfPublishedIn(db, editionId) : []);
+  return refs.map((ref) => ({ ref, nominees: nominees.get(ref.id) ?? [] }));
 }
 
 export const isInvolved = (db: Queryable, userId: number, nominationId: number) => queries.isInvolved(db, userId, nominationId);
@@ -286,8 +286,7 @@ export async function listPublished(
  */
 function publishedCards(db: Queryable, editionId: number): Promise<Map<number, EntryView>> {
   return cachedRead(db, `nominations.cards:${editionId}`, ['nominations', 'nominees', 'attachments', 'users', 'departments', 'editions'], async () => {
-    const ids = await queries.publishedIds(db, { editionId, q: '', departmentId: null });
-    const views = await toViews(db, (await queries.listByIds(db, ids)).filter((n) => n.status === 'published' && n.editionId === editionId));
+    const views = await toViews(db, await queries.listPublishedOf(db, editionId));
     return new Map(views.map((v) => [v.nomination.id, v]));
   });
 }
