@@ -5,6 +5,7 @@ import path from 'node:path';
 import express, { type Request } from 'express';
 import ejs from 'ejs';
 import { inTurnWithBudget } from './turns';
+import { renderedOnce } from './rendered-once';
 import helmet from 'helmet';
 import session from 'express-session';
 import cookieParser from 'cookie-parser';
@@ -232,6 +233,7 @@ function registerViewEngine(app: express.Express, cache: boolean): void {
   // and every view is wrapped in views/layout.ejs unless it sets `layout: false`.
   const options: ejs.Options = { cache, root: viewsDir(), views: [viewsDir()], async: false };
   const layoutPath = path.join(viewsDir(), 'layout.ejs');
+  app.locals.renderedOnce = renderedOnce;
   app.engine('ejs', (file: string, data: object, cb: (err: unknown, html?: string) => void) => {
     const locals = data as Record<string, unknown>;
     const render = () =>

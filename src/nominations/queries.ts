@@ -426,10 +426,12 @@ function namedIn(db: Queryable, userId: number, email: string) {
 
 /** Entries of the edition the user submitted or is named in (and has not declined): their own (V1). */
 export async function ownEntryIds(db: Queryable, editionId: number, userId: number, email: string): Promise<number[]> {
+  // A union of two index lookups: one statement with `or` walked every entry of the edition (a tenth of
+  // the statements' time on a gallery page).
   const rows = await db('nominations')
-    .where('edition_id', editionId)
-    .andWhere((q) => q.where('submitter_id', userId).orWhereIn('id', namedIn(db, userId, email)))
-    .select('id');
+    .where({ submitter_id: userId, edition_id: editionId })
+    .select('id')
+    .union((q) => q.from(namedIn(db, userId, email).as('x')).join('nominations as n', 'n.id', 'x.nomination_id').where('n.edition_id', editionId).select('n.id'));
   return rows.map((r: Row) => Number(r.id));
 }
 

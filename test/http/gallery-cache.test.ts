@@ -62,4 +62,25 @@ describe('gallery cards read from memory', () => {
     const html = (await anna.get('/entries')).text;
     expect(html).toContain('Förvaltningen för prov');
   });
+
+  test('when two colleagues open the gallery, then the card text is shared but the vote button and the language are each their own', async () => {
+    // Arrange: a card that anna renders first, in Swedish; bo votes for it, then reads in English.
+    const entry = await makeEntry(ctx.db, { title: 'Blanketten som ingen hittade' });
+    const card = (html: string) => new RegExp(`<article[^>]*aria-labelledby="entry-${entry.id}-title">[\\s\\S]*?</article>`).exec(html)?.[0] ?? '';
+    const bo = await ctx.signIn('bo@example.org');
+    expect(card(await gallery('blanketten'))).toContain('Lärdomen');
+    const token = await bo.csrf();
+    expect((await bo.post('/votes').type('form').send({ _csrf: token, entry: String(entry.id) })).status).toBe(303);
+    // Act
+    const forAnna = card(await gallery('blanketten'));
+    const forBo = card((await bo.get('/entries?q=blanketten').set('Cookie', 'lang=en')).text);
+    // Assert
+    expect(forAnna).toContain('Blanketten som ingen hittade');
+    expect(forAnna).toContain('Lärdomen');
+    expect(forAnna).toContain('<div class="vote" data-vote-for');
+    expect(forBo).toContain('Blanketten som ingen hittade');
+    expect(forBo).toContain('The lesson');
+    expect(forBo).not.toContain('Lärdomen');
+    expect(forBo).toContain(`<div class="vote vote--voted" data-vote-for="${entry.id}">`);
+  });
 });
