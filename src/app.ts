@@ -5,7 +5,7 @@ import path from 'node:path';
 import express, { type Request } from 'express';
 import ejs from 'ejs';
 import { inTurnWithBudget } from './turns';
-import { renderedOnce } from './rendered-once';
+import { keepCompiledPartials, renderedOnce } from './views';
 import helmet from 'helmet';
 import session from 'express-session';
 import cookieParser from 'cookie-parser';
@@ -234,6 +234,7 @@ function registerViewEngine(app: express.Express, cache: boolean): void {
   const options: ejs.Options = { cache, root: viewsDir(), views: [viewsDir()], async: false };
   const layoutPath = path.join(viewsDir(), 'layout.ejs');
   app.locals.renderedOnce = renderedOnce;
+  keepCompiledPartials(cache);
   app.engine('ejs', (file: string, data: object, cb: (err: unknown, html?: string) => void) => {
     const locals = data as Record<string, unknown>;
     const render = () =>

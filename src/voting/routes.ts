@@ -3,6 +3,7 @@
 // voting state in res.locals.voting for the gallery and entry pages, whose views include
 // views/voting/_vote-button.ejs and views/voting/_panel.ejs.
 import { Router, type NextFunction, type Request, type Response } from 'express';
+import { partial } from '../views';
 import type { AppDeps } from '../deps';
 import { hasKey, registerMessages } from '../i18n';
 import { flash } from '../http/locale';
@@ -91,6 +92,18 @@ export function votingRoutes(deps: AppDeps): Router {
   const loadLocals = async (req: Request, res: Response, next: NextFunction) => {
     res.locals.voting = req.viewer ? await votingLocals(deps, req.viewer) : null;
     res.locals.votingReturnTo = safeReturnTo(req.originalUrl);
+    // A gallery page has a vote button per card: each rendered with what it reads, not with the page's
+    // every local as an include would copy them.
+    res.locals.voteButton = (entry: object) =>
+      partial('voting/_vote-button', {
+        entry,
+        voting: res.locals.voting,
+        votingReturnTo: res.locals.votingReturnTo,
+        currentPath: res.locals.currentPath,
+        csrfToken: res.locals.csrfToken,
+        t: res.locals.t,
+        fmt: res.locals.fmt,
+      });
     next();
   };
   // The gallery and entry pages (owned by the nominations feature) read res.locals.voting.

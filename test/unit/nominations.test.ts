@@ -1,4 +1,4 @@
-import { consentBlocks, nextSteps, seededOrder, statusAfterConsent } from '../../src/nominations/service';
+import { consentBlocks, nextSteps, orderKey, seededOrder, statusAfterConsent } from '../../src/nominations/service';
 import { hardErrors, parseNominationForm, submitErrors } from '../../src/nominations/validation';
 
 describe('consent rules (N3)', () => {
@@ -38,6 +38,13 @@ describe('gallery order (N6)', () => {
     // a filtered list keeps the relative order of the full one
     const even = ids.filter((x) => x % 2 === 0);
     expect(seededOrder(even, 12345)).toEqual(a.filter((x) => x % 2 === 0));
+  });
+
+  test('when ids are too large to pack, then the order is the same rule: by key, then by id', () => {
+    const large = [2 ** 21, 2 ** 21 + 5, 3, 7_000_000];
+    const packed = seededOrder([3, 11, 40], 99);
+    expect(seededOrder(large, 99)).toEqual([...large].sort((a, b) => orderKey(99, a) - orderKey(99, b) || a - b));
+    expect(packed).toEqual([3, 11, 40].sort((a, b) => orderKey(99, a) - orderKey(99, b) || a - b));
   });
 
   test('when two visitors have different seeds, then their orders differ and no entry is always first', () => {

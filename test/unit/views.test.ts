@@ -1,4 +1,4 @@
-import { renderedOnce } from '../../src/rendered-once';
+import { renderedOnce } from '../../src/views';
 
 describe('renderedOnce', () => {
   test('when the same object is rendered again in the same variant, then the kept HTML is returned without rendering', () => {
