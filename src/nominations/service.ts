@@ -259,7 +259,7 @@ export async function attachmentForViewer(db: Queryable, viewer: Viewer, id: num
 export type GalleryPage = { entries: EntryView[]; total: number; page: number; pageCount: number; pageSize: number };
 
 export async function listPublished(
-  db: Queryable,
+  db: Db,
   editionId: number,
   options: { q?: string; departmentId?: number | null; page?: number; pageSize?: number; seed?: number } = {},
 ): Promise<GalleryPage> {
@@ -275,17 +275,25 @@ export async function listPublished(
   const pageCount = Math.max(1, Math.ceil(ordered.length / pageSize));
   const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), pageCount);
   const slice = ordered.slice((page - 1) * pageSize, page * pageSize);
-  // The cards come from memory, but whether each entry is still published, and in which version, is
-  // read now: an entry withdrawn since (on any instance) is left out at once, one changed is read again.
-  const [cards, states] = await Promise.all([publishedCards(db, editionId), queries.statesOf(db, slice)]);
-  const shown = slice.filter((id) => states.get(id)?.status === 'published' && states.get(id)?.editionId === editionId);
+  // The cards come from memory (src/read-cache.ts): a change through this instance drops them. On
+  // PostgreSQL several instances serve (SPEC §6, scale-out), so whether each shown entry is still
+  // published, and in which version, is read now: one withdrawn elsewhere leaves at once, one changed is
+  // read again. On SQLite one process serves; a command line's change shows within MAX_AGE_MS.
+  const [cards, states] = await Promise.all([publishedCards(db, editionId), db.dialect.isPostgres ? queries.statesOf(db, slice) : null]);
   const isCurrent = (id: number) => {
     const card = cards.get(id)?.nomination;
-    const state = states.get(id)!;
-    return card !== undefined && card.version === state.version && card.updatedAt.getTime() === state.updatedAt.getTime();
+    if (card === undefined) return false;
+    if (!states) return true;
+    const state = states.get(id);
+    return state !== undefined && card.version === state.version && card.updatedAt.getTime() === state.updatedAt.getTime();
   };
-  const reread = new Map((await toViews(db, await queries.listByIds(db, shown.filter((id) => !isCurrent(id))))).map((v) => [v.nomination.id, v]));
-  const entries = shown.map((id) => reread.get(id) ?? cards.get(id)).filter((v): v is EntryView => v !== undefined && v.nomination.status === 'published');
+  const shown = states ? slice.filter((id) => states.get(id)?.status === 'published' && states.get(id)?.editionId === editionId) : slice;
+  // An id without a current card (a search reads its ids from the database) is read now.
+  const stale = shown.filter((id) => !isCurrent(id));
+  const reread = stale.length ? new Map((await toViews(db, await queries.listByIds(db, stale))).map((v) => [v.nomination.id, v])) : null;
+  const entries = shown
+    .map((id) => reread?.get(id) ?? cards.get(id))
+    .filter((v): v is EntryView => v !== undefined && v.nomination.status === 'published' && v.nomination.editionId === editionId);
   return { entries, total: ordered.length, page, pageCount, pageSize };
 }
 

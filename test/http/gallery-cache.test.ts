@@ -2,6 +2,7 @@
 // database handle to a table a card is read from must show on the next page view, never an old card.
 import { createTestContext, type Agent, type TestContext } from '../helpers/context';
 import { makeEntry, makeUser } from '../helpers/factories';
+import { openDatabase } from '../../src/db';
 
 describe('gallery cards read from memory', () => {
   let ctx: TestContext;
@@ -82,5 +83,21 @@ describe('gallery cards read from memory', () => {
     expect(forBo).toContain('The lesson');
     expect(forBo).not.toContain('Lärdomen');
     expect(forBo).toContain(`<div class="vote vote--voted" data-vote-for="${entry.id}">`);
+  });
+
+  test('when an entry is published elsewhere (another instance or process), then a search shows it at once', async () => {
+    // Arrange: the cards are in memory; the entry is written through a handle this app does not watch.
+    const elsewhere = openDatabase({ databaseUrl: ctx.config.databaseUrl, dataDir: ctx.dataDir });
+    try {
+      const entry = await makeEntry(ctx.db, { title: 'Nyckeln som låg i fel skåp' });
+      await ctx.db('nominations').where({ id: entry.id }).update({ status: 'in_moderation' });
+      expect(await gallery('nyckeln som')).not.toContain('Nyckeln som låg i fel skåp');
+      // Act
+      await elsewhere('nominations').where({ id: entry.id }).update({ status: 'published' });
+      // Assert
+      expect(await gallery('nyckeln som')).toContain('Nyckeln som låg i fel skåp');
+    } finally {
+      await elsewhere.destroy();
+    }
   });
 });

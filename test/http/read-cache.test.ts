@@ -66,7 +66,11 @@ test('when another instance changes the edition, then this one sees it after at 
   }
 });
 
-test('when an entry is withdrawn on another instance, then the gallery leaves it out at once even while the list is kept', async () => {
+// Several instances serve one database only on PostgreSQL (SPEC §6); there the gallery checks each
+// shown card against the entry as it is now. On SQLite one process serves (the test above holds there).
+const onPostgres = process.env.TEST_PG_URL ? test : test.skip;
+
+onPostgres('when an entry is withdrawn on another instance, then the gallery leaves it out at once even while the list is kept', async () => {
   const { listPublished } = await import('../../src/nominations/service');
   const edition = (await editions.current(ctx.db, ctx.clock.now()))!.edition;
   const before = await listPublished(ctx.db, edition.id, { pageSize: 500 });

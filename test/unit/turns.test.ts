@@ -71,3 +71,41 @@ describe('turns of the event loop on SQLite', () => {
     }
   });
 });
+
+describe('first come, first served', () => {
+  test('when new work starts a turn every time while earlier work waits, then the earlier work runs first instead of being passed', async () => {
+    // Arrange: no budget, so a unit that finds a turn under way waits. As under load, the waiting unit
+    // is queued before the turn's end is, and new work arrives in the timers phase of every turn.
+    const { inTurnWithBudget } = await import('../../src/turns');
+    const restore = setTurnBudgetForTests(0);
+    const order: string[] = [];
+    try {
+      await new Promise((resolve) => setImmediate(resolve));
+      // Act
+      await new Promise<void>((done) => {
+        let fed = 0;
+        // Each new unit takes 2 ms, so the next one's timer is due when the loop comes round again.
+        const feed = () => {
+          fed += 1;
+          if (fed < 5) setTimeout(feed, 1);
+          else setTimeout(done, 20);
+          const name = `new ${fed}`;
+          inTurnWithBudget(() => {
+            const until = performance.now() + 2;
+            while (performance.now() < until);
+            order.push(name);
+          });
+        };
+        setTimeout(() => {
+          setImmediate(() => inTurnWithBudget(() => order.push('waiting')));
+          feed();
+        }, 1);
+      });
+      // Assert: it came after the first new unit only; before, every later one passed it.
+      expect(order.indexOf('waiting')).toBe(1);
+      expect(order.filter((o) => o.startsWith('new'))).toEqual(['new 1', 'new 2', 'new 3', 'new 4', 'new 5']);
+    } finally {
+      restore();
+    }
+  });
+});
