@@ -231,7 +231,9 @@ function allowFramingOfNominationForm(origin: string): express.RequestHandler {
 function registerViewEngine(app: express.Express, cache: boolean): void {
   // ejs 7 ignores options passed with the data, so the engine is registered with explicit options,
   // and every view is wrapped in views/layout.ejs unless it sets `layout: false`.
-  const options: ejs.Options = { cache, root: viewsDir(), views: [viewsDir()], async: false };
+  // In production without compileDebug: no line bookkeeping per template statement (a tenth of a large
+  // page's render); an error then names the template but not its line.
+  const options: ejs.Options = { cache, compileDebug: !cache, root: viewsDir(), views: [viewsDir()], async: false };
   const layoutPath = path.join(viewsDir(), 'layout.ejs');
   app.locals.renderedOnce = renderedOnce;
   keepCompiledPartials(cache);

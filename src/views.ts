@@ -36,7 +36,7 @@ export function renderedOnce(key: object, variant: string, render: () => string)
 let keepCompiled = false;
 const compiled = new Map<string, ejs.TemplateFunction>();
 
-/** As the view engine: compiled templates are kept in production and read anew in development. */
+/** As the view engine: in production compiled templates are kept (without line bookkeeping), in development read anew. */
 export function keepCompiledPartials(keep: boolean): void {
   keepCompiled = keep;
   compiled.clear();
@@ -50,7 +50,7 @@ export function partial(name: string, locals: Record<string, unknown>): string {
   let template = keepCompiled ? compiled.get(name) : undefined;
   if (!template) {
     const filename = path.join(viewsDir(), `${name}.ejs`);
-    template = ejs.compile(fs.readFileSync(filename, 'utf8'), { filename, root: viewsDir(), views: [viewsDir()], async: false });
+    template = ejs.compile(fs.readFileSync(filename, 'utf8'), { filename, compileDebug: !keepCompiled, root: viewsDir(), views: [viewsDir()], async: false });
     if (keepCompiled) compiled.set(name, template);
   }
   return template(locals);
