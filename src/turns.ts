@@ -20,8 +20,6 @@ export function setTurnBudgetForTests(ms: number): () => void {
 
 let inTurn = false;
 let turnStartedAt = 0;
-/** Whether the current turn was started by deferred work (see inTurnWithBudget). */
-let queueTurn = false;
 
 /**
  * Whether the current turn has run longer than the budget. The first call in a turn starts its clock;
@@ -31,10 +29,7 @@ export function turnIsLong(): boolean {
   if (!inTurn) {
     inTurn = true;
     turnStartedAt = monotonicMs();
-    setImmediate(() => {
-      inTurn = false;
-      queueTurn = false;
-    });
+    setImmediate(() => (inTurn = false));
     return false;
   }
   return monotonicMs() - turnStartedAt >= budgetMs;
@@ -54,7 +49,6 @@ function defer(work: () => void): void {
       setImmediate(again);
       return;
     }
-    queueTurn = true;
     waiting -= 1;
     work();
   };
@@ -62,24 +56,18 @@ function defer(work: () => void): void {
 }
 
 /**
- * Whether work may run now. Within the budget, yes, unless earlier work waits for a turn and this turn
- * is not one the waiting work started: new requests then queue behind it. (Work that arrived with a
- * fresh turn used to go first, and a render put off to a later turn could be passed for seconds by
- * newer requests: the gallery's p99 at 50 connections.) Work that follows on from deferred work in
- * its turn (the same request's next query) goes on while the budget lasts.
+ * Runs `work` now, or in a later turn once this one has used its budget. First come, first served:
+ * while earlier work waits, new work queues behind it. (Work that arrived with a fresh turn used to go
+ * first, and a request whose query had been put off could wait for over a second while newer ones
+ * passed it: the gallery's p99 at 50 connections.)
  */
-function mayRunNow(): boolean {
-  return (waiting === 0 || queueTurn) && !turnIsLong();
-}
-
-/** Runs `work` now, or in a later turn once this one has used its budget (first come, first served). */
 export function inTurnWithBudget(work: () => void): void {
-  if (mayRunNow()) work();
+  if (waiting === 0 && !turnIsLong()) work();
   else defer(work);
 }
 
 /** The same for async code: resolves at once (undefined) within the budget, else in a later turn. */
 export function turnWithBudget(): Promise<void> | undefined {
-  if (mayRunNow()) return undefined;
+  if (waiting === 0 && !turnIsLong()) return undefined;
   return new Promise((resolve) => defer(resolve));
 }

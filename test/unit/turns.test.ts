@@ -108,4 +108,32 @@ describe('first come, first served', () => {
       restore();
     }
   });
+
+  test('when waiting work is passed a follow-on of other work (a pooled connection handed on in a promise), then the follow-on still queues behind it', async () => {
+    // Arrange: "a" and "waiting" are put off; when "a" runs, it hands on work in a promise callback, as
+    // the database pool gives its connection to the next query. The budget is then ample, so only the
+    // order decides. (Such follow-ons used to go first, and a gallery render waited for seconds.)
+    const { inTurnWithBudget } = await import('../../src/turns');
+    let restore = setTurnBudgetForTests(0);
+    const order: string[] = [];
+    try {
+      await new Promise((resolve) => setImmediate(resolve));
+      // Act
+      await new Promise<void>((done) => {
+        inTurnWithBudget(() => order.push('first'));
+        inTurnWithBudget(() => {
+          order.push('a');
+          restore();
+          restore = setTurnBudgetForTests(60_000);
+          void Promise.resolve().then(() => inTurnWithBudget(() => order.push('handed on')));
+        });
+        inTurnWithBudget(() => order.push('waiting'));
+        setTimeout(done, 20);
+      });
+      // Assert
+      expect(order).toEqual(['first', 'a', 'waiting', 'handed on']);
+    } finally {
+      restore();
+    }
+  });
 });
