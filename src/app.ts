@@ -232,10 +232,12 @@ function registerViewEngine(app: express.Express, cache: boolean): void {
   // ejs 7 ignores options passed with the data, so the engine is registered with explicit options,
   // and every view is wrapped in views/layout.ejs unless it sets `layout: false`.
   // In production without compileDebug: no line bookkeeping per template statement (a tenth of a large
-  // page's render); an error then names the template but not its line.
+  // page's render); an error's stack then names the template's file name only, not its path or line.
   const options: ejs.Options = { cache, compileDebug: !cache, root: viewsDir(), views: [viewsDir()], async: false };
   const layoutPath = path.join(viewsDir(), 'layout.ejs');
   app.locals.renderedOnce = renderedOnce;
+  // The voting feature sets its own for /entries (src/voting/routes.ts); elsewhere a view gets none.
+  app.locals.voteButton = () => '';
   keepCompiledPartials(cache);
   app.engine('ejs', (file: string, data: object, cb: (err: unknown, html?: string) => void) => {
     const locals = data as Record<string, unknown>;

@@ -38,7 +38,8 @@ export function turnIsLong(): boolean {
 let waiting = 0;
 
 /**
- * Runs `work` later: in the first turn whose budget it fits, after everything deferred before it.
+ * Runs `work` later: in the first turn that has budget left when its place comes, after everything
+ * deferred before it.
  * setImmediate callbacks queued together all run in one check phase, so a deferred unit asks again
  * there and goes on to the next turn if the ones before it used the budget up.
  */

@@ -1,5 +1,5 @@
-// Two ways for a view to render a part that many pages repeat (a gallery has twelve cards) without
-// ejs's `include`, which copies every one of the page's locals twice per call (issue 20).
+// Two ways for a view to render a part that a page repeats (a gallery has twelve cards) cheaply: ejs's
+// `include` copies every one of the page's locals twice per call (issue 20).
 import fs from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
@@ -33,6 +33,7 @@ export function renderedOnce(key: object, variant: string, render: () => string)
 
 // ---------------------------------------------------------------- per reader, with few locals
 
+// Module-wide, set by the app's view engine: in one process every app has the same (production or not).
 let keepCompiled = false;
 const compiled = new Map<string, ejs.TemplateFunction>();
 

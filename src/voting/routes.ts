@@ -1,7 +1,7 @@
 // People's-choice voting over HTTP (SPEC V1–V3): vote, withdraw and move as plain forms (flash and
 // redirect) or with fetch (JSON, see public/js/voting.js); "Mina röster" at /votes; and the viewer's
-// voting state in res.locals.voting for the gallery and entry pages, whose views include
-// views/voting/_vote-button.ejs and views/voting/_panel.ejs.
+// voting state in res.locals.voting for the gallery and entry pages, whose views render the vote
+// buttons with res.locals.voteButton (views/voting/_vote-button.ejs) and include the vote status.
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { partial } from '../views';
 import type { AppDeps } from '../deps';

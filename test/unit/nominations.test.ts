@@ -40,6 +40,12 @@ describe('gallery order (N6)', () => {
     expect(seededOrder(even, 12345)).toEqual(a.filter((x) => x % 2 === 0));
   });
 
+  test('when many ids are ordered, up to the largest that packs, then the order is by key, then by id', () => {
+    const byRule = (list: number[], seed: number) => [...list].sort((a, b) => orderKey(seed, a) - orderKey(seed, b) || a - b);
+    const ids = [0, 1, 2 ** 21 - 1, ...Array.from({ length: 500 }, (_, i) => (i * 7919 + 13) % (2 ** 21))];
+    for (const seed of [0, 1, 12345, 2 ** 31 - 1]) expect(seededOrder(ids, seed)).toEqual(byRule(ids, seed));
+  });
+
   test('when ids are too large to pack, then the order is the same rule: by key, then by id', () => {
     const large = [2 ** 21, 2 ** 21 + 5, 3, 7_000_000];
     const packed = seededOrder([3, 11, 40], 99);
