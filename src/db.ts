@@ -185,8 +185,11 @@ export async function scrubErasedData(db: Db, tables: string[], options: { compa
     // erasure because of a transaction in another database) makes VACUUM keep a deleted row as
     // "recently dead". VACUUM says so itself (VERBOSE): the rewrite is repeated, after waiting again,
     // until it reports none kept — at least twice where its report cannot be read.
+    const deadline = monotonicMs() + MAX_WAIT_MS;
     for (let pass = 0; pass < MAX_REWRITES; pass++) {
-      await waitForOlderSnapshots(db);
+      // After a pass that had to keep rows, give what held them a moment to end, even if unseen.
+      if (pass > 0) await new Promise((resolve) => setTimeout(resolve, 100 * pass));
+      await waitForOlderSnapshots(db, deadline);
       const kept = await vacuumFullKeptRows(db, names);
       if (kept === 0 || (kept === null && pass >= 1)) return;
     }
@@ -199,6 +202,8 @@ export async function scrubErasedData(db: Db, tables: string[], options: { compa
 }
 
 const MAX_REWRITES = 6;
+/** How long the archive waits, in all, for older transactions to end before it rewrites anyway. */
+const MAX_WAIT_MS = 20_000;
 
 type PgNotice = { severity?: string; message?: string; detail?: string };
 type PgConnection = { query(sql: string): Promise<unknown>; on(event: 'notice', cb: (n: PgNotice) => void): void; off(event: 'notice', cb: (n: PgNotice) => void): void };
@@ -228,22 +233,25 @@ async function vacuumFullKeptRows(db: Db, names: string): Promise<number | null>
 
 /**
  * VACUUM keeps a deleted row that a transaction still running might see (one that started before the
- * delete committed: a long report, an autovacuum's ANALYZE). So before it runs, wait — a few seconds at
- * most — until every other session's snapshot of this database is newer than now (a session still
- * connecting has no database yet and holds back every database's horizon, so it counts too).
+ * delete committed: a long report, an autovacuum's ANALYZE, another request's transaction). So before it
+ * runs, wait — until `deadline` at most — until every other session's snapshot and transaction is newer
+ * than now. In every database of the server, not only this one: some hold back every database's
+ * horizon (a session still connecting, a CREATE or DROP DATABASE; seen kept rows while a DROP DATABASE
+ * ran elsewhere).
  */
-async function waitForOlderSnapshots(db: Db, maxWaitMs = 10_000): Promise<void> {
+async function waitForOlderSnapshots(db: Db, deadline: number): Promise<void> {
   const marker = await db.raw(`select (pg_current_xact_id()::text::bigint % 4294967296)::text as xid`);
   const xid = String((marker as { rows: Array<{ xid: string }> }).rows[0].xid);
-  const deadline = performance.now() + maxWaitMs;
   for (;;) {
+    // A transaction that has written holds the horizon back with its own id even while it has no
+    // snapshot (idle between two statements, as an after-commit subscriber's transaction can be).
     const result = await db.raw(
       `select count(*)::int as n from pg_stat_activity
-       where (datname = current_database() or datname is null) and pid <> pg_backend_pid() and backend_xmin is not null
-         and age(backend_xmin) >= age(?::xid)`,
-      [xid],
+       where pid <> pg_backend_pid()
+         and ((backend_xmin is not null and age(backend_xmin) >= age(?::xid)) or (backend_xid is not null and age(backend_xid) >= age(?::xid)))`,
+      [xid, xid],
     );
-    if ((result as { rows: Array<{ n: number }> }).rows[0].n === 0 || performance.now() > deadline) return;
+    if ((result as { rows: Array<{ n: number }> }).rows[0].n === 0 || monotonicMs() > deadline) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
