@@ -5,7 +5,7 @@ import path from 'node:path';
 import express, { type Request } from 'express';
 import ejs from 'ejs';
 import { inTurnWithBudget } from './turns';
-import { keepCompiledPartials, renderedOnce } from './views';
+import { keepCompiledPartials, renderedOnce, templateOptions } from './views';
 import helmet from 'helmet';
 import session from 'express-session';
 import cookieParser from 'cookie-parser';
@@ -231,9 +231,7 @@ function allowFramingOfNominationForm(origin: string): express.RequestHandler {
 function registerViewEngine(app: express.Express, cache: boolean): void {
   // ejs 7 ignores options passed with the data, so the engine is registered with explicit options,
   // and every view is wrapped in views/layout.ejs unless it sets `layout: false`.
-  // In production without compileDebug: no line bookkeeping per template statement (a tenth of a large
-  // page's render); an error's stack then names the template's file name only, not its path or line.
-  const options: ejs.Options = { cache, compileDebug: !cache, root: viewsDir(), views: [viewsDir()], async: false };
+  const options = templateOptions(cache);
   const layoutPath = path.join(viewsDir(), 'layout.ejs');
   app.locals.renderedOnce = renderedOnce;
   // The voting feature sets its own for /entries (src/voting/routes.ts); elsewhere a view gets none.

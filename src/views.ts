@@ -33,11 +33,20 @@ export function renderedOnce(key: object, variant: string, render: () => string)
 
 // ---------------------------------------------------------------- per reader, with few locals
 
+/**
+ * What every template is compiled with, by the view engine (src/app.ts) and by partial(). In production
+ * kept and without compileDebug: no line bookkeeping per template statement (a tenth of a large page's
+ * render); an error's stack then names the template's file name only, not its path or line.
+ */
+export function templateOptions(production: boolean): ejs.Options & { async: false; client?: false } {
+  return { cache: production, compileDebug: !production, root: viewsDir(), views: [viewsDir()], async: false };
+}
+
 // Module-wide, set by the app's view engine: in one process every app has the same (production or not).
 let keepCompiled = false;
 const compiled = new Map<string, ejs.TemplateFunction>();
 
-/** As the view engine: in production compiled templates are kept (without line bookkeeping), in development read anew. */
+/** As the view engine: in production compiled templates are kept, in development read anew. */
 export function keepCompiledPartials(keep: boolean): void {
   keepCompiled = keep;
   compiled.clear();
@@ -51,7 +60,7 @@ export function partial(name: string, locals: Record<string, unknown>): string {
   let template = keepCompiled ? compiled.get(name) : undefined;
   if (!template) {
     const filename = path.join(viewsDir(), `${name}.ejs`);
-    template = ejs.compile(fs.readFileSync(filename, 'utf8'), { filename, compileDebug: !keepCompiled, root: viewsDir(), views: [viewsDir()], async: false });
+    template = ejs.compile(fs.readFileSync(filename, 'utf8'), { ...templateOptions(keepCompiled), filename });
     if (keepCompiled) compiled.set(name, template);
   }
   return template(locals);
